@@ -1,0 +1,48 @@
+# Two commands matter: `make demo` and `make test`. Everything they need is installed on first use.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MIRROR := data/mirror/demo
+PORT ?= 8501
+
+.PHONY: install mirror warehouse demo test dev docs clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Generate the fictional demo territory (local mirror of the publications).
+mirror: install
+	$(BIN)/python -m ingest.demo.generator --out $(MIRROR)
+
+## Run the Dagster refresh job in process: build, test and publish the warehouse.
+warehouse: mirror
+	$(BIN)/python -m orchestration.run
+
+## The whole demo: warehouse, then the dashboard on http://localhost:$(PORT).
+demo: warehouse
+	@echo "Tableau de bord : http://localhost:$(PORT)  (Ctrl+C pour arrêter)"
+	$(BIN)/streamlit run dashboards/app.py --server.port $(PORT) --server.headless true \
+	    --browser.gatherUsageStats false
+
+## The whole test suite (pytest, including the dbt build and its tests).
+test: install
+	$(BIN)/python -m pytest
+
+## Dagster UI with persistent run history in .dagster_home.
+dev: install
+	@mkdir -p .dagster_home
+	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -m orchestration.definitions
+
+## dbt documentation of the marts (dbt_project/target/index.html).
+docs: install
+	cd dbt_project && OBSERVATOIRE_BUILD_DB=$(CURDIR)/data/warehouse/observatoire.duckdb ../$(BIN)/dbt docs generate --profiles-dir .
+
+clean:
+	rm -rf data dbt_project/target dbt_project/logs .pytest_cache

@@ -1,0 +1,24 @@
+{#- Great-circle (haversine) distance in km between two points given in decimal degrees.
+    A straight-line distance: a proxy for travel time, never a travel time. -#}
+{% macro haversine_km(lat1, lon1, lat2, lon2) -%}
+    (2 * 6371.0 * asin(least(1.0, sqrt(
+        power(sin(radians(({{ lat2 }}) - ({{ lat1 }})) / 2), 2)
+        + cos(radians({{ lat1 }})) * cos(radians({{ lat2 }}))
+        * power(sin(radians(({{ lon2 }}) - ({{ lon1 }})) / 2), 2)))))
+{%- endmacro %}
+
+{#- Upper case, accents stripped, punctuation to spaces, spaces collapsed: for matching names across sources. -#}
+{% macro normalize_name(expr) -%}
+    trim(regexp_replace(upper(strip_accents(coalesce({{ expr }}, ''))), '[^A-Z0-9]+', ' ', 'g'))
+{%- endmacro %}
+
+{#- A decimal published with a comma or a point. -#}
+{% macro to_double(expr) -%}
+    try_cast(replace(trim({{ expr }}), ',', '.') as double)
+{%- endmacro %}
+
+{#- An INSEE commune code as a 5-character string (restores a leading zero lost by a spreadsheet). -#}
+{% macro commune_code(expr) -%}
+    case when regexp_full_match(trim({{ expr }}), '\d{4}') then '0' || trim({{ expr }})
+         else nullif(upper(trim({{ expr }})), '') end
+{%- endmacro %}

@@ -1,0 +1,33 @@
+-- One row per published grant, matched to a tiers-lieu by SIRET (known from the surveys), else by
+-- normalised name when exactly one place carries that name.
+with g as (select * from {{ ref('stg_subventions') }}),
+places as (
+    select place_id, epci_code, {{ normalize_name('place_name') }} as name_key
+    from {{ ref('dim_place') }} where place_family = 'tiers_lieu'
+),
+unique_names as (
+    select name_key, min(place_id) as place_id from places group by name_key having count(*) = 1
+),
+sirets as (
+    select siret, min(place_id) as place_id from {{ ref('fct_attendance_place') }}
+    where siret is not null and place_id is not null group by siret having count(distinct place_id) = 1
+)
+select
+    g.funder_name,
+    g.funder_siret,
+    g.beneficiary_name,
+    g.beneficiary_siret,
+    g.purpose,
+    g.amount_eur,
+    g.convention_date,
+    coalesce(s.place_id, n.place_id)                       as place_id,
+    case when s.place_id is not null then 'siret'
+         when n.place_id is not null then 'nom'
+         else 'non_rapproche' end                          as match_method,
+    p.epci_code,
+    g._file as source_file,
+    g._row  as source_row
+from g
+left join sirets s on s.siret = g.beneficiary_siret
+left join unique_names n on n.name_key = g.beneficiary_name_key and s.place_id is null
+left join places p on p.place_id = coalesce(s.place_id, n.place_id)

@@ -1,0 +1,11 @@
+-- Share of each source's facilities placed in a commune, and how. Unplaced rows are listed in
+-- quality_unplaced_places: they never silently disappear from the indicators.
+select
+    source_name,
+    count(*)                                                           as n_rows,
+    count(*) filter (where placement_method = 'code_insee')             as n_placed_by_code,
+    count(*) filter (where placement_method = 'coordonnees_commune_la_plus_proche') as n_placed_by_coordinates,
+    count(*) filter (where placement_method is null)                    as n_unplaced,
+    count(*) filter (where placement_method is not null) / count(*)     as share_placed
+from {{ ref('int_place_placement') }}
+group by source_name

@@ -1,0 +1,13 @@
+select
+    {{ commune_code('code_insee') }}               as commune_code,
+    trim(nom_standard)                             as commune_name,
+    {{ to_double('latitude_centre') }}             as latitude,
+    {{ to_double('longitude_centre') }}            as longitude,
+    nullif(trim(epci_code), '')                    as epci_code,
+    nullif(trim(epci_nom), '')                     as epci_name,
+    nullif(trim(canton_code), '')                  as canton_code,
+    nullif(trim(canton_nom), '')                   as canton_name,
+    try_cast(grille_densite as integer)            as density_level,
+    nullif(trim(grille_densite_texte), '')         as density_label,
+    _file, _sha256, _row
+from {{ source('raw', 'communes_geo') }}

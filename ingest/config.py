@@ -1,0 +1,96 @@
+"""Project configuration: the territory, the warehouse and, for each source, where to get it.
+
+One TOML file describes a deployment (``config/demo.toml`` for the generated demo territory,
+``config/production.toml`` for the publishers' real files). The file in use is chosen by the
+``OBSERVATOIRE_CONFIG`` environment variable, else ``config/demo.toml``.
+
+Relative paths are resolved against the project root (the folder holding ``pyproject.toml``), so
+commands behave the same from any working directory. ``{mirror}`` in a source location is replaced
+by ``[paths].mirror``: the demo and the tests only change that one value.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CONFIG = PROJECT_ROOT / "config" / "demo.toml"
+WAREHOUSE_FILENAME = "observatoire.duckdb"
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """Where one source comes from: one or several locations (URL, file:// URL or local path)."""
+
+    name: str
+    locations: tuple[str, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Territory:
+    name: str
+    departements: tuple[str, ...]
+    fictional: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    config_path: Path
+    territory: Territory
+    warehouse_dir: Path
+    snapshot_dir: Path
+    mirror_dir: Path
+    sources: dict[str, SourceConfig] = field(default_factory=dict)
+    access_distances_km: tuple[float, ...] = (5.0, 10.0, 20.0)
+
+    @property
+    def published_path(self) -> Path:
+        """The warehouse file readers open (read-only). Replaced atomically by each refresh."""
+        return self.warehouse_dir / WAREHOUSE_FILENAME
+
+    @property
+    def build_path(self) -> Path:
+        """The file a refresh writes into before it is published."""
+        return self.warehouse_dir / "build" / WAREHOUSE_FILENAME
+
+
+def _resolve(path: str, base: Path) -> Path:
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else (base / p)
+
+
+def load_settings(path: str | os.PathLike | None = None) -> Settings:
+    """Read a configuration file (default: ``$OBSERVATOIRE_CONFIG`` or ``config/demo.toml``)."""
+    config_path = Path(path or os.environ.get("OBSERVATOIRE_CONFIG") or DEFAULT_CONFIG).resolve()
+    if not config_path.exists():
+        raise FileNotFoundError(f"Fichier de configuration introuvable : {config_path}")
+    with config_path.open("rb") as fh:
+        raw = tomllib.load(fh)
+
+    paths = raw.get("paths", {})
+    mirror_dir = _resolve(paths.get("mirror", "data/mirror/demo"), PROJECT_ROOT)
+    terr = raw.get("territory", {})
+    territory = Territory(
+        name=terr.get("name", "Territoire"),
+        departements=tuple(str(d) for d in terr.get("departements", [])),
+        fictional=bool(terr.get("fictional", False)),
+    )
+    sources: dict[str, SourceConfig] = {}
+    for name, spec in raw.get("sources", {}).items():
+        locs = spec.get("urls") or [spec["url"]]
+        locs = tuple(str(loc).replace("{mirror}", str(mirror_dir)) for loc in locs)
+        sources[name] = SourceConfig(name=name, locations=locs, description=spec.get("description", ""))
+    indicators = raw.get("indicators", {})
+    return Settings(
+        config_path=config_path,
+        territory=territory,
+        warehouse_dir=_resolve(paths.get("warehouse", "data/warehouse"), PROJECT_ROOT),
+        snapshot_dir=_resolve(paths.get("snapshots", "data/snapshots"), PROJECT_ROOT),
+        mirror_dir=mirror_dir,
+        sources=sources,
+        access_distances_km=tuple(float(x) for x in indicators.get("access_distances_km", (5, 10, 20))),
+    )

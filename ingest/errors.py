@@ -1,0 +1,21 @@
+"""Errors raised to the observatory team. Messages are in French and name the source and file."""
+
+from __future__ import annotations
+
+
+class IngestError(Exception):
+    """A source could not be fetched or read; nothing of it was loaded."""
+
+    def __init__(self, source: str, message: str, *, location: str | None = None):
+        self.source = source
+        self.location = location
+        where = f" ({location})" if location else ""
+        super().__init__(f"Source « {source} »{where} : {message}")
+
+
+class FetchError(IngestError):
+    """Download failed and no earlier snapshot can stand in for it."""
+
+
+class ContractError(IngestError):
+    """The file does not have the shape the source's contract expects (missing column, unreadable...)."""

@@ -1,0 +1,74 @@
+"""Run the full refresh in process (what `make warehouse` / `make demo` do) and say where the result is.
+
+    python -m orchestration.run [--config config/demo.toml]
+
+Run history is kept when ``DAGSTER_HOME`` is set (as `make dev` does); otherwise an ephemeral
+instance is used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import dagster as dg
+
+from ingest.config import load_settings
+from ingest.warehouse import open_published
+from orchestration.definitions import build_definitions
+
+
+def refresh(config: str | None = None, instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
+    settings = load_settings(config)
+    defs = build_definitions(settings)
+    job = defs.resolve_job_def("refresh_all")
+    if instance is None:
+        instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    return job.execute_in_process(instance=instance, raise_on_error=False)
+
+
+def summary(config: str | None = None) -> str:
+    settings = load_settings(config)
+    con = open_published(settings)
+    try:
+        manifest = con.execute(
+            "select source, sum(rows_read), sum(rows_loaded), sum(rows_rejected), bool_or(stale) "
+            "from raw._manifest where loaded_at = (select max(loaded_at) from raw._manifest m "
+            "where m.source = _manifest.source) group by source order by source").fetchall()
+        n_places, n_fs = con.execute(
+            "select count(*) filter (where place_family = 'tiers_lieu'), "
+            "count(*) filter (where place_family = 'france_services') from marts.dim_place").fetchone()
+        n_communes, pop = con.execute("select count(*), sum(population) from marts.dim_commune").fetchone()
+    finally:
+        con.close()
+    lines = [f"Entrepôt publié : {settings.published_path}", f"Territoire : {settings.territory.name}",
+             f"  {n_communes} communes, {pop:,} habitants, {n_places} tiers-lieux, {n_fs} France Services".replace(",", " "),
+             "Lignes par source (lues = chargées + rejetées) :"]
+    for source, read, loaded, rejected, stale in manifest:
+        lines.append(f"  {source:<18} {read:>8} = {loaded:>8} + {rejected:>5}{'  (copie ancienne)' if stale else ''}")
+    lines += ["Exemple de requête (lecture seule) :",
+              f"  .venv/bin/python -c \"import duckdb; con = duckdb.connect('{settings.published_path}', read_only=True); "
+              "print(con.sql('select epci_name, n_tiers_lieux, tiers_lieux_per_10k from marts.fct_coverage_epci "
+              "order by n_tiers_lieux desc'))\""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", default=None, help="configuration file (default: $OBSERVATOIRE_CONFIG or config/demo.toml)")
+    args = parser.parse_args(argv)
+    result = refresh(args.config)
+    if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure:
+                print(f"ÉCHEC de l'étape {event.step_key} : {event.event_specific_data.error.message.strip()}",
+                      file=sys.stderr)
+        print("Le rafraîchissement a échoué : l'entrepôt publié précédent (s'il existe) est inchangé.", file=sys.stderr)
+        return 1
+    print(summary(args.config))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""Shared fixtures: a generated demo territory, a configuration pointing at it, and a warehouse
+built from it by the real Dagster job (dbt build included). Built once per test session."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from ingest.config import PROJECT_ROOT, load_settings
+
+SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+
+
+def write_config(tmp: Path, mirror: Path, name: str = "config.toml") -> Path:
+    """A copy of config/demo.toml whose mirror, warehouse and snapshots live under ``tmp``."""
+    text = (PROJECT_ROOT / "config" / "demo.toml").read_text(encoding="utf-8")
+    paths = (f'[paths]\nmirror = "{mirror}"\nwarehouse = "{tmp / "warehouse"}"\n'
+             f'snapshots = "{tmp / "snapshots"}"\n')
+    text = re.sub(r"\[paths\]\n(?:[^\[\n][^\n]*\n)*", paths + "\n", text)
+    cfg = tmp / name
+    cfg.write_text(text, encoding="utf-8")
+    return cfg
+
+
+@pytest.fixture(scope="session")
+def demo_mirror(tmp_path_factory) -> tuple[Path, dict]:
+    from ingest.demo.generator import generate
+
+    out = tmp_path_factory.mktemp("mirror")
+    truth = generate(out, seed=2024)
+    return out, json.loads(json.dumps(truth))
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory, demo_mirror):
+    """Runs the refresh_all job once on the demo mirror; returns (settings, result)."""
+    from orchestration.run import refresh
+
+    tmp = tmp_path_factory.mktemp("pipeline")
+    cfg = write_config(tmp, demo_mirror[0])
+    result = refresh(str(cfg))
+    return load_settings(cfg), result
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(demo_run):
+    """A read-only connection to the published demo warehouse."""
+    import duckdb
+
+    settings, result = demo_run
+    assert result.success, "the refresh job failed"
+    con = duckdb.connect(str(settings.published_path), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real public files not available: {SHARED_DATA} is absent (see shared/data/SOURCES.md)")
+    return SHARED_DATA
