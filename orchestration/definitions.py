@@ -5,10 +5,11 @@ Load it with ``dagster dev -m orchestration.definitions`` (``make dev``). The co
 DuckDB has a single writer, so the job runs in process, one step at a time.
 """
 
-from __future__ import annotations
 
 import json
 import os
+import shutil
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -31,8 +32,15 @@ def dbt_project() -> DbtProject:
                  and "target" not in p.parts)
     if not manifest.exists() or manifest.stat().st_mtime < newest:
         os.environ.setdefault("OBSERVATOIRE_BUILD_DB", str(DBT_DIR / "target" / "parse.duckdb"))
-        project.preparer.prepare(project)
+        DbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
+            ["parse", "--quiet"], target_path=project.target_path).wait()
     return project
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (the project's venv), even when the venv is not activated."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
 def dbt_vars(settings: Settings) -> dict:
@@ -102,7 +110,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=[*raw_assets, observatoire_dbt, published_warehouse],
         jobs=[refresh_all],
-        resources={"dbt": DbtCliResource(project_dir=project)},
+        resources={"dbt": DbtCliResource(project_dir=project, dbt_executable=dbt_executable())},
         executor=dg.in_process_executor,
     )
 

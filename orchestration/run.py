@@ -14,6 +14,7 @@ import sys
 
 import dagster as dg
 
+from dashboards.formatting import fr_number
 from ingest.config import load_settings
 from ingest.warehouse import open_published
 from orchestration.definitions import build_definitions
@@ -25,7 +26,8 @@ def refresh(config: str | None = None, instance: dg.DagsterInstance | None = Non
     job = defs.resolve_job_def("refresh_all")
     if instance is None:
         instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    return job.execute_in_process(instance=instance, raise_on_error=False)
+    run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+    return job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config)
 
 
 def summary(config: str | None = None) -> str:
@@ -33,9 +35,8 @@ def summary(config: str | None = None) -> str:
     con = open_published(settings)
     try:
         manifest = con.execute(
-            "select source, sum(rows_read), sum(rows_loaded), sum(rows_rejected), bool_or(stale) "
-            "from raw._manifest where loaded_at = (select max(loaded_at) from raw._manifest m "
-            "where m.source = _manifest.source) group by source order by source").fetchall()
+            "select source_name, sum(rows_read), sum(rows_loaded), sum(rows_rejected), bool_or(stale) "
+            "from marts.meta_sources group by source_name order by source_name").fetchall()
         n_places, n_fs = con.execute(
             "select count(*) filter (where place_family = 'tiers_lieu'), "
             "count(*) filter (where place_family = 'france_services') from marts.dim_place").fetchone()
@@ -43,7 +44,7 @@ def summary(config: str | None = None) -> str:
     finally:
         con.close()
     lines = [f"Entrepôt publié : {settings.published_path}", f"Territoire : {settings.territory.name}",
-             f"  {n_communes} communes, {pop:,} habitants, {n_places} tiers-lieux, {n_fs} France Services".replace(",", " "),
+             f"  {n_communes} communes, {fr_number(pop)} habitants, {n_places} tiers-lieux, {n_fs} France Services",
              "Lignes par source (lues = chargées + rejetées) :"]
     for source, read, loaded, rejected, stale in manifest:
         lines.append(f"  {source:<18} {read:>8} = {loaded:>8} + {rejected:>5}{'  (copie ancienne)' if stale else ''}")

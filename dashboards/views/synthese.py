@@ -83,7 +83,7 @@ def render() -> None:
 
     st.subheader("Carte des lieux")
     places = query("""
-        select place_name, place_type, fs_type, commune_name, latitude, longitude
+        select p.place_name, p.place_type, p.fs_type, p.commune_name, p.latitude, p.longitude
         from marts.dim_place p join marts.dim_commune c using (commune_code)
         where c.in_territory and p.latitude is not null""")
     communes = query("""
