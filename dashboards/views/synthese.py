@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
@@ -109,15 +111,18 @@ def render_map(places: pd.DataFrame, communes: pd.DataFrame) -> None:
         label=places.place_name,
     )
     communes = communes.assign(
-        radius=(communes.population.clip(lower=1) ** 0.5) * 8,
+        radius=(communes.population.clip(lower=1) ** 0.5) * 12,
         label=communes.commune_name,
         type_label="Commune : " + communes.population.map(lambda p: fr_number(p)) + " habitants",
     )
+    lat_span = float(communes.latitude.max() - communes.latitude.min()) or 0.1
+    lon_span = float(communes.longitude.max() - communes.longitude.min()) or 0.1
+    zoom = min(12.0, math.log2(360 / max(lon_span, lat_span * 1.5)) + 0.4)
     view = pdk.ViewState(latitude=float(communes.latitude.mean()), longitude=float(communes.longitude.mean()),
-                         zoom=8)
+                         zoom=zoom)
     layers = [
         pdk.Layer("ScatterplotLayer", communes, get_position=["longitude", "latitude"], get_radius="radius",
-                  get_fill_color=[160, 160, 160, 90], pickable=True),
+                  radius_min_pixels=2, get_fill_color=[150, 150, 150, 110], pickable=True),
         pdk.Layer("ScatterplotLayer", places, get_position=["longitude", "latitude"], get_radius=900,
                   radius_min_pixels=4, get_fill_color="color", get_line_color=[255, 255, 255],
                   line_width_min_pixels=1, stroked=True, pickable=True),
