@@ -63,6 +63,13 @@ def _resolve(path: str, base: Path) -> Path:
     return p if p.is_absolute() else (base / p)
 
 
+def _location(loc: str) -> str:
+    """URLs stay as they are; a relative local path starts at the project root."""
+    if "://" in loc:
+        return loc
+    return str(_resolve(loc, PROJECT_ROOT))
+
+
 def load_settings(path: str | os.PathLike | None = None) -> Settings:
     """Read a configuration file (default: ``$OBSERVATOIRE_CONFIG`` or ``config/demo.toml``)."""
     config_path = Path(path or os.environ.get("OBSERVATOIRE_CONFIG") or DEFAULT_CONFIG).resolve()
@@ -82,7 +89,7 @@ def load_settings(path: str | os.PathLike | None = None) -> Settings:
     sources: dict[str, SourceConfig] = {}
     for name, spec in raw.get("sources", {}).items():
         locs = spec.get("urls") or [spec["url"]]
-        locs = tuple(str(loc).replace("{mirror}", str(mirror_dir)) for loc in locs)
+        locs = tuple(_location(str(loc).replace("{mirror}", str(mirror_dir))) for loc in locs)
         sources[name] = SourceConfig(name=name, locations=locs, description=spec.get("description", ""))
     indicators = raw.get("indicators", {})
     return Settings(
