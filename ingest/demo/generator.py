@@ -43,8 +43,8 @@ The territory model
 
 Identifiers that could look real are made impossible: SIREN and SIRET numbers deliberately fail
 their Luhn check digit (so they can never be a real company), e-mail and web addresses use the
-reserved ``.example`` top-level domain, and telephone numbers are in the ARCEP range reserved for
-fiction (04 65 71 xx xx).
+reserved ``.example`` top-level domain, and telephone numbers use 04 65 71 xx xx, meant as a range
+for fiction (not checked against ARCEP's numbering plan from this offline machine).
 
 ``generate(out_dir, seed)`` writes every file and returns the « truth »: what the generator knows
 it produced (also written as ``truth.json``), computed from the values actually written, so tests
