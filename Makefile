@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 MIRROR := data/mirror/demo
 PORT ?= 8501
 
-.PHONY: install mirror warehouse demo test dev docs clean
+.PHONY: install mirror warehouse demo test dev docs clean publications rollback
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,9 +40,23 @@ dev: install
 	@mkdir -p .dagster_home
 	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -m orchestration.definitions
 
+## Kept publications of the warehouse (the published one and the previous ones in data/warehouse/history).
+publications: install
+	$(BIN)/python -m orchestration.publication list
+
+## Put the previous publication back online (STEPS=2 goes two publications back).
+rollback: install
+	$(BIN)/python -m orchestration.publication rollback --steps $(or $(STEPS),1)
+
 ## dbt documentation of the marts (dbt_project/target/index.html).
 docs: install
 	cd dbt_project && OBSERVATOIRE_BUILD_DB=$(CURDIR)/data/warehouse/observatoire.duckdb ../$(BIN)/dbt docs generate --profiles-dir .
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs .pytest_cache
+
+## National-scale benchmark (bench/bench_refresh.py): generates ~35,000 communes and 1M + 8M flows
+## under data/bench/, then prints every speed figure next to its target.
+.PHONY: bench
+bench: install
+	$(BIN)/python bench/bench_refresh.py

@@ -13,12 +13,28 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dashboards.data import WarehouseUnavailable  # noqa: E402
-from dashboards.views import synthese  # noqa: E402
+from dashboards.views import (annuaire, carte, fiche, financements, frequentation, methodologie,  # noqa: E402
+                              mobilites, synthese)
 
 st.set_page_config(page_title="Observatoire des tiers-lieux", page_icon="🏘️", layout="wide")
+st.markdown("""<style>
+[data-testid="stMetricValue"] { font-size: 2.4rem; }
+@media print { [data-testid="stSidebar"], header, [data-testid="stToolbar"] { display: none !important; } }
+</style>""", unsafe_allow_html=True)
+
+PAGES = [
+    st.Page(synthese.render, title="Synthèse", icon="📊", url_path="synthese", default=True),
+    st.Page(carte.render, title="Carte", icon="🗺️", url_path="carte"),
+    st.Page(fiche.render, title="Fiche territoire", icon="📄", url_path="fiche"),
+    st.Page(frequentation.render, title="Fréquentation", icon="👥", url_path="frequentation"),
+    st.Page(financements.render, title="Financements", icon="💶", url_path="financements"),
+    st.Page(mobilites.render, title="Mobilités et opportunités", icon="🚆", url_path="mobilites"),
+    st.Page(annuaire.render, title="Annuaire", icon="📇", url_path="annuaire"),
+    st.Page(methodologie.render, title="Méthodologie et qualité", icon="🔎", url_path="methodologie"),
+]
 
 try:
-    page = st.navigation([st.Page(synthese.render, title="Synthèse", icon="📊", url_path="synthese", default=True)])
+    page = st.navigation(PAGES)
     page.run()
 except WarehouseUnavailable:
     st.info("Les données de l'observatoire sont en cours de préparation ou de mise à jour. "

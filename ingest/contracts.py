@@ -90,6 +90,8 @@ CONTRACTS: dict[str, Contract] = {
             _c("longitude_centre", pattern=DECIMAL, label="longitude"),
             _c("grille_densite", required=False, pattern=r"\d", label="niveau de la grille de densité"),
             _c("grille_densite_texte", required=False),
+            _c("dep_nom", required=False),
+            _c("reg_nom", required=False),
         ),
         key=("code_insee",),
     ),

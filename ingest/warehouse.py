@@ -3,33 +3,106 @@
 DuckDB allows one read-write process or many read-only ones, never both. So a refresh never writes
 to the file readers use: it writes to ``build/observatoire.duckdb`` (seeded from the current
 publication, so refreshing one source keeps the others) and :func:`publish` swaps it into place with
-an atomic rename. Readers open the published file read-only.
+an atomic rename. Readers open the published file read-only; a reader that opened the previous file
+keeps reading it (same inode) until it reconnects, so it never sees a mix of two publications.
+
+Crash safety: the build file belongs to one run (``build/RUN_ID``). A run that finds a build file
+left by another run (a crashed or failed one) discards it and reseeds from the publication, so a
+half-loaded build is never published. Before each swap the current publication is hard-linked into
+``history/`` (no copy); the last :data:`KEEP_PUBLICATIONS` are kept for :func:`rollback`
+(``python -m orchestration.publication rollback``).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 
 from ingest.config import Settings
 
+KEEP_PUBLICATIONS = 5
 
-def open_build(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """A read-write connection to the build file, created from the current publication if needed."""
+
+def crash_point(name: str) -> None:
+    """Fault injection for the crash-safety tests: when ``$OBSERVATOIRE_CRASH_AT`` names this point,
+    write ``$OBSERVATOIRE_CRASH_MARKER`` and wait there (the test then kills the process)."""
+    if os.environ.get("OBSERVATOIRE_CRASH_AT") != name:
+        return
+    marker = os.environ.get("OBSERVATOIRE_CRASH_MARKER")
+    if marker:
+        Path(marker).write_text(name, encoding="utf-8")
+    time.sleep(float(os.environ.get("OBSERVATOIRE_CRASH_WAIT", "120")))
+
+
+def _marker(settings: Settings) -> Path:
+    return settings.build_path.parent / "RUN_ID"
+
+
+def _remove_build(build: Path) -> None:
+    for p in (build, build.with_name(build.name + ".wal"), build.with_suffix(".seed")):
+        p.unlink(missing_ok=True)
+
+
+def prepare_build(settings: Settings, run_id: str | None = None) -> Path:
+    """Make sure the build file belongs to ``run_id``: a build left by another run is discarded and
+    reseeded from the current publication. Without ``run_id`` an existing build is kept."""
     build = settings.build_path
     build.parent.mkdir(parents=True, exist_ok=True)
+    marker = _marker(settings)
+    if run_id is not None:
+        owner = marker.read_text(encoding="utf-8").strip() if marker.exists() else None
+        if owner != run_id:
+            _remove_build(build)
+            tmp = marker.with_suffix(".tmp")
+            tmp.write_text(run_id, encoding="utf-8")
+            os.replace(tmp, marker)
     if not build.exists() and settings.published_path.exists():
         tmp = build.with_suffix(".seed")
         shutil.copyfile(settings.published_path, tmp)
         os.replace(tmp, build)
-    return duckdb.connect(str(build))
+    return build
+
+
+def open_build(settings: Settings, run_id: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-write connection to the build file, created from the current publication if needed."""
+    return duckdb.connect(str(prepare_build(settings, run_id)))
+
+
+def history_dir(settings: Settings) -> Path:
+    return settings.warehouse_dir / "history"
+
+
+def publications(settings: Settings) -> list[Path]:
+    """The kept earlier publications, oldest first (file names sort by publication time)."""
+    folder = history_dir(settings)
+    return sorted(folder.glob("observatoire-*.duckdb")) if folder.is_dir() else []
+
+
+def _keep(settings: Settings, path: Path, prefix: str = "observatoire") -> Path:
+    """Hard-link (or copy) ``path``, about to be replaced, into the history; prune to the last few."""
+    folder = history_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    target = folder / f"{prefix}-{stamp}.duckdb"
+    try:
+        os.link(path, target)
+    except OSError:
+        tmp = target.with_suffix(".tmp")
+        shutil.copyfile(path, tmp)
+        os.replace(tmp, target)
+    for pattern in ("observatoire-*.duckdb", "retired-*.duckdb"):
+        for old in sorted(folder.glob(pattern))[:-KEEP_PUBLICATIONS]:
+            old.unlink(missing_ok=True)
+    return target
 
 
 def publish(settings: Settings) -> Path:
-    """Atomically replace the published warehouse by the build file."""
+    """Atomically replace the published warehouse by the build file (the previous one goes to history)."""
     build = settings.build_path
     if not build.exists():
         raise FileNotFoundError(f"Aucun entrepôt en construction à publier : {build}")
@@ -41,7 +114,29 @@ def publish(settings: Settings) -> Path:
     wal = build.with_name(build.name + ".wal")
     if wal.exists():
         raise RuntimeError(f"Le journal {wal} n'a pas été intégré : publication annulée.")
+    duckdb.connect(str(build), read_only=True).close()  # opens as readers will open it
+    if settings.published_path.exists():
+        _keep(settings, settings.published_path)
+    crash_point("swap")
     os.replace(build, settings.published_path)
+    _marker(settings).unlink(missing_ok=True)
+    return settings.published_path
+
+
+def rollback(settings: Settings, steps: int = 1) -> Path:
+    """Publish again the publication ``steps`` before the current one (atomic, like a refresh).
+    The replaced publication is kept as ``history/retired-*.duckdb``. Returns the restored file."""
+    kept = publications(settings)
+    if len(kept) < steps:
+        raise RuntimeError(f"Retour arrière impossible : {len(kept)} publication(s) antérieure(s) conservée(s) "
+                           f"dans {history_dir(settings)}, {steps} demandée(s).")
+    source = kept[-steps]
+    duckdb.connect(str(source), read_only=True).close()
+    if settings.published_path.exists():
+        _keep(settings, settings.published_path, prefix="retired")
+    for newer in kept[len(kept) - steps + 1:]:  # publications after the restored one are retired too
+        os.replace(newer, newer.with_name(newer.name.replace("observatoire-", "retired-", 1)))
+    os.replace(source, settings.published_path)
     return settings.published_path
 
 

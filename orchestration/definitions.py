@@ -3,6 +3,12 @@
 Load it with ``dagster dev -m orchestration.definitions`` (``make dev``). The configuration file is
 ``$OBSERVATOIRE_CONFIG`` (default ``config/demo.toml``). Assets hold the logic; the job only selects.
 DuckDB has a single writer, so the job runs in process, one step at a time.
+
+Quality gate: every raw source and the main marts carry a blocking Great Expectations asset check
+(:mod:`orchestration.checks`); a failed blocking expectation skips the publication. Each run records
+its report in ``ops`` (:mod:`orchestration.report`); schedules per source cadence and the survey
+inbox sensor are in :mod:`orchestration.schedules`; a run-failure sensor writes the failed run's
+report and notifies the team (:mod:`orchestration.notify`).
 """
 
 
@@ -10,6 +16,7 @@ import json
 import os
 import shutil
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import dagster as dg
@@ -19,7 +26,11 @@ from ingest.config import PROJECT_ROOT, Settings, load_settings
 from ingest.contracts import CONTRACTS
 from ingest.fetch import fetch
 from ingest.load import load_source
-from ingest.warehouse import open_build, publish
+from ingest.warehouse import crash_point, open_build, prepare_build, publish
+from orchestration import checks as quality
+from orchestration import report
+from orchestration.notify import notify_failure
+from orchestration.schedules import inbox_files, schedules_and_sensors
 
 DBT_DIR = PROJECT_ROOT / "dbt_project"
 
@@ -58,10 +69,17 @@ def raw_asset(name: str, settings: Settings) -> dg.AssetsDefinition:
     @dg.asset(key=["raw", name], group_name="raw", kinds={"duckdb"},
               description=f"{source.description or CONTRACTS[name].description} (raw rows + rejects)")
     def _asset(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        snapshots = [fetch(name, loc, settings.snapshot_dir) for loc in source.locations]
-        con = open_build(settings)
+        locations = list(source.locations)
+        if name == "surveys":  # survey files dropped in the inbox folder (see the inbox sensor)
+            locations += [str(p) for p in inbox_files(settings) if str(p) not in locations]
+        snapshots = [fetch(name, loc, settings.snapshot_dir) for loc in locations]
+        con = open_build(settings, context.run_id)
         try:
             result = load_source(con, name, snapshots)
+            report.record_source(con, context.run_id, name, result.rows_read, result.rows_loaded,
+                                 result.rows_rejected, max(f.snapshot.fetched_at for f in result.files),
+                                 result.stale)
+            crash_point(f"ingestion:{name}")
         finally:
             con.close()
         for f in result.files:
@@ -75,10 +93,46 @@ def raw_asset(name: str, settings: Settings) -> dg.AssetsDefinition:
             "rows_rejected": result.rows_rejected,
             "stale": result.stale,
             "sha256": ", ".join(f.snapshot.sha256 for f in result.files),
-            "locations": ", ".join(source.locations),
+            "locations": ", ".join(locations),
         })
 
     return _asset
+
+
+def _started_at(context) -> datetime | None:
+    record = context.instance.get_run_record_by_id(context.run_id)
+    start = record.start_time if record else None
+    return datetime.fromtimestamp(start, timezone.utc).replace(tzinfo=None) if start else None
+
+
+def quality_check(settings: Settings, asset_key: dg.AssetKey, table: str, rules: list) -> dg.AssetChecksDefinition:
+    """A blocking asset check running the Great Expectations suite of ``table`` on the build file."""
+    label = "/".join(asset_key.path)
+
+    @dg.asset_check(asset=asset_key, name="great_expectations", blocking=True,
+                    description=f"Attentes de qualité de {table} (bloquantes et avertissements)")
+    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        con = open_build(settings, context.op_execution_context.run_id)
+        try:
+            outcomes = quality.validate_table(settings, con, table, rules)
+            report.record_checks(con, context.op_execution_context.run_id, label, outcomes)
+        finally:
+            con.close()
+        docs = quality.write_data_docs(settings, context.op_execution_context.run_id, label.replace("/", "."), outcomes)
+        blocking = [o for o in outcomes if not o["passed"] and o["severity"] == report.BLOCKING]
+        warnings = [o for o in outcomes if not o["passed"] and o["severity"] == report.WARNING]
+        for o in blocking:
+            context.log.error(f"{label} : contrôle bloquant en échec : {o['message']}")
+        for o in warnings:
+            context.log.warning(f"{label} : avertissement : {o['message']}")
+        return dg.AssetCheckResult(
+            passed=not blocking and not warnings,
+            severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
+            description="; ".join(o["message"] for o in blocking + warnings) or "toutes les attentes sont satisfaites",
+            metadata={"expectations": len(outcomes), "blocking_failed": len(blocking),
+                      "warnings_failed": len(warnings), "data_docs": dg.MetadataValue.path(str(docs))})
+
+    return _check
 
 
 class _Translator(DagsterDbtTranslator):
@@ -94,25 +148,66 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     @dbt_assets(manifest=project.manifest_path, project=project, dagster_dbt_translator=_Translator())
     def observatoire_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         """Staging, intermediate and mart models, with their dbt tests, built in the build file."""
-        os.environ["OBSERVATOIRE_BUILD_DB"] = str(settings.build_path)
+        os.environ["OBSERVATOIRE_BUILD_DB"] = str(prepare_build(settings, context.run_id))
         args = ["build", "--vars", json.dumps(dbt_vars(settings))]
-        yield from dbt.cli(args, context=context).stream()
+        for i, event in enumerate(dbt.cli(args, context=context).stream()):
+            if i == 3:
+                crash_point("dbt")
+            yield event
 
     @dg.asset(key=["warehouse", "published"], group_name="publication", deps=list(observatoire_dbt.keys),
               description="Atomic swap of the freshly built warehouse into the published file.")
     def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        con = open_build(settings, context.run_id)
+        try:
+            run_report = report.record_success(con, settings, context.run_id, _started_at(context))
+        finally:
+            con.close()
         path = publish(settings)
+        report.write_json(settings, run_report)
         context.log.info(f"published {path}")
         return dg.MaterializeResult(metadata={"path": str(path), "bytes": Path(path).stat().st_size})
 
+    mart_keys = {k.path[-1]: k for k in observatoire_dbt.keys}
+    asset_checks = [quality_check(settings, dg.AssetKey(["raw", name]), f'raw."{name}"', quality.raw_rules(name))
+                    for name in settings.sources if name in CONTRACTS]
+    asset_checks += [quality_check(settings, mart_keys[m], f"marts.{m}", rules)
+                     for m, rules in quality.MART_RULES.items() if m in mart_keys]
+
+    @dg.run_failure_sensor(name="notify_refresh_failure", minimum_interval_seconds=30,
+                           description="Rapport d'échec et notification (webhook / e-mail) d'un rafraîchissement")
+    def notify_refresh_failure(context: dg.RunFailureSensorContext):
+        record = context.instance.get_run_record_by_id(context.dagster_run.run_id)
+        started = (datetime.fromtimestamp(record.start_time, timezone.utc).replace(tzinfo=None)
+                   if record and record.start_time else None)
+        handle_failure(settings, context.dagster_run.run_id, context.dagster_run.job_name,
+                       context.failure_event.message or "", started)
+
     refresh_all = dg.define_asset_job("refresh_all", selection=dg.AssetSelection.all(),
                                       description="Refresh every source, rebuild the marts, publish.")
+    jobs, schedules, sensors = schedules_and_sensors(settings, refresh_all)
     return dg.Definitions(
         assets=[*raw_assets, observatoire_dbt, published_warehouse],
-        jobs=[refresh_all],
+        asset_checks=asset_checks,
+        jobs=[refresh_all, *jobs],
+        schedules=schedules,
+        sensors=[*sensors, notify_refresh_failure],
         resources={"dbt": DbtCliResource(project_dir=project, dbt_executable=dbt_executable())},
         executor=dg.in_process_executor,
     )
+
+
+def handle_failure(settings: Settings, run_id: str, job: str, message: str, started_at) -> None:
+    """A failed refresh: keep its report beside the warehouse (JSON) and notify the team."""
+    path = report.reports_dir(settings) / f"{run_id}.json"
+    if path.exists():
+        return  # already handled (by run.py or by the sensor)
+    blocking = [f"Contrôle bloquant en échec sur {c['asset']} : {c['message']}"
+                for c in report.collect(settings, run_id)["checks"]
+                if not c["passed"] and c["severity"] == report.BLOCKING]
+    message = "\n".join([line for line in blocking if line not in message] + [message])
+    report.failed_run_report(settings, run_id, started_at, message)
+    notify_failure(settings, run_id, job, message)
 
 
 defs = build_definitions(load_settings())

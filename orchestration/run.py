@@ -11,13 +11,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import datetime, timezone
 
 import dagster as dg
 
 from dashboards.formatting import fr_number
 from ingest.config import load_settings
 from ingest.warehouse import open_published
-from orchestration.definitions import build_definitions
+from orchestration.definitions import build_definitions, handle_failure
+from orchestration import report
 
 
 def refresh(config: str | None = None, instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
@@ -27,7 +29,26 @@ def refresh(config: str | None = None, instance: dg.DagsterInstance | None = Non
     if instance is None:
         instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
-    return job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config)
+    result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config)
+    if not result.success:
+        # Sensors do not run for in-process executions: report and notify here.
+        record = instance.get_run_record_by_id(result.run_id)
+        started = (datetime.fromtimestamp(record.start_time, timezone.utc).replace(tzinfo=None)
+                   if record and record.start_time else None)
+        handle_failure(settings, result.run_id, job.name, failure_message(settings, result), started)
+    return result
+
+
+def failure_message(settings, result: dg.ExecuteInProcessResult) -> str:
+    """Why a run failed, in French: failed blocking checks first, then failed steps."""
+    lines = [f"Contrôle bloquant en échec sur {c['asset']} : {c['message']}"
+             for c in report.collect(settings, result.run_id)["checks"]
+             if not c["passed"] and c["severity"] == report.BLOCKING]
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.event_specific_data.error
+            lines.append(f"Échec de l'étape {event.step_key} : {error.message.strip() if error else ''}")
+    return "\n".join(lines) or "Échec du rafraîchissement (voir l'historique Dagster)."
 
 
 def summary(config: str | None = None) -> str:
@@ -61,10 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     result = refresh(args.config)
     if not result.success:
-        for event in result.all_events:
-            if event.is_step_failure:
-                print(f"ÉCHEC de l'étape {event.step_key} : {event.event_specific_data.error.message.strip()}",
-                      file=sys.stderr)
+        settings = load_settings(args.config)
+        print(failure_message(settings, result), file=sys.stderr)
+        print(f"Rapport : {report.reports_dir(settings) / (result.run_id + '.json')}", file=sys.stderr)
         print("Le rafraîchissement a échoué : l'entrepôt publié précédent (s'il existe) est inchangé.", file=sys.stderr)
         return 1
     print(summary(args.config))

@@ -1,5 +1,5 @@
-"""The dashboard on the published demo warehouse: Streamlit AppTest (figures equal the marts) and
-the real server answering HTTP 200."""
+"""The dashboard on the published demo warehouse: Streamlit AppTest for every page and territory level
+(no exception, figures equal the marts), and the real server answering HTTP 200."""
 
 from __future__ import annotations
 
@@ -17,6 +17,13 @@ from dashboards.formatting import fr_number
 from ingest.config import PROJECT_ROOT
 
 APP = str(PROJECT_ROOT / "dashboards" / "app.py")
+PAGES = ["synthese", "carte", "fiche", "frequentation", "financements", "mobilites", "annuaire", "methodologie"]
+PAGE_SCRIPT = """
+import sys
+sys.path.insert(0, {root!r})
+from dashboards.views import {page}
+{page}.render()
+"""
 
 
 @pytest.fixture
@@ -27,20 +34,125 @@ def dashboard_env(demo_run, monkeypatch):
     return settings
 
 
-def test_synthese_shows_the_marts_figures(dashboard_env, demo_warehouse):
+@pytest.fixture(scope="module")
+def territories(demo_run):
+    """One territory code per level, taken from the published marts (the EPCI with the most places)."""
+    import duckdb
+    settings, _ = demo_run
+    con = duckdb.connect(str(settings.published_path), read_only=True)
+    try:
+        epci = con.execute("select epci_code from marts.fct_coverage_epci "
+                           "order by n_tiers_lieux desc, epci_code limit 1").fetchone()[0]
+        commune, dep, reg = con.execute(
+            "select p.commune_code, c.departement_code, c.region_code from marts.dim_place p "
+            "join marts.dim_commune c using (commune_code) group by all order by count(*) desc, 1 limit 1").fetchone()
+    finally:
+        con.close()
+    return {"region": reg, "departement": dep, "epci": epci, "commune": commune}
+
+
+def run_page(page: str, level: str | None = None, code: str | None = None) -> AppTest:
+    at = AppTest.from_string(PAGE_SCRIPT.format(root=str(PROJECT_ROOT), page=page), default_timeout=60)
+    if level:
+        at.query_params["niveau"] = level
+    if code:
+        at.query_params["code"] = code
+    at.run()
+    assert not at.exception, (page, level, [e.value for e in at.exception])
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_at_every_level(dashboard_env, territories, page):
+    for level, code in territories.items():
+        at = run_page(page, "epci" if page == "fiche" else level, territories["epci"] if page == "fiche" else code)
+        if page != "methodologie":
+            assert at.sidebar.selectbox, page  # the territory selector is there
+        assert any("données fictives" in w.value for w in at.warning)
+
+
+def test_app_default_page_is_the_synthesis_of_the_territory(dashboard_env, demo_warehouse):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception, at.exception
-    metrics = {m.label: m.value for m in at.metric}
+    m = metrics(at)
     n_tl, n_fs, pop = demo_warehouse.execute(
-        "select sum(n_tiers_lieux), sum(n_france_services), sum(population) from marts.fct_coverage_epci").fetchone()
-    no_fs, cantons = demo_warehouse.execute(
-        "select count(*) filter (where not has_france_services), count(*) from marts.fct_coverage_canton").fetchone()
-    assert metrics["Tiers-lieux"] == fr_number(n_tl)
-    assert metrics["France Services"] == fr_number(n_fs)
-    assert metrics["Population"] == fr_number(pop)
-    assert metrics["Cantons sans France Services"] == f"{fr_number(no_fs)} sur {fr_number(cantons)}"
-    assert metrics["Tiers-lieux pour 10 000 habitants"] == fr_number(n_tl * 10000 / pop, 2)
+        "select sum(n_tiers_lieux), sum(n_france_services), sum(population) from marts.fct_coverage_epci "
+        "where in_territory").fetchone()
+    assert m["Tiers-lieux"] == fr_number(n_tl)
+    assert m["France Services"] == fr_number(n_fs)
+    assert m["Population"] == fr_number(pop, 0, " hab.")
+    assert m["Tiers-lieux / 10 000 hab."] == fr_number(n_tl * 10000 / pop, 2)
+    assert at.query_params["niveau"] == "departement"  # the choice is written into the URL
     assert any("données fictives" in w.value for w in at.warning)
+
+
+def test_synthesis_of_an_epci_equals_the_epci_marts(dashboard_env, territories, demo_warehouse):
+    code = territories["epci"]
+    m = metrics(run_page("synthese", "epci", code))
+    n_tl, n_fs, pop = demo_warehouse.execute(
+        "select n_tiers_lieux, n_france_services, population from marts.fct_coverage_epci where epci_code = ?",
+        [code]).fetchone()
+    share = demo_warehouse.execute("select share_within_tiers_lieu from marts.fct_access_epci "
+                                   "where epci_code = ? and distance_km = 10", [code]).fetchone()[0]
+    funding = demo_warehouse.execute("select coalesce(sum(amount_to_places_eur), 0) from marts.fct_funding_epci "
+                                     "where epci_code = ?", [code]).fetchone()[0]
+    visitors = demo_warehouse.execute(
+        "select visitors_per_week from marts.fct_attendance_epci where epci_code = ? and wave_year = "
+        "(select max(wave_year) from marts.fct_attendance_place)", [code]).fetchone()
+    assert m["Tiers-lieux"] == fr_number(n_tl)
+    assert m["France Services"] == fr_number(n_fs)
+    assert m["Population"] == fr_number(pop, 0, " hab.")
+    assert m["À moins de 10 km d'un tiers-lieu"] == fr_number(100 * share, 1, " %")
+    assert m["Subventions aux tiers-lieux"] == fr_number(funding, 0, " €")
+    assert m["Visiteurs par semaine (enquête)"] == fr_number(visitors[0] if visitors else None)
+
+
+def test_fiche_of_an_epci_equals_the_marts(dashboard_env, territories, demo_warehouse):
+    code = territories["epci"]
+    at = run_page("fiche", "epci", code)
+    m = metrics(at)
+    n_tl, per10k, n_fs = demo_warehouse.execute(
+        "select n_tiers_lieux, tiers_lieux_per_10k, n_france_services from marts.fct_coverage_epci "
+        "where epci_code = ?", [code]).fetchone()
+    assert m["Tiers-lieux"] == fr_number(n_tl)
+    assert m["Tiers-lieux pour 10 000 hab."] == fr_number(per10k, 2)
+    assert m["France Services"] == fr_number(n_fs)
+    assert at.get("download_button"), "the printable export is offered"
+
+
+def test_directory_lists_and_filters_places(dashboard_env, territories, demo_warehouse):
+    code = territories["epci"]
+    n = demo_warehouse.execute("select count(*) from marts.dim_place where epci_code = ?", [code]).fetchone()[0]
+    at = run_page("annuaire", "epci", code)
+    assert metrics(at)["Lieux trouvés"] == fr_number(n)
+    name = demo_warehouse.execute("select place_name from marts.dim_place where epci_code = ? order by place_name "
+                                  "limit 1", [code]).fetchone()[0]
+    at.text_input[0].input(name).run()
+    shown = at.dataframe[0].value
+    assert 1 <= len(shown) <= n and name in set(shown["Nom"])
+    at.multiselect[0].select("france_services").run()
+    assert set(at.dataframe[0].value["Type"]) <= {"France Services"}
+    assert len(at.get("download_button")) == 2  # CSV and XLSX
+
+
+def test_directory_exports_are_readable():
+    import io
+
+    import pandas as pd
+
+    from dashboards.views.annuaire import to_xlsx
+    df = pd.DataFrame({"Nom": ["Le Lieu"], "Code commune": ["01001"]})
+    back = pd.read_excel(io.BytesIO(to_xlsx(df)), dtype=str)
+    assert back.to_dict("records") == [{"Nom": "Le Lieu", "Code commune": "01001"}]
+
+
+def test_unknown_territory_in_the_url_gives_a_message(dashboard_env):
+    at = run_page("synthese", "epci", "000000000")
+    assert at.sidebar.selectbox  # the selector falls back to a valid choice instead of failing
 
 
 def test_missing_warehouse_gives_a_friendly_message(tmp_path, monkeypatch):

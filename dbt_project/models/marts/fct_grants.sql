@@ -1,5 +1,7 @@
 -- One row per published grant, matched to a tiers-lieu by SIRET (known from the surveys), else by
--- normalised name when exactly one place carries that name.
+-- normalised name when exactly one place carries that name. The programme is recognised from the
+-- grant's purpose and beneficiary (seed map_programme, whole words, longest key first), else
+-- "hors_programme".
 with g as (select * from {{ ref('stg_subventions') }}),
 places as (
     select place_id, epci_code, {{ normalize_name('place_name') }} as name_key
@@ -11,6 +13,14 @@ unique_names as (
 sirets as (
     select siret, min(place_id) as place_id from {{ ref('fct_attendance_place') }}
     where siret is not null and place_id is not null group by siret having count(distinct place_id) = 1
+),
+programme_match as (
+    select g._file, g._row, arg_max(m.programme_code, length(m.programme_key)) as programme_code
+    from g join {{ ref('map_programme') }} m
+      on m.use_for_grants
+     and (' ' || {{ normalize_name("coalesce(g.purpose, '') || ' ' || g.beneficiary_name") }} || ' ')
+         like ('% ' || m.programme_key || ' %')
+    group by g._file, g._row
 )
 select
     g.funder_name,
@@ -26,8 +36,15 @@ select
          else 'non_rapproche' end                          as match_method,
     p.epci_code,
     g._file as source_file,
-    g._row  as source_row
+    g._row  as source_row,
+    -- Added columns.
+    coalesce(pm.programme_code, 'hors_programme')          as programme_code,
+    dp.commune_code,
+    dp.departement_code,
+    dp.region_code
 from g
 left join sirets s on s.siret = g.beneficiary_siret
 left join unique_names n on n.name_key = g.beneficiary_name_key and s.place_id is null
 left join places p on p.place_id = coalesce(s.place_id, n.place_id)
+left join {{ ref('dim_place') }} dp on dp.place_id = coalesce(s.place_id, n.place_id)
+left join programme_match pm on pm._file = g._file and pm._row = g._row

@@ -1,3 +1,4 @@
+{%- set raw = source('raw', 'communes_geo') -%}
 select
     {{ commune_code('code_insee') }}               as commune_code,
     trim(nom_standard)                             as commune_name,
@@ -9,5 +10,8 @@ select
     nullif(trim(canton_nom), '')                   as canton_name,
     try_cast(grille_densite as integer)            as density_level,
     nullif(trim(grille_densite_texte), '')         as density_label,
+    -- Published by the communes-france file but outside the contract: null when the file lacks them.
+    nullif(trim({{ optional_column(raw, ['dep_nom']) }}), '') as departement_name,
+    nullif(trim({{ optional_column(raw, ['reg_nom']) }}), '') as region_name,
     _file, _sha256, _row
-from {{ source('raw', 'communes_geo') }}
+from {{ raw }}

@@ -1,3 +1,4 @@
+{%- set raw = source('raw', 'surveys') -%}
 select
     cast(annee as integer)                         as wave_year,
     nullif(trim(identifiant_lieu), '')             as place_ref,
@@ -13,5 +14,7 @@ select
     {{ to_double('etp') }}                         as staff_fte,
     {{ to_double('chiffre_affaires_eur') }}        as revenue_eur,
     {{ to_double('part_financement_public_pct') }} as public_funding_share_pct,
+    -- In the questionnaire but outside the contract: null when the file lacks the column.
+    {{ to_double(optional_column(raw, ['heures_ouverture_semaine'])) }} as opening_hours_per_week,
     _file, _sha256, _row
-from {{ source('raw', 'surveys') }}
+from {{ raw }}

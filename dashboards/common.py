@@ -1,0 +1,52 @@
+"""Shared page furniture: title, fictional-data banner, sources line, distance caveat."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboards.data import query
+
+DISTANCE_CAVEAT = ("Les distances sont mesurées à vol d'oiseau depuis le centre de la commune : "
+                   "c'est une approximation de l'accès, pas un temps de trajet.")
+
+SOURCE_LABELS = {
+    "cog_communes": "INSEE, code officiel géographique",
+    "populations": "INSEE, populations légales",
+    "communes_geo": "data.gouv.fr, communes de France",
+    "tierslieux_2019": "ANCT, inventaire des tiers-lieux",
+    "france_services": "ANCT, liste des France Services",
+    "mobpro_flows": "INSEE, flux domicile-travail",
+    "subventions": "Subventions publiées (SCDL)",
+    "surveys": "Enquête de l'observatoire",
+}
+
+
+def header(title: str) -> pd.Series:
+    meta = query("select territory_name, is_fictional, built_at from marts.meta_publication").iloc[0]
+    st.title(title)
+    if meta.is_fictional:
+        st.warning("Territoire d'exemple - données fictives : ces chiffres illustrent l'outil, "
+                   "ils ne décrivent aucun territoire réel.")
+    return meta
+
+
+def sources() -> pd.DataFrame:
+    return query("select source_name, file_name, fetched_at, rows_loaded from marts.meta_sources "
+                 "order by source_name")
+
+
+def source_note(*names: str) -> str:
+    """'INSEE, populations légales (fichier du 23/11/2026)' for the given sources."""
+    s = sources()
+    parts = []
+    for r in s[s.source_name.isin(names)].itertuples():
+        parts.append(f"{SOURCE_LABELS.get(r.source_name, r.source_name)} ({r.file_name}, "
+                     f"récupéré le {pd.Timestamp(r.fetched_at):%d/%m/%Y})")
+    return " ; ".join(parts) or "source non chargée"
+
+
+def footer(*names: str) -> None:
+    meta = query("select built_at from marts.meta_publication").iloc[0]
+    st.caption(f"Sources : {source_note(*names)}. Données publiées le "
+               f"{pd.Timestamp(meta.built_at):%d/%m/%Y à %H:%M}.")

@@ -1,0 +1,50 @@
+"""Page « Annuaire » : répertoire des lieux, recherche, filtres, export CSV et XLSX."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import streamlit as st
+
+from dashboards.common import footer, header
+from dashboards.data import query
+from dashboards.formatting import fr_number
+from dashboards.territory import commune_filter, params, select_territory
+from dashboards.views.carte import TYPE_LABELS
+
+
+def directory(where: str, p: tuple, search: str, types: list[str]) -> pd.DataFrame:
+    type_sql = "and p.place_type in (select unnest(?::varchar[]))" if types else ""
+    return query(f"""
+        select p.place_name as "Nom", p.place_type as type, c.commune_name as "Commune",
+               c.commune_code as "Code commune", c.epci_name as "EPCI", p.fs_type as "Type France Services",
+               p.latitude as "Latitude", p.longitude as "Longitude"
+        from marts.dim_place p join marts.dim_commune c using (commune_code)
+        where {where} and (? = '' or p.place_name ilike '%' || ? || '%' or c.commune_name ilike '%' || ? || '%')
+        {type_sql}
+        order by "Commune", "Nom" """, p + (search, search, search) + ((types,) if types else ()))
+
+
+def to_xlsx(df: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        df.to_excel(writer, index=False, sheet_name="Annuaire")
+    return buffer.getvalue()
+
+
+def render() -> None:
+    header("Annuaire des lieux")
+    t = select_territory()
+    search = st.text_input("Rechercher un lieu ou une commune", "").strip()
+    types = st.multiselect("Type de lieu", list(TYPE_LABELS), format_func=TYPE_LABELS.get)
+    df = directory(commune_filter(t.level), params(t), search, types)
+    df.insert(1, "Type", df.pop("type").map(TYPE_LABELS))
+    st.metric("Lieux trouvés", fr_number(len(df)))
+    st.dataframe(df, hide_index=True, width="stretch")
+    c = st.columns(2)
+    c[0].download_button("Télécharger en CSV", df.to_csv(index=False, sep=";").encode("utf-8-sig"),
+                         file_name="annuaire-lieux.csv", mime="text/csv")
+    c[1].download_button("Télécharger en Excel (XLSX)", to_xlsx(df), file_name="annuaire-lieux.xlsx",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    footer("tierslieux_2019", "france_services")

@@ -1,0 +1,97 @@
+"""Page « Fiche territoire » : une intercommunalité (EPCI) comparée aux EPCI semblables, imprimable."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from dashboards.common import DISTANCE_CAVEAT, header, source_note
+from dashboards.data import query
+from dashboards.formatting import fr_number
+from dashboards.territory import figures, select_territory
+
+SECTIONS = [
+    ("Offre", [("tiers_lieux", "Tiers-lieux", 0, ""), ("tiers_lieux_10k", "Tiers-lieux pour 10 000 hab.", 2, ""),
+               ("france_services", "France Services", 0, "")]),
+    ("Demande", [("population", "Population", 0, " hab."),
+                 ("part_10km", "Habitants à moins de 10 km d'un tiers-lieu", 1, " %")]),
+    ("Fréquentation", [("visiteurs_semaine", "Visiteurs par semaine (dernière enquête)", 0, ""),
+                       ("repondants", "Lieux répondants", 0, "")]),
+    ("Financements", [("financements", "Subventions aux tiers-lieux", 0, " €"),
+                      ("financements_hab", "Subventions par habitant", 2, " €")]),
+]
+
+
+def similar_epci(code: str, population: float) -> pd.DataFrame:
+    """The 5 EPCI closest in population (log scale) with the same dominant density level."""
+    return query("""
+        with dens as (select epci_code, mode(density_level) as d from marts.dim_commune group by epci_code),
+        target as (select d from dens where epci_code = ?)
+        select e.epci_code, e.epci_name, e.population, e.n_tiers_lieux,
+               round(e.tiers_lieux_per_10k, 2) as tiers_lieux_per_10k,
+               e.n_france_services, round(100 * a.share_within_tiers_lieu, 1) as share_within_tiers_lieu
+        from marts.fct_coverage_epci e join dens using (epci_code)
+        left join marts.fct_access_epci a on a.epci_code = e.epci_code and a.distance_km = 10
+        where e.epci_code <> ? and e.population > 0
+          and (dens.d = (select d from target) or (select d from target) is null)
+        order by abs(ln(e.population) - ln(?)) limit 5""", (code, code, max(population, 1)))
+
+
+def fiche_html(name: str, f: dict, similar: pd.DataFrame, opportunities: pd.DataFrame) -> str:
+    rows = "".join(f"<tr><th colspan=2>{html.escape(title)}</th></tr>" + "".join(
+        f"<tr><td>{html.escape(label)}</td><td>{html.escape(value(f, k, d, s))}</td></tr>"
+        for k, label, d, s in items) for title, items in SECTIONS)
+    sim = similar.to_html(index=False, border=0) if len(similar) else "<p>Aucun EPCI comparable.</p>"
+    opp = opportunities.to_html(index=False, border=0) if len(opportunities) else "<p>Aucune.</p>"
+    return (f"<!doctype html><html lang=fr><meta charset=utf-8><title>Fiche {html.escape(name)}</title>"
+            "<style>body{font-family:sans-serif;max-width:900px;margin:auto}td,th{padding:4px 10px;"
+            "text-align:left;border-bottom:1px solid #ddd}</style>"
+            f"<h1>Fiche territoire : {html.escape(name)}</h1><table>{rows}</table>"
+            f"<h2>EPCI comparables</h2>{sim}<h2>Opportunités</h2>{opp}<p><small>{html.escape(DISTANCE_CAVEAT)}"
+            "</small></p></html>")
+
+
+def value(f: dict, key: str, dec: int, suffix: str) -> str:
+    v = f.get(key)
+    return fr_number(100 * v if key == "part_10km" and v is not None else v, dec, suffix)
+
+
+def render() -> None:
+    header("Fiche territoire")
+    t = select_territory(("epci",))
+    f = figures(t)
+    st.subheader(t.name)
+    for title, items in SECTIONS:
+        st.markdown(f"#### {title}")
+        cols = st.columns(len(items))
+        for col, (k, label, d, s) in zip(cols, items):
+            col.metric(label, value(f, k, d, s))
+    st.markdown("#### Opportunités")
+    opp = query("""
+        select c.commune_name as "Commune", c.population as "Population",
+               round(m.nearest_tiers_lieu_km, 1) as "Tiers-lieu le plus proche (km)",
+               round(m.long_commuters)::bigint as "Actifs faisant de longs trajets",
+               round(m.unserved_long_commuters)::bigint as "Dont sans tiers-lieu proche"
+        from marts.fct_commuting_commune m join marts.dim_commune c using (commune_code)
+        where c.epci_code = ? and m.unserved_long_commuters > 0
+        order by m.unserved_long_commuters desc limit 10""", (t.code,))
+    if len(opp):
+        st.caption("Communes dont beaucoup d'actifs font de longs trajets domicile-travail sans tiers-lieu "
+                   "proche : emplacements possibles pour un nouveau lieu.")
+        st.dataframe(opp, hide_index=True, width="stretch")
+    else:
+        st.caption("Aucune commune repérée : pas de longs trajets sans tiers-lieu proche dans les données.")
+    st.markdown("#### EPCI comparables (population et densité proches)")
+    sim = similar_epci(t.code, float(f["population"] or 0)).rename(columns={
+        "epci_code": "Code", "epci_name": "EPCI", "population": "Population", "n_tiers_lieux": "Tiers-lieux",
+        "tiers_lieux_per_10k": "Tiers-lieux / 10 000 hab.", "n_france_services": "France Services",
+        "share_within_tiers_lieu": "Part à moins de 10 km (%)"})
+    st.dataframe(sim, hide_index=True, width="stretch")
+    st.info(DISTANCE_CAVEAT)
+    st.caption("Sources : " + source_note("populations", "tierslieux_2019", "france_services", "surveys",
+                                          "subventions", "mobpro_flows"))
+    st.download_button("Télécharger la fiche (HTML imprimable)", fiche_html(t.name, f, sim, opp),
+                       file_name=f"fiche-{t.code}.html", mime="text/html")
+    st.caption("Pour imprimer cette page : menu du navigateur, « Imprimer » (la mise en page masque les menus).")

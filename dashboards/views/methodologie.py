@@ -1,0 +1,68 @@
+"""Page « Méthodologie et qualité » : définitions, sources datées, dernière mise à jour, contrôles."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboards.common import DISTANCE_CAVEAT, SOURCE_LABELS, header
+from dashboards.data import has_table, query
+
+DEFINITIONS = [
+    ("Tiers-lieux", "Lieux de l'inventaire national des tiers-lieux (coworking, fablab...) placés dans une "
+                    "commune par leur code commune ou, à défaut, leurs coordonnées."),
+    ("Tiers-lieux pour 10 000 habitants", "Nombre de tiers-lieux × 10 000 / population municipale."),
+    ("France Services", "Sites principaux et antennes de la liste officielle de l'ANCT."),
+    ("Habitants à moins de 10 km", "Population des communes dont le centre est à moins de 10 km à vol "
+                                   "d'oiseau d'un tiers-lieu, rapportée à la population totale."),
+    ("Visiteurs par semaine", "Somme des visiteurs hebdomadaires déclarés par les lieux répondant à "
+                              "l'enquête annuelle de l'observatoire (dernière vague)."),
+    ("Subventions", "Montants des subventions publiées au format SCDL dont le bénéficiaire est rapproché "
+                    "d'un tiers-lieu (SIRET ou nom)."),
+    ("Longs trajets", "Actifs travaillant hors de leur commune à une distance supérieure au seuil indiqué "
+                      "(recensement, flux domicile-travail)."),
+]
+
+
+def render() -> None:
+    meta = header("Méthodologie et qualité")
+    st.subheader("Définitions des indicateurs")
+    st.table(pd.DataFrame(DEFINITIONS, columns=["Indicateur", "Définition"]))
+    st.info(DISTANCE_CAVEAT)
+
+    st.subheader("Sources")
+    s = query("select source_name, file_name, fetched_at, rows_read, rows_loaded, rows_rejected, stale "
+              "from marts.meta_sources order by source_name")
+    s.insert(0, "Source", s.pop("source_name").map(lambda v: SOURCE_LABELS.get(v, v)))
+    s["fetched_at"] = pd.to_datetime(s.fetched_at, utc=True, errors="coerce").dt.strftime("%d/%m/%Y %H:%M")
+    s["stale"] = s.stale.map({True: "oui", False: "non"})
+    st.dataframe(s.rename(columns={"file_name": "Fichier", "fetched_at": "Récupéré le", "rows_read": "Lignes lues",
+                                   "rows_loaded": "Lignes chargées", "rows_rejected": "Lignes rejetées",
+                                   "stale": "Ancienne copie"}), hide_index=True, width="stretch")
+    st.metric("Dernière publication des données", f"{pd.Timestamp(meta.built_at):%d/%m/%Y à %H:%M}")
+
+    st.subheader("Placement des lieux dans les communes")
+    q = query("select source_name, n_rows, n_unplaced, round(100 * share_placed, 1) as share_placed "
+              "from marts.quality_place_placement")
+    st.dataframe(q.rename(columns={"source_name": "Source", "n_rows": "Lieux", "n_unplaced": "Non placés",
+                                   "share_placed": "Part placée (%)"}), hide_index=True, width="stretch")
+
+    st.subheader("Mises à jour et contrôles")
+    if not (has_table("ops", "refresh_runs") and has_table("ops", "refresh_checks")):
+        st.info("Le journal des mises à jour et des contrôles n'est pas encore publié dans l'entrepôt : "
+                "il apparaîtra ici dès qu'il sera disponible.")
+        return
+    runs = query("select started_at, finished_at, status, published, message from ops.refresh_runs "
+                 "order by started_at desc limit 10")
+    st.dataframe(runs.rename(columns={"started_at": "Début", "finished_at": "Fin", "status": "Statut",
+                                      "published": "Publiée", "message": "Message"}),
+                 hide_index=True, width="stretch")
+    checks = query("""
+        select asset as "Donnée", check_name as "Contrôle", severity as "Gravité",
+               case when passed then 'réussi' else 'échoué' end as "Résultat", message as "Message"
+        from ops.refresh_checks
+        where run_id = (select run_id from ops.refresh_runs order by started_at desc limit 1)
+        order by passed, asset""")
+    failed = int((checks["Résultat"] == "échoué").sum())
+    st.metric("Contrôles de la dernière mise à jour", f"{len(checks) - failed} réussis sur {len(checks)}")
+    st.dataframe(checks, hide_index=True, width="stretch")

@@ -1,0 +1,72 @@
+{#- Exact nearest neighbour by straight-line (haversine) distance, pruned with a lat/lon grid.
+
+    nearest_neighbour_ctes(origins, targets, result) emits CTE definitions (to be placed after
+    `with` or after other CTEs and a comma) ending with a CTE named `result` holding
+    (origin_id, kind, target_id, distance_km): for every origin and every kind present in the
+    targets, the nearest target of that kind. `origins` has (origin_id, latitude, longitude);
+    `targets` has (kind, target_id, latitude, longitude); both are names of relations or CTEs,
+    rows without coordinates must be filtered out before.
+
+    Method (exact, not approximate). For each grid size s (degrees) of `cell_sizes_deg`, each
+    pending (origin, kind) pair looks at the targets of its own cell and of the 8 neighbouring
+    cells (an equi-join on cell keys, no cross join). Any target outside that 3 x 3 block is at
+    least one cell away in latitude or in longitude, hence at a great-circle distance of at least
+    R * asin(sin(s) * cos(latitude of the origin)) (the distance from the origin to the meridian
+    one cell away, which is also below the distance one cell away in latitude). So when the best
+    candidate is within that bound, it is the true nearest; otherwise the pair goes to the next,
+    coarser grid, and what is left after the last grid is solved by brute force over the targets
+    of its kind. Ties are broken by the smallest target_id. Distances are rounded to the metre
+    (coordinates are not more precise), so a distance equal to a threshold compares as equal.
+-#}
+{% macro nearest_neighbour_ctes(origins, targets, result, cell_sizes_deg=[0.1, 0.5, 2.5]) -%}
+{%- set d = haversine_km('p.latitude', 'p.longitude', 't.latitude', 't.longitude') -%}
+nn_kinds as (select distinct kind from {{ targets }}),
+nn_pending_0 as materialized (
+    select o.origin_id, o.latitude, o.longitude, k.kind from {{ origins }} o cross join nn_kinds k
+),
+{%- for s in cell_sizes_deg %}
+{%- set n = loop.index0 %}
+nn_targets_{{ n }} as materialized (
+    select kind, target_id, latitude, longitude,
+           cast(floor(latitude / {{ s }}) as bigint) as cy, cast(floor(longitude / {{ s }}) as bigint) as cx
+    from {{ targets }}
+),
+nn_candidates_{{ n }} as materialized (
+    select p.origin_id, p.kind,
+           arg_min(t.target_id, (round({{ d }}, 3), t.target_id)) as target_id,
+           min({{ d }})                                           as distance_raw_km,
+           any_value(6371.0 * asin(sin(radians({{ s }})) * cos(radians(p.latitude)))) as bound_km
+    from (
+        select p.*, cast(floor(p.latitude / {{ s }}) as bigint) + o.dy as cy,
+               cast(floor(p.longitude / {{ s }}) as bigint) + o.dx as cx
+        from nn_pending_{{ n }} p
+        cross join (select unnest([-1, -1, -1, 0, 0, 0, 1, 1, 1]) as dy,
+                           unnest([-1, 0, 1, -1, 0, 1, -1, 0, 1]) as dx) o
+    ) p
+    join nn_targets_{{ n }} t on t.kind = p.kind and t.cy = p.cy and t.cx = p.cx
+    group by p.origin_id, p.kind
+),
+nn_done_{{ n }} as materialized (
+    select origin_id, kind, target_id, round(distance_raw_km, 3) as distance_km
+    from nn_candidates_{{ n }} where distance_raw_km <= bound_km
+),
+nn_pending_{{ n + 1 }} as materialized (
+    select p.* from nn_pending_{{ n }} p anti join nn_done_{{ n }} d using (origin_id, kind)
+),
+{%- endfor %}
+nn_brute as (
+    select p.origin_id, p.kind,
+           arg_min(t.target_id, (round({{ d }}, 3), t.target_id)) as target_id,
+           min(round({{ d }}, 3))                                 as distance_km
+    from nn_pending_{{ cell_sizes_deg | length }} p
+    join {{ targets }} t on t.kind = p.kind
+    group by p.origin_id, p.kind
+),
+{{ result }} as (
+    {%- for s in cell_sizes_deg %}
+    select origin_id, kind, target_id, distance_km from nn_done_{{ loop.index0 }}
+    union all
+    {%- endfor %}
+    select origin_id, kind, target_id, distance_km from nn_brute
+)
+{%- endmacro %}

@@ -1,0 +1,49 @@
+-- One row per programme label (laureate project) found in the raw laureate tables named by var
+-- programme_label_tables (macro programme_label_rows: a missing table gives no row, so every label
+-- count is zero until a laureate source is loaded). The programme is resolved with seed map_programme
+-- (published programme, else the identifier's prefix such as "fabt" or "manuprox", else the table
+-- name); the commune through the COG (commune, else parent of a commune déléguée/arrondissement).
+with rows as ({{ programme_label_rows() }}),
+parts as (
+    select *,
+        nullif(trim(id_part), '')   as label_ref,
+        nullif(trim(name_part), '') as label_name
+    from rows
+),
+keyed as (
+    select *,
+        {{ normalize_name('published_programme') }}                                   as key_programme,
+        {{ normalize_name("regexp_extract(coalesce(label_ref, ''), '^([A-Za-z]+)', 1)") }} as key_prefix,
+        {{ normalize_name("replace(source_table, '_', ' ')") }}                       as key_table
+    from parts
+),
+parents as (select * from {{ ref('int_cog_parents') }}),
+resolved as (
+    select k.*,
+        coalesce(mp.programme_code, mx.programme_code, mt.programme_code) as programme_code,
+        coalesce(c.commune_code, cp.commune_code)                          as commune_code
+    from keyed k
+    left join {{ ref('map_programme') }} mp on mp.programme_key = k.key_programme
+    left join {{ ref('map_programme') }} mx on mx.programme_key = k.key_prefix
+    left join {{ ref('map_programme') }} mt on mt.programme_key = k.key_table
+    left join {{ ref('dim_commune') }} c on c.commune_code = k.published_commune_code
+    left join parents par on par.old_code = k.published_commune_code and c.commune_code is null
+    left join {{ ref('dim_commune') }} cp on cp.commune_code = par.parent_commune_code
+)
+select
+    coalesce(r.label_ref, r.source_table || '-' || r._row || '-' || row_number() over (
+        partition by r.source_table, r._row order by r.label_name))           as label_id,
+    r.programme_code,
+    r.published_programme,
+    r.label_name,
+    r.published_commune_code,
+    r.commune_code,
+    coalesce(r.published_latitude, c.latitude)                                   as latitude,
+    coalesce(r.published_longitude, c.longitude)                                 as longitude,
+    r.published_amount_eur,
+    r.students,
+    r.source_table,
+    r._file,
+    r._row
+from resolved r
+left join {{ ref('dim_commune') }} c on c.commune_code = r.commune_code

@@ -1,0 +1,92 @@
+-- Offer per territory at every level (commune, canton, EPCI, département, région, national): places
+-- by category (dim_place.place_category), France Services sites and antennas, programme labels, per
+-- 10,000 inhabitants (population municipale), cantons without a France Services (national goal: at
+-- least one per canton), and the same rates for the région and the nation, for comparison.
+{%- set cats = tiers_lieu_categories() %}
+{%- set progs = programmes() %}
+with b as (select * from {{ ref('int_commune_territory') }}),
+t as (select * from {{ ref('dim_territory') }}),
+place_counts as (
+    select b.territory_level, b.territory_code,
+           count(*) filter (where p.place_family = 'tiers_lieu')                                 as n_tiers_lieux,
+           {%- for cat in cats %}
+           count(*) filter (where p.place_family = 'tiers_lieu' and p.place_category = '{{ cat }}') as n_{{ cat }},
+           {%- endfor %}
+           count(*) filter (where p.place_family = 'france_services')                            as n_france_services,
+           count(*) filter (where p.place_family = 'france_services' and p.fs_type = 'Principal') as n_france_services_principal,
+           count(*) filter (where p.place_family = 'france_services' and p.fs_type = 'Antenne')   as n_france_services_antenne
+    from {{ ref('dim_place') }} p join b using (commune_code)
+    group by b.territory_level, b.territory_code
+),
+label_counts as (
+    select b.territory_level, b.territory_code,
+           count(*) as n_labels,
+           {%- for prog in progs if prog != 'france_services' %}
+           count(*) filter (where l.programme_code = '{{ prog }}') as n_label_{{ prog }}{% if not loop.last %},{% endif %}
+           {%- endfor %}
+    from {{ ref('dim_programme_label') }} l join b using (commune_code)
+    group by b.territory_level, b.territory_code
+),
+local_places as (
+    select b.territory_level, b.territory_code, count(distinct a.place_key) as n_local
+    from {{ ref('fct_attendance_place') }} a join b using (commune_code)
+    where a.place_id is null
+    group by b.territory_level, b.territory_code
+),
+canton_counts as (
+    select x.territory_level, x.territory_code,
+           count(*)                                                            as n_cantons,
+           count(*) filter (where not k.has_france_services)                   as n_cantons_without_fs,
+           count(*) filter (where not k.has_france_services and not k.is_pseudo_canton) as n_ordinary_without_fs
+    from (select distinct b.territory_level, b.territory_code, c.canton_code
+          from b join {{ ref('dim_commune') }} c using (commune_code)
+          where b.territory_level in ('canton', 'departement', 'region', 'national') and c.canton_code is not null) x
+    join {{ ref('fct_coverage_canton') }} k using (canton_code)
+    group by x.territory_level, x.territory_code
+),
+base as (
+    select
+        t.territory_level, t.territory_code, t.territory_name, t.level_rank, t.departement_code, t.region_code,
+        t.in_territory, t.n_communes, t.population,
+        coalesce(p.n_tiers_lieux, 0)                                  as n_tiers_lieux,
+        {%- for cat in cats %}
+        coalesce(p.n_{{ cat }}, 0)                                    as n_{{ cat }},
+        {%- endfor %}
+        coalesce(lp.n_local, 0)                                       as n_tiers_lieux_enquete_seulement,
+        coalesce(p.n_france_services, 0)                              as n_france_services,
+        coalesce(p.n_france_services_principal, 0)                    as n_france_services_principal,
+        coalesce(p.n_france_services_antenne, 0)                      as n_france_services_antenne,
+        coalesce(l.n_labels, 0)                                       as n_labels,
+        {%- for prog in progs if prog != 'france_services' %}
+        coalesce(l.n_label_{{ prog }}, 0)                             as n_label_{{ prog }},
+        {%- endfor %}
+        cc.n_cantons,
+        cc.n_cantons_without_fs                                       as n_cantons_without_france_services,
+        cc.n_ordinary_without_fs                                      as n_ordinary_cantons_without_france_services
+    from t
+    left join place_counts p using (territory_level, territory_code)
+    left join label_counts l using (territory_level, territory_code)
+    left join local_places lp using (territory_level, territory_code)
+    left join canton_counts cc using (territory_level, territory_code)
+),
+rates as (
+    select *,
+        {{ ratio('n_tiers_lieux', 'population', 10000) }}             as tiers_lieux_per_10k,
+        {%- for cat in cats if cat not in ('autre', 'non_renseigne') %}
+        {{ ratio('n_' ~ cat, 'population', 10000) }}                  as {{ cat }}_per_10k,
+        {%- endfor %}
+        {{ ratio('n_france_services', 'population', 10000) }}         as france_services_per_10k,
+        {{ ratio('n_france_services_principal', 'population', 10000) }} as france_services_principal_per_10k
+    from base
+)
+select
+    r.*,
+    reg.tiers_lieux_per_10k                   as region_tiers_lieux_per_10k,
+    nat.tiers_lieux_per_10k                   as national_tiers_lieux_per_10k,
+    reg.france_services_per_10k               as region_france_services_per_10k,
+    nat.france_services_per_10k               as national_france_services_per_10k,
+    {{ sources_note(['tierslieux_2019', 'france_services', 'surveys', 'cog_communes', 'populations', 'communes_geo']) }}
+                                              as sources
+from rates r
+left join rates reg on reg.territory_level = 'region' and reg.territory_code = r.region_code
+left join rates nat on nat.territory_level = 'national'

@@ -1,0 +1,26 @@
+-- Totals by funder and programme, from two bases kept apart (basis): the grants actually published
+-- (subventions_publiees: fct_grants, every grant, matched to a place or not) and the estimates of the
+-- national programmes' rules (estimation_programme: fct_programme_funding_place).
+select
+    funder_name,
+    programme_code,
+    'subventions_publiees'                                as basis,
+    count(*)                                              as n_items,
+    count(distinct place_id)                              as n_places,
+    sum(amount_eur)                                       as amount_eur,
+    cast(null as double)                                  as estimated_annual_eur,
+    coalesce(sum(amount_eur) filter (where place_id is not null), 0) as amount_to_places_eur
+from {{ ref('fct_grants') }}
+group by funder_name, programme_code
+union all
+select
+    funder_name,
+    programme_code,
+    'estimation_programme',
+    count(*),
+    count(distinct item_id),
+    sum(estimated_central_eur),
+    sum(estimated_annual_central_eur),
+    sum(estimated_central_eur)
+from {{ ref('fct_programme_funding_place') }}
+group by funder_name, programme_code

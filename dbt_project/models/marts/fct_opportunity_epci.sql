@@ -1,0 +1,64 @@
+-- "Zones d'opportunité": EPCI where the commuting demand is high against the existing offer.
+-- Method (also in the column method):
+--   demand  = long_commuters: active residents working strictly beyond var long_commute_km (default
+--             30 km, straight line between commune centres) from home (INSEE flows);
+--   offer   = n_tiers_lieux: tiers-lieux placed in the EPCI (dim_place);
+--   opportunity_score = demand / (offer + 1): long commuters per existing tiers-lieu, the + 1 so that
+--             an EPCI without any place is ranked by its demand alone;
+--   opportunity_rank: 1 = highest score (ties: smaller EPCI code first), among the EPCI loaded;
+--   is_opportunity_zone: in the top quarter of that ranking (rank <= ceil(number of EPCI / 4)) with
+--             a positive score.
+-- unserved_long_commuters (long commuters living in a commune with no tiers-lieu within var
+-- opportunity_access_km, default 10 km) is given beside, not used in the score.
+{%- set long_km = var('long_commute_km') %}
+{%- set access_km = var('opportunity_access_km') %}
+with e as (
+    select m.*, c.n_tiers_lieux, c.n_coworking, c.tiers_lieux_per_10k, c.departement_code, c.region_code,
+           c.in_territory
+    from {{ ref('fct_commuting_epci') }} m
+    join {{ ref('fct_coverage_territory') }} c on c.territory_level = 'epci' and c.territory_code = m.epci_code
+),
+access as (
+    select territory_code as epci_code, share_within as share_population_near_tiers_lieu
+    from {{ ref('fct_access_territory') }}
+    where territory_level = 'epci' and kind = 'tiers_lieu' and distance_km = {{ access_km }}
+),
+scored as (
+    select e.*, a.share_population_near_tiers_lieu,
+           e.long_commuters / (e.n_tiers_lieux + 1.0) as opportunity_score
+    from e left join access a using (epci_code)
+),
+ranked as (
+    select *,
+           row_number() over (order by opportunity_score desc, epci_code) as opportunity_rank,
+           count(*) over ()                                                as n_epci
+    from scored
+)
+select
+    epci_code,
+    epci_name,
+    departement_code,
+    region_code,
+    in_territory,
+    population,
+    census_year,
+    active_residents,
+    long_commuters,
+    share_long_commuters,
+    commuters_out_of_epci,
+    commuters_to_poles,
+    unserved_long_commuters,
+    n_tiers_lieux,
+    n_coworking,
+    tiers_lieux_per_10k,
+    share_population_near_tiers_lieu,
+    opportunity_score,
+    opportunity_rank,
+    opportunity_score > 0 and opportunity_rank <= ceil(n_epci / 4.0)  as is_opportunity_zone,
+    {{ long_km }}                                                     as long_commute_km,
+    {{ access_km }}                                                   as opportunity_access_km,
+    'Score = navetteurs domicile-travail à plus de {{ long_km }} km (à vol d''oiseau) / (tiers-lieux de l''EPCI + 1) ; '
+    || 'rang 1 = score le plus élevé ; zone d''opportunité = quart supérieur du classement (score > 0). '
+    || 'Distances à vol d''oiseau entre centres de communes : approximation du temps de trajet.' as method,
+    {{ sources_note(['mobpro_flows', 'tierslieux_2019', 'surveys', 'communes_geo', 'populations']) }} as sources
+from ranked

@@ -1,0 +1,219 @@
+"""Great Expectations suites for every raw source and the main marts, run as Dagster asset checks.
+
+Each expectation is ``bloquant`` (a failure stops the publication: the check fails with ERROR
+severity and Dagster skips everything downstream, the published warehouse included) or
+``avertissement`` (reported, never blocking). GE 1.x is called directly on pandas frames read from
+the build file. Besides the GE expectations, each asset is compared with the current publication:
+a row count that drops or grows beyond ``[quality]`` bounds of the configuration is blocking.
+
+Each run writes an HTML validation report (our Data Docs) per asset in
+``<warehouse>/data_docs/<run_id>/`` with an ``index.html``; ``<warehouse>/data_docs/index.html``
+lists the runs.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from ingest.config import Settings
+from ingest.contracts import CONTRACTS, INSEE_COMMUNE
+from orchestration.report import BLOCKING, WARNING
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+logging.getLogger("great_expectations").setLevel(logging.ERROR)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One expectation: GE class name, its keyword arguments, severity and a French description."""
+
+    expectation: str
+    kwargs: dict
+    severity: str
+    label: str
+
+
+def _raw_rules(source: str) -> list[Rule]:
+    contract = CONTRACTS[source]
+    rules: list[Rule] = []
+    for k in contract.key:
+        rules.append(Rule("ExpectColumnValuesToNotBeNull", {"column": k}, BLOCKING, f"clé {k} renseignée"))
+    if len(contract.key) == 1:
+        rules.append(Rule("ExpectColumnValuesToBeUnique", {"column": contract.key[0]}, BLOCKING,
+                          f"clé {contract.key[0]} unique"))
+    elif contract.key:
+        rules.append(Rule("ExpectCompoundColumnsToBeUnique", {"column_list": list(contract.key)}, BLOCKING,
+                          f"clé ({', '.join(contract.key)}) unique"))
+    for col in contract.columns:
+        if col.pattern and col.required:
+            rules.append(Rule("ExpectColumnValuesToMatchRegex", {"column": col.name, "regex": f"^(?:{col.pattern})$"},
+                              WARNING, f"{col.label or col.name} au format attendu"))
+    if source == "populations":
+        for col in ("PMUN", "PTOT"):
+            rules.append(Rule("ExpectColumnValuesToMatchRegex", {"column": col, "regex": r"^\d+$"}, BLOCKING,
+                              f"{col} : population positive ou nulle"))
+    return rules
+
+
+MART_RULES: dict[str, list[Rule]] = {
+    "dim_commune": [
+        Rule("ExpectColumnValuesToNotBeNull", {"column": "commune_code"}, BLOCKING, "code commune renseigné"),
+        Rule("ExpectColumnValuesToBeUnique", {"column": "commune_code"}, BLOCKING, "code commune unique"),
+        Rule("ExpectColumnValuesToMatchRegex", {"column": "commune_code", "regex": f"^{INSEE_COMMUNE}$"},
+             BLOCKING, "code commune INSEE valide"),
+        Rule("ExpectColumnValuesToBeBetween", {"column": "population", "min_value": 0, "max_value": 3_000_000},
+             BLOCKING, "population entre 0 et 3 millions"),
+        Rule("ExpectColumnValuesToBeBetween", {"column": "latitude", "min_value": -90, "max_value": 90},
+             WARNING, "latitude plausible"),
+    ],
+    "dim_epci": [
+        Rule("ExpectColumnValuesToNotBeNull", {"column": "epci_code"}, BLOCKING, "code EPCI renseigné"),
+        Rule("ExpectColumnValuesToBeUnique", {"column": "epci_code"}, BLOCKING, "code EPCI unique"),
+        Rule("ExpectColumnValuesToMatchRegex", {"column": "epci_code", "regex": r"^\d{9}$"}, WARNING,
+             "SIREN d'EPCI à 9 chiffres"),
+    ],
+    "dim_place": [
+        Rule("ExpectColumnValuesToNotBeNull", {"column": "place_id"}, BLOCKING, "identifiant du lieu renseigné"),
+        Rule("ExpectColumnValuesToBeUnique", {"column": "place_id"}, BLOCKING, "identifiant du lieu unique"),
+    ],
+    "fct_coverage_epci": [
+        Rule("ExpectColumnValuesToBeUnique", {"column": "epci_code"}, BLOCKING, "une ligne par EPCI"),
+        Rule("ExpectColumnValuesToBeBetween", {"column": "n_tiers_lieux", "min_value": 0}, BLOCKING,
+             "nombre de tiers-lieux positif ou nul"),
+    ],
+}
+
+
+def raw_rules(source: str) -> list[Rule]:
+    return _raw_rules(source) if source in CONTRACTS else []
+
+
+def quality_settings(settings: Settings) -> dict:
+    """``[quality]`` of the configuration: allowed row-count change against the previous publication."""
+    with open(settings.config_path, "rb") as fh:
+        raw = tomllib.load(fh).get("quality", {})
+    return {"max_row_drop": float(raw.get("max_row_drop", 0.5)), "max_row_growth": float(raw.get("max_row_growth", 3.0))}
+
+
+_CONTEXT = None
+
+
+def _gx():
+    global _CONTEXT
+    import great_expectations as gx
+
+    if _CONTEXT is None:
+        _CONTEXT = gx.get_context(mode="ephemeral")
+        _CONTEXT.variables.progress_bars = {"globally": False}
+    return gx, _CONTEXT
+
+
+def run_rules(table: str, frame, rules: list[Rule]) -> list[dict]:
+    """Validate ``frame`` with GE; one outcome dict per rule."""
+    if not rules:
+        return []
+    gx, ctx = _gx()
+    name = table.replace(".", "_")
+    try:
+        ds = ctx.data_sources.get(name)
+    except (KeyError, ValueError):
+        ds = ctx.data_sources.add_pandas(name)
+    asset = ds.add_dataframe_asset(f"{name}_{len(ds.assets)}")
+    batch = asset.add_batch_definition_whole_dataframe("all").get_batch(batch_parameters={"dataframe": frame})
+    suite = gx.ExpectationSuite(name=f"{name}_{len(ds.assets)}")
+    for i, r in enumerate(rules):
+        suite.add_expectation(getattr(gx.expectations, r.expectation)(**r.kwargs, meta={"rule": i}))
+    result = batch.validate(suite, result_format="SUMMARY")
+    by_rule = {res.expectation_config.meta["rule"]: res for res in result.results}
+    outcomes = []
+    for i, rule in enumerate(rules):
+        res = by_rule[i]
+        detail = ""
+        if not res.success:
+            if res.exception_info and res.exception_info.get("raised_exception"):
+                detail = f"erreur : {res.exception_info.get('exception_message')}"
+            else:
+                n = res.result.get("unexpected_count")
+                sample = res.result.get("partial_unexpected_list") or []
+                detail = f"{n} valeur(s) en défaut sur {len(frame)}" + (f", par ex. {sample[:3]}" if sample else "")
+        outcomes.append({"check_name": f"{rule.expectation}({', '.join(f'{k}={v}' for k, v in rule.kwargs.items() if k != 'regex')})",
+                         "severity": rule.severity, "passed": bool(res.success),
+                         "message": rule.label + (f" — {detail}" if detail else "")})
+    return outcomes
+
+
+def row_count_rule(table: str, current: int, previous: int | None, bounds: dict) -> dict:
+    """Row-count change against the previous publication (blocking beyond the configured bounds)."""
+    name = "variation_nombre_lignes"
+    if previous is None:
+        return {"check_name": name, "severity": BLOCKING, "passed": current > 0,
+                "message": f"{table} : {current} ligne(s), pas de publication précédente à comparer"
+                           + ("" if current > 0 else " — table vide")}
+    low, high = previous * (1 - bounds["max_row_drop"]), previous * bounds["max_row_growth"]
+    ok = (previous == 0 and current >= 0) or low <= current <= max(high, previous + 10)
+    msg = f"{table} : {current} ligne(s) contre {previous} dans la publication précédente"
+    if not ok:
+        msg += (f" — variation hors des bornes autorisées (baisse max {bounds['max_row_drop']:.0%}, "
+                f"hausse max x{bounds['max_row_growth']:g})")
+    return {"check_name": name, "severity": BLOCKING, "passed": ok, "message": msg}
+
+
+def previous_count(settings: Settings, table: str) -> int | None:
+    if not settings.published_path.exists():
+        return None
+    try:
+        con = duckdb.connect(str(settings.published_path), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        return con.execute(f"select count(*) from {table}").fetchone()[0]
+    except duckdb.CatalogException:
+        return None
+    finally:
+        con.close()
+
+
+def validate_table(settings: Settings, con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule]) -> list[dict]:
+    """All outcomes for one table of the build file: GE rules, then the row-count change."""
+    frame = con.execute(f"select * from {table}").df()
+    outcomes = run_rules(table, frame, rules)
+    outcomes.append(row_count_rule(table, len(frame), previous_count(settings, table), quality_settings(settings)))
+    return outcomes
+
+
+def data_docs_dir(settings: Settings) -> Path:
+    return settings.warehouse_dir / "data_docs"
+
+
+def write_data_docs(settings: Settings, run_id: str, asset: str, outcomes: list[dict]) -> Path:
+    """HTML validation report of one asset for one run, plus the run and global indexes."""
+    root = data_docs_dir(settings)
+    folder = root / run_id
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = "".join(
+        f"<tr class={'ok' if o['passed'] else 'ko'}><td>{'réussi' if o['passed'] else 'ÉCHEC'}</td>"
+        f"<td>{html.escape(o['severity'])}</td><td>{html.escape(o['check_name'])}</td>"
+        f"<td>{html.escape(o['message'])}</td></tr>" for o in outcomes)
+    style = ("<style>body{font-family:sans-serif}td,th{border:1px solid #ccc;padding:4px}"
+             ".ko{background:#fdd}.ok{background:#efe}</style>")
+    page = folder / f"{asset}.html"
+    page.write_text(f"<!doctype html><meta charset=utf-8><title>{html.escape(asset)}</title>{style}"
+                    f"<h1>Contrôles de qualité : {html.escape(asset)}</h1><p>Exécution {html.escape(run_id)}</p>"
+                    f"<table><tr><th>Résultat</th><th>Gravité</th><th>Attente</th><th>Détail</th></tr>{rows}</table>",
+                    encoding="utf-8")
+    links = "".join(f"<li><a href='{p.name}'>{html.escape(p.stem)}</a></li>"
+                    for p in sorted(folder.glob("*.html")) if p.name != "index.html")
+    (folder / "index.html").write_text(f"<!doctype html><meta charset=utf-8><h1>Exécution {html.escape(run_id)}</h1>"
+                                       f"<ul>{links}</ul>", encoding="utf-8")
+    runs = "".join(f"<li><a href='{p.name}/index.html'>{html.escape(p.name)}</a></li>"
+                   for p in sorted(root.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True) if p.is_dir())
+    (root / "index.html").write_text(f"<!doctype html><meta charset=utf-8><h1>Contrôles de qualité par "
+                                     f"exécution</h1><ul>{runs}</ul>", encoding="utf-8")
+    return page

@@ -1,0 +1,380 @@
+"""Indicator marts on a tiny hand-made territory: every expected figure below is computed by hand
+(exact to the unit), including a commune at exactly the 5 km threshold and an EPCI with no place.
+
+The raw files are written in the real formats, loaded by the production loader (ingest.load) into a
+real DuckDB file, then the real dbt project is built on it (`dbt build`, tests included) and, last,
+its documentation generated (`dbt docs generate`): every mart and every column must be described.
+
+The territory (all communes on the meridian 3.0 E except Delta, so distances are easy to check;
+1 degree of latitude = 6371 * pi / 180 = 111.19492664455873 km):
+
+    commune        lat          lon  pop   canton EPCI       dép. région
+    96001 Alpha    45.0         3.0  1000  9601   200000001  96   96
+    96002 Beta     45.04496608  3.0  2000  9601   200000001  96   96   exactly 5.000 km north of Alpha
+    96003 Gamma    45.5         3.0  3000  9602   200000002  96   96   55.597 km from Alpha; EPCI with no place
+    96004 Delta    45.0         3.2  4000  9603   200000001  96   96   15.7 km east of Alpha
+    98001 Epsilon  44.0         3.0   500  9801   200000003  98   98   111.195 km south of Alpha
+    96005 (COMD, commune déléguée of Alpha)
+
+Places: TL2019-1 coworking at Alpha; TL2019-2 fablab published with the COMD code 96005 (placed in
+Alpha, its COG parent); TL2019-3 type not given, commune "0" (the inventory sentinel), coordinates of
+Delta (placed by coordinates), declared "tiers-lieu social" in the 2025 survey. France Services:
+FS-1 Principal at Alpha, FS-2 Antenne at Delta, FS-3 Principal at Epsilon.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.config import PROJECT_ROOT
+from ingest.fetch import fetch
+from ingest.load import load_source
+
+DBT_DIR = PROJECT_ROOT / "dbt_project"
+KM_PER_DEG = 111.19492664455873
+BETA_LAT = "45.0449660803"          # 5 km / KM_PER_DEG north of 45.0, to 1e-10 degree (0.01 mm)
+VARS = {"territory_name": "Territoire de test", "territory_departements": ["96", "98"], "territory_fictional": True,
+        "access_distances_km": [5, 10, 20], "employment_pole_min_jobs": 100}
+
+COMMUNES = [  # code, name, lat, lon, population, canton, epci, dep, reg
+    ("96001", "Alpha", "45.0", "3.0", 1000, "9601", "200000001", "96", "96"),
+    ("96002", "Beta", BETA_LAT, "3.0", 2000, "9601", "200000001", "96", "96"),
+    ("96003", "Gamma", "45.5", "3.0", 3000, "9602", "200000002", "96", "96"),
+    ("96004", "Delta", "45.0", "3.2", 4000, "9603", "200000001", "96", "96"),
+    ("98001", "Epsilon", "44.0", "3.0", 500, "9801", "200000003", "98", "98"),
+]
+
+
+def _write(path: Path, header: list[str], rows: list[list], sep: str = ",") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter=sep)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def write_tiny_mirror(m: Path) -> dict[str, Path]:
+    files = {}
+    files["cog_communes"] = _write(m / "cog.csv", ["TYPECOM", "COM", "REG", "DEP", "LIBELLE", "CAN", "COMPARENT"], [
+        *[["COM", c, reg, dep, name, can, ""] for c, name, _, _, _, can, _, dep, reg in COMMUNES],
+        ["COMD", "96005", "", "", "Alpha-le-Vieux", "", "96001"]])
+    files["populations"] = _write(m / "pop.csv", ["CODDEP", "CODCOM", "COM", "PMUN", "PCAP", "PTOT"],
+                                  [[dep, c[2:], name, pop, 0, pop] for c, name, _, _, pop, _, _, dep, _ in COMMUNES],
+                                  sep=";")
+    files["communes_geo"] = _write(
+        m / "communes-france.csv",
+        ["code_insee", "nom_standard", "dep_nom", "reg_nom", "canton_code", "canton_nom", "epci_code", "epci_nom",
+         "latitude_centre", "longitude_centre"],
+        [[c, name, f"Dép. {dep}", f"Rég. {reg}", can, f"Canton {can}", epci, f"EPCI {epci[-1]}", lat, lon]
+         for c, name, lat, lon, _, can, epci, dep, reg in COMMUNES])
+    inv = ["ID", "NOM_TL", "CP", "INSEECOM", "TYPO", "LAT", "LONG"]
+    files["tierslieux_2019"] = _write(m / "inventaire.csv", inv, [
+        ["1", "Lieu Un", "96000", "96001", "Tiers lieux à dominante coworking", "45.0", "3.0"],
+        ["2", "Fab Deux", "96000", "96005", "Tiers lieux à dominante fablab", "45.0", "3.0"],
+        ["3", "Lieu Trois", "0", "0", "", "45.0", "3.2"]])
+    files["france_services"] = _write(
+        m / "fs.csv", ["id_fs", "lib_fs", "insee_com", "latitude", "longitude", "type_fs"],
+        [["1", "France services Alpha", "96001", "45.0", "3.0", "Principal"],
+         ["2", "France services Alpha - Antenne de Delta", "96004", "45.0", "3.2", "Antenne"],
+         ["3", "France services Epsilon", "98001", "44.0", "3.0", "Principal"]])
+    files["mobpro_flows"] = _write(m / "flux.csv", ["CODGEO", "LIBGEO", "DCLT", "L_DCLT", "NBFLUX_C20_ACTOCC15P"], [
+        ["96001", "Alpha", "96001", "Alpha", "100"], ["96001", "Alpha", "96003", "Gamma", "50"],
+        ["96002", "Beta", "96001", "Alpha", "30"], ["96003", "Gamma", "96001", "Alpha", "20"],
+        ["96004", "Delta", "96004", "Delta", "40"], ["96004", "Delta", "CH001", "Genève", "10"],
+        ["98001", "Epsilon", "96001", "Alpha", "5"],
+        ["96999", "Inconnue", "96001", "Alpha", "7"]], sep=";")   # residence unknown to the referential
+    files["subventions"] = _write(
+        m / "subventions.csv", ["nomAttribuant", "dateConvention", "nomBeneficiaire", "idBeneficiaire", "objet",
+                                "montant"],
+        [["Région de Test", "2024-01-15", "LIEU  UN", "", "Fonctionnement", "1000.50"],
+         ["Région de Test", "2024-02-01", "Association du Val", "", "Programme Fabrique de territoire 2024", "500"],
+         ["Département de Test", "2024-03-01", "FAB DEUX SAS", "12345678901234", "Équipement", "2000"]])
+    header = ["annee", "identifiant_lieu", "nom_lieu", "siret", "code_commune", "type_lieu", "postes_travail",
+              "adherents", "visiteurs_semaine"]
+    files["surveys"] = _write(m / "enquete.csv", header, [
+        ["2024", "TL2019-1", "Lieu Un", "", "96001", "coworking", "10", "20", "100"],
+        ["2024", "TL2019-2", "Fab Deux", "12345678901234", "96001", "fablab", "0", "30", "40"],
+        ["2025", "TL2019-1", "Lieu Un", "", "96001", "coworking", "12", "25", "150"],
+        ["2025", "TL2019-3", "Lieu Trois", "", "96004", "tiers-lieu social", "4", "10", "20"],
+        ["2025", "", "Atelier Local", "", "96003", "atelier partagé", "2", "8", "15"]], sep=";")
+    return files
+
+
+def dbt(*args: str, db: Path, target: Path, vars: dict | None = None) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).parent / "dbt"
+    env = {**os.environ, "OBSERVATOIRE_BUILD_DB": str(db)}
+    return subprocess.run([str(exe), *args, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
+                           "--target-path", str(target), "--log-path", str(target / "logs"),
+                           "--vars", json.dumps(VARS if vars is None else vars)],
+                          env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    """The tiny territory loaded by the production loader and built by `dbt build` (tests included)."""
+    tmp = tmp_path_factory.mktemp("tiny")
+    db = tmp / "tiny.duckdb"
+    con = duckdb.connect(str(db))
+    for source, path in write_tiny_mirror(tmp / "mirror").items():
+        res = load_source(con, source, [fetch(source, str(path), tmp / "snapshots")])
+        assert res.rows_rejected == 0, source
+    # A laureate table as the programme source publishes it (ANCT GeoJSON properties: several projects in
+    # one feature, "; "-separated), with the raw lineage columns.
+    con.execute("""create table raw.programme_laureates as select * from (values
+        ('96003', 'Gamma', 'fabt-1; fabt-2', 'Fab A; Fab B', 'fabt_geom.geojson', 1),
+        ('96005', 'Alpha-le-Vieux', 'manuprox-2-7', 'Manu Sept', 'manuprox_geom.geojson', 1))
+        t(id_geo, lib_geo, id_territoire, lib_territoire, _file, _row)""")
+    con.close()
+    target = tmp / "target"
+    proc = dbt("build", db=db, target=target)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    con = duckdb.connect(str(db), read_only=True)
+    yield con, db, target
+    con.close()
+
+
+def one(con, sql, params=()):
+    return con.execute(sql, list(params)).fetchone()
+
+
+def rows(con, sql, params=()):
+    return con.execute(sql, list(params)).fetchall()
+
+
+def test_placement_through_parent_code_and_coordinates(tiny):
+    con = tiny[0]
+    got = {r[0]: r[1:] for r in rows(con, "select place_id, commune_code, placement_method, place_category "
+                                          "from marts.dim_place")}
+    assert got == {
+        "TL2019-1": ("96001", "code_insee", "coworking"),
+        "TL2019-2": ("96001", "code_insee_commune_parente", "fablab_makerspace"),
+        "TL2019-3": ("96004", "coordonnees_commune_la_plus_proche", "social"),
+        "FS-1": ("96001", "code_insee", "france_services"),
+        "FS-2": ("96004", "code_insee", "france_services"),
+        "FS-3": ("98001", "code_insee", "france_services"),
+    }
+
+
+def test_coverage_every_level(tiny):
+    con = tiny[0]
+    cols = ("population, n_tiers_lieux, n_coworking, n_fablab_makerspace, n_social, n_non_renseigne, "
+            "n_france_services, n_france_services_principal, n_france_services_antenne, n_cantons, "
+            "n_cantons_without_france_services")
+    q = f"select {cols} from marts.fct_coverage_territory where territory_level = ? and territory_code = ?"
+    assert one(con, q, ["national", "FR"]) == (10500, 3, 1, 1, 1, 0, 3, 2, 1, 4, 1)
+    assert one(con, q, ["region", "98"]) == (500, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0)
+    assert one(con, q, ["departement", "96"]) == (10000, 3, 1, 1, 1, 0, 2, 1, 1, 3, 1)
+    assert one(con, q, ["canton", "9602"]) == (3000, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1)
+    assert one(con, q, ["epci", "200000001"])[:9] == (7000, 3, 1, 1, 1, 0, 2, 1, 1)
+    assert one(con, q, ["commune", "96001"])[:9] == (1000, 2, 1, 1, 0, 0, 1, 1, 0)
+    # The EPCI with no place: zeros, not missing.
+    assert one(con, "select n_tiers_lieux, tiers_lieux_per_10k, n_france_services, n_labels, "
+                    "n_label_fabrique_territoire from marts.fct_coverage_territory "
+                    "where territory_level = 'epci' and territory_code = '200000002'") == (0, 0.0, 0, 2, 2)
+    per10k, reg, nat = one(con, "select tiers_lieux_per_10k, region_tiers_lieux_per_10k, national_tiers_lieux_per_10k "
+                                "from marts.fct_coverage_territory where territory_level = 'epci' "
+                                "and territory_code = '200000001'")
+    assert (per10k, reg, nat) == (pytest.approx(3 * 10000 / 7000), pytest.approx(3.0), pytest.approx(3 * 10000 / 10500))
+    assert one(con, "select france_services_per_10k from marts.fct_coverage_territory "
+                    "where territory_level = 'region' and territory_code = '98'") == (20.0,)
+    names = dict(rows(con, "select territory_level || ':' || territory_code, territory_name from marts.dim_territory "
+                           "where territory_level in ('departement', 'region', 'epci')"))
+    assert names["departement:98"] == "Dép. 98" and names["region:96"] == "Rég. 96" and names["epci:200000002"] == "EPCI 2"
+    assert "tierslieux_2019 : inventaire.csv" in one(con, "select sources from marts.fct_coverage_territory "
+                                                         "where territory_level = 'national'")[0]
+
+
+def test_distances_and_the_exact_threshold(tiny):
+    con = tiny[0]
+    near = {(r[0], r[1]): r[2] for r in rows(con, "select commune_code, kind, nearest_km from marts.fct_access_commune_kind")}
+    assert near[("96001", "tiers_lieu")] == 0.0
+    assert near[("96002", "tiers_lieu")] == 5.0                   # exactly the threshold (to the metre)
+    assert near[("96003", "tiers_lieu")] == 55.597                # 0.5 degree of latitude
+    assert near[("98001", "tiers_lieu")] == 111.195               # 1 degree of latitude
+    assert near[("96004", "coworking")] == pytest.approx(15.72, abs=0.01)
+    assert near[("96003", "label_fabrique_territoire")] == 0.0
+    assert near[("96001", "label_fabrique_territoire")] == 55.597
+    assert near[("96001", "culturel")] is None                    # no place of that kind: null, not 0
+    assert one(con, "select nearest_place_id from marts.fct_access_commune_kind "
+                    "where commune_code = '96003' and kind = 'france_services'") == ("FS-1",)
+    within = {(r[0], r[1]): r[2:] for r in rows(
+        con, "select kind, distance_km, population_within, n_communes_within from marts.fct_access_territory "
+             "where territory_level = 'national'")}
+    # Alpha 1000 (0 km) + Beta 2000 (exactly 5 km) + Delta 4000 (0 km); Gamma 55.6 km, Epsilon 111.2 km.
+    assert within[("tiers_lieu", 5.0)] == (7000, 3)
+    assert within[("tiers_lieu", 20.0)] == (7000, 3)
+    # Only the coworking of Alpha: Delta (15.7 km) joins at 20 km.
+    assert within[("coworking", 5.0)] == (3000, 2)
+    assert within[("coworking", 10.0)] == (3000, 2)
+    assert within[("coworking", 20.0)] == (7000, 3)
+    # France Services at Alpha, Delta (antenna) and Epsilon.
+    assert within[("france_services", 5.0)] == (7500, 4)
+    share = one(con, "select share_within from marts.fct_access_territory where territory_level = 'national' "
+                     "and kind = 'tiers_lieu' and distance_km = 5")[0]
+    assert share == pytest.approx(7000 / 10500)
+    # The EPCI with no place.
+    assert one(con, "select population_with_coordinates, population_within, share_within from marts.fct_access_territory "
+                    "where territory_level = 'epci' and territory_code = '200000002' and kind = 'tiers_lieu' "
+                    "and distance_km = 20") == (3000, 0, 0.0)
+    # The existing EPCI mart agrees (Beta at exactly 5 km counts).
+    assert one(con, "select population_within_tiers_lieu from marts.fct_access_epci "
+                    "where epci_code = '200000001' and distance_km = 5") == (7000,)
+
+
+def test_attendance_waves_territories_and_trends(tiny):
+    con = tiny[0]
+    assert rows(con, "select wave_year, n_answers, n_respondents, n_local_respondents, n_known_places, response_rate "
+                     "from marts.fct_attendance_wave order by 1") == [
+        (2024, 2, 2, 0, 3, pytest.approx(2 / 3)), (2025, 3, 2, 1, 3, pytest.approx(2 / 3))]
+    q = ("select n_known_places, n_respondents, n_local_respondents, visitors_per_week, members, desks, "
+         "visitors_per_week_per_1000_inhabitants, visits_per_desk_per_week, previous_visitors_per_week, "
+         "visitors_per_week_change_pct, panel_n_places, panel_visitors_per_week, panel_previous_visitors_per_week, "
+         "panel_visitors_per_week_change_pct from marts.fct_attendance_territory "
+         "where wave_year = ? and territory_level = ? and territory_code = ? and place_category = ?")
+    assert one(con, q, [2025, "national", "FR", "tous"]) == (
+        3, 2, 1, 185, 43, 18, pytest.approx(185 * 1000 / 10500), pytest.approx(185 / 18), 140,
+        pytest.approx((185 - 140) / 140 * 100), 1, 150, 100, pytest.approx(50.0))
+    assert one(con, q, [2024, "national", "FR", "tous"])[:10] == (
+        3, 2, 0, 140, 50, 10, pytest.approx(140 * 1000 / 10500), pytest.approx(10.0), None, None)
+    # The EPCI without a known place: only the locally known workshop answered.
+    assert one(con, q, [2025, "epci", "200000002", "tous"])[:8] == (0, 0, 1, 15, 8, 2, pytest.approx(5.0), pytest.approx(7.5))
+    assert one(con, "select response_rate from marts.fct_attendance_territory where wave_year = 2025 "
+                    "and territory_level = 'epci' and territory_code = '200000002' and place_category = 'tous'") == (None,)
+    assert one(con, q, [2025, "national", "FR", "social"])[:6] == (1, 1, 0, 20, 10, 4)
+    assert one(con, q, [2024, "epci", "200000003", "tous"])[:6] == (0, 0, 0, 0, 0, 0)
+    assert one(con, "select visitors_per_week_change_pct, visits_per_desk_per_week from marts.fct_attendance_place "
+                    "where place_key = 'TL2019-1' and wave_year = 2025") == (pytest.approx(50.0), pytest.approx(12.5))
+
+
+def test_funding_grants_and_programme_estimates(tiny):
+    con = tiny[0]
+    got = {r[0]: r[1:] for r in rows(con, "select beneficiary_name, place_id, match_method, programme_code "
+                                          "from marts.fct_grants")}
+    assert got == {"LIEU  UN": ("TL2019-1", "nom", "hors_programme"),
+                   "Association du Val": (None, "non_rapproche", "fabrique_territoire"),
+                   "FAB DEUX SAS": ("TL2019-2", "siret", "hors_programme")}
+    funder = {(r[0], r[1], r[2]): r[3:] for r in rows(
+        con, "select funder_name, programme_code, basis, n_items, amount_eur, estimated_annual_eur "
+             "from marts.fct_funding_funder_programme")}
+    assert funder[("Région de Test", "hors_programme", "subventions_publiees")] == (1, 1000.5, None)
+    assert funder[("Région de Test", "fabrique_territoire", "subventions_publiees")] == (1, 500.0, None)
+    assert funder[("Département de Test", "hors_programme", "subventions_publiees")] == (1, 2000.0, None)
+    # 2 France Services main sites x 30,000 / year; 2 Fabriques x (75,000 + 150,000) / 2 over 3 years.
+    assert funder[("État (ANCT)", "france_services", "estimation_programme")] == (2, 60000.0, 60000.0)
+    assert funder[("État (ANCT)", "fabrique_territoire", "estimation_programme")] == (2, 225000.0, 75000.0)
+    assert funder[("État (ANCT)", "manufacture_proximite", "estimation_programme")] == (1, None, None)
+    q = ("select amount_to_places_eur, amount_to_places_per_inhabitant_eur, amount_per_tiers_lieu_eur, "
+         "estimated_programmes_annual_eur, estimated_france_services_eur, estimated_fabrique_territoire_eur "
+         "from marts.fct_funding_territory where territory_level = ? and territory_code = ?")
+    assert one(con, q, ["epci", "200000001"]) == (3000.5, pytest.approx(3000.5 / 7000), pytest.approx(3000.5 / 3),
+                                                  30000.0, 30000.0, 0.0)
+    assert one(con, q, ["epci", "200000002"]) == (0.0, 0.0, None, 37500.0 * 2, 0.0, 225000.0)
+    assert one(con, q, ["national", "FR"]) == (3000.5, pytest.approx(3000.5 / 10500), pytest.approx(3000.5 / 3),
+                                               135000.0, 60000.0, 225000.0)
+    # The existing EPCI mart agrees.
+    assert one(con, "select amount_to_places_eur from marts.fct_funding_epci where epci_code = '200000001'") == (3000.5,)
+
+
+def test_commuting_poles_and_opportunities(tiny):
+    con = tiny[0]
+    c = {r[0]: r[1:] for r in rows(con, "select commune_code, active_residents, commuters_out_of_commune, "
+                                        "commuters_out_of_epci, commuters_to_poles, main_pole_code, long_commuters, "
+                                        "commuters_distance_unknown, unserved_long_commuters "
+                                        "from marts.fct_commuting_commune")}
+    assert c == {"96001": (150, 50, 50, 0, None, 50, 0, 0),
+                 "96002": (30, 30, 0, 30, "96001", 0, 0, 0),
+                 "96003": (20, 20, 20, 20, "96001", 20, 0, 20),
+                 "96004": (50, 10, 10, 0, None, 0, 10, 0),
+                 "98001": (5, 5, 5, 5, "96001", 5, 0, 5)}
+    # Alpha: 100 stayers + 30 (Beta) + 20 (Gamma, E2) + 5 (Epsilon, E3) + 7 (unknown residence, no EPCI).
+    assert rows(con, "select commune_code, jobs, active_residents, incoming_commuters, n_origin_communes, "
+                     "incoming_from_other_epci, incoming_long_commuters from marts.fct_employment_poles") == [
+        ("96001", 162, 150, 62, 4, 32, 25)]
+    # The flow whose residence is unknown is reported, not lost.
+    assert rows(con, "select reason, published_residence_code, n_flows, workers from marts.quality_commuting_flows") == [
+        ("commune de résidence inconnue du référentiel", "96999", 1, 7.0)]
+    e = {r[0]: r[1:] for r in rows(con, "select epci_code, active_residents, long_commuters, n_tiers_lieux, "
+                                        "opportunity_score, opportunity_rank, is_opportunity_zone "
+                                        "from marts.fct_opportunity_epci")}
+    assert e == {"200000002": (20, 20, 0, 20.0, 1, True),       # 20 / (0 + 1): the EPCI with no place
+                 "200000001": (230, 50, 3, 12.5, 2, False),     # 50 / (3 + 1)
+                 "200000003": (5, 5, 0, 5.0, 3, False)}
+    assert one(con, "select commuters_out_of_epci, unserved_long_commuters from marts.fct_commuting_epci "
+                    "where epci_code = '200000001'") == (60, 0)
+
+
+def test_labels_and_docs(tiny, tmp_path):
+    con, db, target = tiny
+    assert rows(con, "select label_id, programme_code, label_name, commune_code from marts.dim_programme_label "
+                     "order by 1") == [("fabt-1", "fabrique_territoire", "Fab A", "96003"),
+                                       ("fabt-2", "fabrique_territoire", "Fab B", "96003"),
+                                       ("manuprox-2-7", "manufacture_proximite", "Manu Sept", "96001")]
+    con.close()   # dbt docs generate opens the file
+    proc = dbt("docs", "generate", db=db, target=target)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    catalog = json.loads((target / "catalog.json").read_text(encoding="utf-8"))
+    undocumented = []
+    marts = [(uid, n) for uid, n in manifest["nodes"].items() if n["resource_type"] == "model" and "marts" in n["fqn"]]
+    assert len(marts) >= 30
+    for uid, node in marts:
+        if not node["description"].strip():
+            undocumented.append(node["name"])
+        described = {k.lower() for k, v in node["columns"].items() if v.get("description", "").strip()}
+        for col in catalog["nodes"][uid]["columns"]:
+            if col.lower() not in described:
+                undocumented.append(f"{node['name']}.{col}")
+    assert undocumented == []
+    exposure = next(e for e in manifest["exposures"].values() if e["name"] == "tableau_de_bord")
+    depends = {manifest["nodes"][d]["name"] for d in exposure["depends_on"]["nodes"]}
+    assert {"fct_coverage_territory", "fct_access_territory", "fct_attendance_territory", "fct_funding_territory",
+            "fct_opportunity_epci", "meta_indicators"} <= depends
+
+
+# --- The demo territory (the session's warehouse built by the real refresh job) ----------------------
+
+def _haversine(lat1, lon1, lat2, lon2) -> float:
+    import math
+
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def test_demo_coverage_matches_the_generator_truth(demo_warehouse, demo_mirror):
+    truth = demo_mirror[1]
+    national = one(demo_warehouse, "select population, n_tiers_lieux, n_france_services, n_cantons, "
+                                   "n_cantons_without_france_services, n_labels from marts.fct_coverage_territory "
+                                   "where territory_level = 'national'")
+    assert national == (truth["population_total"], truth["n_places"], truth["n_france_services"], len(truth["cantons"]),
+                        len(truth["cantons_without_france_services"]), 0)   # no laureate source in the demo
+    by_epci = dict(rows(demo_warehouse, "select territory_code, n_tiers_lieux from marts.fct_coverage_territory "
+                                        "where territory_level = 'epci'"))
+    assert by_epci == {e: v["total"] for e, v in truth["places_by_epci"].items()}
+    dep = one(demo_warehouse, "select territory_name from marts.dim_territory where territory_level = 'departement'")
+    assert dep == (truth["territory"]["departement_name"],)
+
+
+def test_demo_nearest_distances_equal_brute_force(demo_warehouse):
+    communes = rows(demo_warehouse, "select commune_code, latitude, longitude from marts.dim_commune")
+    places = rows(demo_warehouse, "select place_family, place_category, latitude, longitude from marts.dim_place")
+    got = {(r[0], r[1]): r[2] for r in rows(demo_warehouse, "select commune_code, kind, nearest_km "
+                                                            "from marts.fct_access_commune_kind")}
+    kinds = {"tiers_lieu": [p for p in places if p[0] == "tiers_lieu"],
+             "coworking": [p for p in places if p[1] == "coworking"],
+             "france_services": [p for p in places if p[0] == "france_services"]}
+    assert all(kinds.values())
+    for code, lat, lon in communes:
+        for kind, targets in kinds.items():
+            expected = round(min(_haversine(lat, lon, p[2], p[3]) for p in targets), 3)
+            assert got[(code, kind)] == pytest.approx(expected, abs=1e-9), (code, kind)

@@ -1,0 +1,220 @@
+"""Trustworthy refreshes: crash safety (SIGKILL at several points), readers during a refresh,
+the quality gate (a blocking expectation stops the publication) and the failure notification."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.config import PROJECT_ROOT, load_settings
+from tests.conftest import write_config
+
+FIGURES_SQL = """
+select (select max(built_at) from marts.meta_publication)::varchar,
+       (select count(*) from marts.dim_place where place_family = 'france_services'),
+       (select count(*) from raw.france_services),
+       (select sum(population) from marts.dim_commune)
+"""
+
+
+def figures(path: Path) -> tuple:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(FIGURES_SQL).fetchone()
+    finally:
+        con.close()
+
+
+def seeded_config(tmp: Path, mirror: Path, published: Path, extra: str = "") -> Path:
+    """A configuration whose warehouse starts from a copy of an existing publication."""
+    cfg = write_config(tmp, mirror)
+    if extra:
+        cfg.write_text(cfg.read_text(encoding="utf-8") + "\n" + extra, encoding="utf-8")
+    settings = load_settings(cfg)
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(published, settings.published_path)
+    return cfg
+
+
+def copy_mirror(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst
+
+
+def drop_last_rows(csv: Path, n: int) -> None:
+    """Remove the last ``n`` records of a generated CSV (one record per line)."""
+    data = csv.read_bytes()
+    eol = b"\r\n" if b"\r\n" in data else b"\n"
+    lines = data.rstrip(eol).split(eol)
+    csv.write_bytes(eol.join(lines[:-n]) + eol)
+
+
+READER = r"""
+import sys, time, duckdb, json
+path, stop, out = sys.argv[1], sys.argv[2], sys.argv[3]
+import os
+seen, errors, n = set(), [], 0
+while not os.path.exists(stop):
+    try:
+        con = duckdb.connect(path, read_only=True)
+        try:
+            seen.add(tuple(str(v) for v in con.execute(sys.argv[4]).fetchone()))
+        finally:
+            con.close()
+        n += 1
+    except Exception as exc:
+        errors.append(repr(exc))
+    time.sleep(0.01)
+json.dump({"seen": sorted(seen), "errors": errors, "queries": n}, open(out, "w"))
+"""
+
+
+def run_refresh_process(cfg: Path, env_extra: dict, log: Path):
+    env = {**os.environ, **env_extra}
+    with log.open("wb") as out:
+        return subprocess.Popen([sys.executable, "-m", "orchestration.run", "--config", str(cfg)], cwd=PROJECT_ROOT,
+                                env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def tail(log: Path, n: int = 40) -> str:
+    lines = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+    return "\n".join(lines[-n:])
+
+
+def test_sigkill_at_several_points_then_refresh_with_readers(tmp_path, demo_run, demo_mirror):
+    settings0, result0 = demo_run
+    assert result0.success
+    # The next refresh reads a mirror where France Services lost two rows, so old and new differ.
+    mirror = copy_mirror(demo_mirror[0], tmp_path / "mirror")
+    drop_last_rows(next(mirror.rglob("liste-fs-*.csv")), 2)
+    cfg = seeded_config(tmp_path, mirror, settings0.published_path)
+    settings = load_settings(cfg)
+    before = figures(settings.published_path)
+
+    for point in ("ingestion:france_services", "dbt", "swap"):
+        marker = tmp_path / f"crash-{point.replace(':', '_')}"
+        log = tmp_path / f"{marker.name}.log"
+        proc = run_refresh_process(cfg, {"OBSERVATOIRE_CRASH_AT": point, "OBSERVATOIRE_CRASH_MARKER": str(marker)}, log)
+        deadline = time.monotonic() + 240
+        while not marker.exists():
+            assert proc.poll() is None, f"the refresh ended before reaching the crash point {point}:\n{tail(log)}"
+            assert time.monotonic() < deadline, f"crash point {point} never reached"
+            time.sleep(0.2)
+        os.killpg(proc.pid, signal.SIGKILL)  # the refresh and its dbt child, as in a machine crash
+        proc.wait(timeout=30)
+        assert figures(settings.published_path) == before, f"the publication changed after a kill at {point}"
+
+    # Readers loop on the published file during the next (successful) refresh.
+    stop = tmp_path / "stop"
+    readers = [subprocess.Popen([sys.executable, "-c", READER, str(settings.published_path), str(stop),
+                                 str(tmp_path / f"reader{i}.json"), FIGURES_SQL]) for i in range(3)]
+    try:
+        log = tmp_path / "refresh.log"
+        proc = run_refresh_process(cfg, {}, log)
+        assert proc.wait(timeout=300) == 0, f"the refresh after the crashes failed:\n{tail(log)}"
+    finally:
+        time.sleep(0.5)
+        stop.write_text("stop")
+        for r in readers:
+            r.wait(timeout=60)
+    after = figures(settings.published_path)
+    assert after[0] != before[0], "no new publication"
+    assert after[2] == before[2] - 2, "the new publication does not hold the modified source"
+    allowed = {tuple(str(v) for v in before), tuple(str(v) for v in after)}
+    total, union = 0, set()
+    for i in range(3):
+        rep = json.loads((tmp_path / f"reader{i}.json").read_text())
+        assert rep["errors"] == [], rep["errors"][:3]
+        assert rep["queries"] > 0
+        total += rep["queries"]
+        assert {tuple(s) for s in rep["seen"]} <= allowed, f"reader {i} saw a mix: {rep['seen']}"
+        union |= {tuple(s) for s in rep["seen"]}
+    assert union == allowed, "the readers did not see both publications"
+    # The previous publication is kept for rollback, and the report of the run is published.
+    con = duckdb.connect(str(settings.published_path), read_only=True)
+    try:
+        runs = con.execute("select status, published from ops.refresh_runs order by finished_at desc").fetchall()
+        fs = con.execute("select rows_loaded from ops.refresh_sources s join ops.refresh_runs r using (run_id) "
+                         "where source = 'france_services' order by r.finished_at desc limit 1").fetchone()[0]
+    finally:
+        con.close()
+    assert runs[0] == ("succès", True)
+    assert fs == after[2]
+
+    from ingest.warehouse import publications
+    kept = publications(settings)
+    assert kept and figures(kept[-1]) == before
+    out = subprocess.run([sys.executable, "-m", "orchestration.publication", "rollback", "--config", str(cfg)],
+                         cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert figures(settings.published_path) == before
+
+
+class _Hook(http.server.BaseHTTPRequestHandler):
+    received: list = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        _Hook.received.append(json.loads(body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_blocking_expectation_stops_publication_and_notifies(tmp_path, demo_run, demo_mirror):
+    from orchestration.run import refresh
+
+    settings0, _ = demo_run
+    mirror = copy_mirror(demo_mirror[0], tmp_path / "mirror")
+    pop = next(mirror.rglob("donnees_communes.csv"))
+    data = pop.read_bytes()
+    eol = b"\r\n" if b"\r\n" in data else b"\n"
+    lines = data.split(eol)
+    header = lines[0].decode("utf-8").split(";")
+    i = header.index("PMUN")
+    row = lines[1].split(b";")
+    commune = row[header.index("CODCOM")].decode()
+    row[i] = b"-" + row[i]
+    lines[1] = b";".join(row)
+    pop.write_bytes(eol.join(lines))
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        cfg = seeded_config(tmp_path, mirror, settings0.published_path,
+                            f'[notifications]\nwebhook_url = "http://127.0.0.1:{server.server_port}/hook"\n')
+        settings = load_settings(cfg)
+        before = figures(settings.published_path)
+        inode = settings.published_path.stat().st_ino
+        result = refresh(str(cfg))
+    finally:
+        server.shutdown()
+    assert not result.success
+    assert settings.published_path.stat().st_ino == inode and figures(settings.published_path) == before
+
+    report = json.loads((settings.warehouse_dir / "reports" / f"{result.run_id}.json").read_text(encoding="utf-8"))
+    assert report["status"] == "échec" and report["published"] is False and report["started_at"]
+    failed = [c for c in report["checks"] if not c["passed"] and c["severity"] == "bloquant"]
+    assert [c["asset"] for c in failed] == ["raw/populations"], failed
+    assert "PMUN" in failed[0]["message"] and "-" in failed[0]["message"]
+    assert "raw/populations" in report["message"]
+    assert {s["source"] for s in report["sources"]} == set(settings.sources)
+    docs = settings.warehouse_dir / "data_docs" / result.run_id / "raw.populations.html"
+    assert "ÉCHEC" in docs.read_text(encoding="utf-8")
+
+    assert len(_Hook.received) == 1 and _Hook.received[0]["run_id"] == result.run_id
+    assert "PMUN" in _Hook.received[0]["text"]
+    assert commune  # the broken row is a real commune of the mirror
