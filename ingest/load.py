@@ -178,6 +178,22 @@ def load_source(con: duckdb.DuckDBPyConnection, source: str, snapshots: list[Sna
     order = [c for c in loaded if c not in LINEAGE] + list(LINEAGE)
     loaded_tbl = _arrow({c: loaded[c] for c in order})
     rejects_tbl = _arrow(rejects)
+    replace_raw(con, source, loaded_tbl, rejects_tbl, files)
+    return LoadResult(source=source, files=files)
+
+
+def replace_raw(con: duckdb.DuckDBPyConnection, source: str, loaded_tbl: pa.Table, rejects_tbl: pa.Table,
+                files: list[FileResult]) -> None:
+    """Replace ``raw.<source>`` and ``raw.<source>_rejects`` and append the manifest rows, in one transaction.
+
+    ``loaded_tbl`` holds the published columns as strings plus the lineage columns :data:`LINEAGE`;
+    ``rejects_tbl`` holds :data:`LINEAGE` + ``reason`` (French, naming file, line and column) + ``record``
+    (the original record as JSON). Each :class:`FileResult` must satisfy read = loaded + rejected.
+    """
+    for f in files:
+        if f.rows_read != f.rows_loaded + f.rows_rejected:
+            raise ValueError(f"{source}: {f.snapshot.location}: rows read {f.rows_read} != loaded "
+                             f"{f.rows_loaded} + rejected {f.rows_rejected}")
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     con.execute("create schema if not exists raw")
     con.execute(MANIFEST_DDL)
@@ -199,4 +215,3 @@ def load_source(con: duckdb.DuckDBPyConnection, source: str, snapshots: list[Sna
     finally:
         con.unregister("_loaded")
         con.unregister("_rejects")
-    return LoadResult(source=source, files=files)

@@ -92,7 +92,7 @@ MART_RULES: dict[str, list[Rule]] = {
 
 
 def raw_rules(source: str) -> list[Rule]:
-    return _raw_rules(source) if source in CONTRACTS else []
+    return _raw_rules(source) if source in CONTRACTS else []  # custom loaders declare no contract
 
 
 def quality_settings(settings: Settings) -> dict:

@@ -23,9 +23,8 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from ingest.config import PROJECT_ROOT, Settings, load_settings
-from ingest.contracts import CONTRACTS
 from ingest.fetch import fetch
-from ingest.load import load_source
+from ingest import sources as source_loaders
 from ingest.warehouse import crash_point, open_build, prepare_build, publish
 from orchestration import checks as quality
 from orchestration import report
@@ -67,7 +66,7 @@ def raw_asset(name: str, settings: Settings) -> dg.AssetsDefinition:
     source = settings.sources[name]
 
     @dg.asset(key=["raw", name], group_name="raw", kinds={"duckdb"},
-              description=f"{source.description or CONTRACTS[name].description} (raw rows + rejects)")
+              description=f"{source.description or source_loaders.description(name)} (raw rows + rejects)")
     def _asset(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         locations = list(source.locations)
         if name == "surveys":  # survey files dropped in the inbox folder (see the inbox sensor)
@@ -75,7 +74,7 @@ def raw_asset(name: str, settings: Settings) -> dg.AssetsDefinition:
         snapshots = [fetch(name, loc, settings.snapshot_dir) for loc in locations]
         con = open_build(settings, context.run_id)
         try:
-            result = load_source(con, name, snapshots)
+            result = source_loaders.load(con, name, snapshots, settings)
             report.record_source(con, context.run_id, name, result.rows_read, result.rows_loaded,
                                  result.rows_rejected, max(f.snapshot.fetched_at for f in result.files),
                                  result.stale)
@@ -143,7 +142,7 @@ class _Translator(DagsterDbtTranslator):
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     project = dbt_project()
-    raw_assets = [raw_asset(name, settings) for name in settings.sources if name in CONTRACTS]
+    raw_assets = [raw_asset(name, settings) for name in settings.sources if source_loaders.is_known(name)]
 
     @dbt_assets(manifest=project.manifest_path, project=project, dagster_dbt_translator=_Translator())
     def observatoire_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
@@ -170,7 +169,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
 
     mart_keys = {k.path[-1]: k for k in observatoire_dbt.keys}
     asset_checks = [quality_check(settings, dg.AssetKey(["raw", name]), f'raw."{name}"', quality.raw_rules(name))
-                    for name in settings.sources if name in CONTRACTS]
+                    for name in settings.sources if source_loaders.is_known(name)]
     asset_checks += [quality_check(settings, mart_keys[m], f"marts.{m}", rules)
                      for m, rules in quality.MART_RULES.items() if m in mart_keys]
 
