@@ -16,3 +16,20 @@ def fr_number(value, decimals: int = 0, suffix: str = "") -> str:
         return "—"
     text = f"{float(value):,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
     return text + suffix
+
+
+def fr_table(df: pd.DataFrame, decimals: dict[str, int] | None = None, raw: tuple[str, ...] = ()):
+    """A table styled for French readers: ``2 538``, ``19,8``. Columns keep their numeric values, so
+    sorting a column in the dashboard still sorts numbers; identifiers listed in ``raw`` (codes,
+    years) are left untouched. Whole numbers get no decimal, other numbers one, unless ``decimals`` says
+    otherwise."""
+    decimals = decimals or {}
+    formats = {}
+    for col in df.columns:
+        if col in raw or not pd.api.types.is_numeric_dtype(df[col]) or pd.api.types.is_bool_dtype(df[col]):
+            continue
+        values = df[col].dropna()
+        whole = pd.api.types.is_integer_dtype(df[col]) or bool((values == values.round()).all())
+        n = decimals.get(col, 0 if whole else 1)
+        formats[col] = (lambda v, n=n: fr_number(v, n))
+    return df.style.format(formats)

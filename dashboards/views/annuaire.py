@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboards.common import footer, header
 from dashboards.data import query
-from dashboards.formatting import fr_number
+from dashboards.formatting import fr_number, fr_table
 from dashboards.territory import commune_filter, params, select_territory
 from dashboards.views.carte import TYPE_LABELS
 
@@ -41,7 +41,7 @@ def render() -> None:
     df = directory(commune_filter(t.level), params(t), search, types)
     df.insert(1, "Type", df.pop("type").map(TYPE_LABELS))
     st.metric("Lieux trouvés", fr_number(len(df)))
-    st.dataframe(df, hide_index=True, width="stretch")
+    st.dataframe(fr_table(df, {"Latitude": 5, "Longitude": 5}), hide_index=True, width="stretch")
     c = st.columns(2)
     c[0].download_button("Télécharger en CSV", df.to_csv(index=False, sep=";").encode("utf-8-sig"),
                          file_name="annuaire-lieux.csv", mime="text/csv")

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboards.common import footer, header
 from dashboards.data import query
-from dashboards.formatting import fr_number
+from dashboards.formatting import fr_number, fr_table
 from dashboards.territory import commune_filter, figures, params, select_territory
 
 
@@ -41,7 +41,7 @@ def render() -> None:
                    g.purpose as "Objet", round(g.amount_eur) as "Montant (€)"
             from marts.fct_grants g join marts.dim_commune c using (commune_code)
             where {where} and g.place_id is not null order by g.amount_eur desc""", p)
-        st.dataframe(grants, hide_index=True, width="stretch")
+        st.dataframe(fr_table(grants, {"Montant (€)": 0}), hide_index=True, width="stretch")
     st.caption("Seules les subventions publiées en open data (format SCDL) et rapprochées d'un tiers-lieu "
                "sont comptées ; les autres financements ne sont pas connus.")
     footer("subventions")

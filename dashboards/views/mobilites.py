@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboards.common import DISTANCE_CAVEAT, footer, header
 from dashboards.data import query
-from dashboards.formatting import fr_number
+from dashboards.formatting import fr_number, fr_table
 from dashboards.territory import commune_filter, params, select_territory
 
 
@@ -52,6 +52,6 @@ def render() -> None:
     if opp.empty:
         st.info("Aucune commune repérée pour ce territoire.")
     else:
-        st.dataframe(opp, hide_index=True, width="stretch")
+        st.dataframe(fr_table(opp), hide_index=True, width="stretch")
     st.info(DISTANCE_CAVEAT)
     footer("mobpro_flows", "tierslieux_2019")

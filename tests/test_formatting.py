@@ -1,0 +1,22 @@
+"""French number formatting of the dashboard's figures and tables."""
+
+import pandas as pd
+
+from dashboards.formatting import fr_number, fr_table
+
+
+def test_fr_number():
+    assert fr_number(12345.678) == "12\u202f346"
+    assert fr_number(0.5, 1, " %") == "0,5 %"
+    assert fr_number(None) == "—" and fr_number(float("nan")) == "—"
+
+
+def test_fr_table_formats_numbers_and_keeps_codes_and_values():
+    df = pd.DataFrame({"Code": ["200059380", "01001"], "Population": [24695.0, 16171.0],
+                       "Tiers-lieux / 10 000 hab.": [1.214, 1.236], "Part (%)": [97.64, None], "Année": [2024, 2025]})
+    styler = fr_table(df, {"Tiers-lieux / 10 000 hab.": 2}, raw=("Année",))
+    html = styler.to_html()
+    for text in ("200059380", "01001", "24\u202f695<", "1,21<", "1,24<", "97,6<", "—<", ">2024<"):
+        assert text in html, text
+    assert "24695.0" not in html and "97.64" not in html
+    assert styler.data["Population"].tolist() == [24695.0, 16171.0]   # values kept: sorting stays numeric
