@@ -19,6 +19,17 @@ SOURCE_LABELS = {
     "mobpro_flows": "INSEE, flux domicile-travail",
     "subventions": "Subventions publiées (SCDL)",
     "surveys": "Enquête de l'observatoire",
+    "occupancy_counts": "Comptages de fréquentation",
+    "communes_etalab": "Etalab, découpage administratif (communes)",
+    "epci_etalab": "Etalab, découpage administratif (EPCI)",
+    "departements_etalab": "Etalab, découpage administratif (départements)",
+    "regions_etalab": "Etalab, découpage administratif (régions)",
+    "grille_densite": "INSEE, grille communale de densité",
+    "typologie_ruralite": "ANCT, typologie des ruralités",
+    "programme_laureates": "ANCT, lauréats des programmes (Fabriques de territoire, Manufactures de proximité)",
+    "conseillers_numeriques": "ANCT, structures accueillant des conseillers numériques",
+    "epci_centroids": "ANCT, centres des EPCI",
+    "mobpro_foreign_codes": "INSEE, codes des lieux de travail à l'étranger",
 }
 
 

@@ -33,3 +33,13 @@ def fr_table(df: pd.DataFrame, decimals: dict[str, int] | None = None, raw: tupl
         n = decimals.get(col, 0 if whole else 1)
         formats[col] = (lambda v, n=n: fr_number(v, n))
     return df.style.format(formats)
+
+
+# Vega-Lite axis labels in French: "40 000" rather than "40000" or "40,000" (Streamlit's charts use
+# the browser's English number locale). Use as ``alt.Axis(labelExpr=FR_AXIS_LABEL)``.
+FR_AXIS_LABEL = "replace(format(datum.value, ',.0f'), regexp(',', 'g'), '\u202f')"
+
+
+def fr_labels(df: pd.DataFrame, column: str, decimals: int = 0, suffix: str = "") -> pd.DataFrame:
+    """``df`` with a ``<column>_fr`` text column (French number) for chart labels and tooltips."""
+    return df.assign(**{f"{column}_fr": df[column].map(lambda v: fr_number(v, decimals, suffix))})

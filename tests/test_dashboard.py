@@ -188,3 +188,29 @@ def test_server_answers_http_200(dashboard_env):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_funding_page_equals_the_funding_marts(dashboard_env, territories, demo_warehouse):
+    for level, code in (("departement", territories["departement"]), ("epci", territories["epci"])):
+        at = run_page("financements", level, code)
+        m = metrics(at)
+        amount, fs_estimate = demo_warehouse.execute(
+            "select amount_to_places_eur, estimated_france_services_eur from marts.fct_funding_territory "
+            "where territory_level = ? and territory_code = ?", [level, code]).fetchone()
+        assert m["Subventions versées aux tiers-lieux"] == fr_number(amount, 0, " €")
+        tables = [df.value for df in at.dataframe if "Programme" in df.value.columns]
+        if fs_estimate:
+            got = dict(zip(tables[0]["Programme"], tables[0]["Montant estimé (€)"]))
+            assert got["France Services"] == fs_estimate
+        else:
+            assert not tables and any("Aucun site" in i.value for i in at.info)
+
+
+def test_commuting_page_equals_the_commuting_marts(dashboard_env, territories, demo_warehouse):
+    dep = territories["departement"]
+    m = metrics(run_page("mobilites", "departement", dep))
+    actifs, out = demo_warehouse.execute(
+        "select sum(m.active_residents), sum(m.commuters_out_of_commune) from marts.fct_commuting_commune m "
+        "join marts.dim_commune c using (commune_code) where c.departement_code = ?", [dep]).fetchone()
+    assert m["Actifs résidents"] == fr_number(actifs)
+    assert m["Travaillent hors de leur commune"] == fr_number(out)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from dashboards.common import footer, header
 from dashboards.data import query
-from dashboards.formatting import fr_number, fr_table
+from dashboards.formatting import FR_AXIS_LABEL, fr_labels, fr_number, fr_table
 from dashboards.territory import commune_filter, figures, params, select_territory
 
 
@@ -27,16 +28,17 @@ def render() -> None:
     if funders.empty:
         st.info("Aucune subvention publiée rapprochée d'un tiers-lieu pour ce territoire.")
     else:
+        funders = fr_labels(funders, "montant", 0, " €")
         chart = alt.Chart(funders).mark_bar(color="#2ca02c").encode(
             y=alt.Y("financeur:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=15, labelLimit=300)),
-            x=alt.X("montant:Q", title="Montant versé aux tiers-lieux (€)", axis=alt.Axis(format="d")),
+            x=alt.X("montant:Q", title="Montant versé aux tiers-lieux (€)", axis=alt.Axis(labelExpr=FR_AXIS_LABEL)),
             tooltip=[alt.Tooltip("financeur:N", title="Financeur"),
-                     alt.Tooltip("montant:Q", title="Montant (€)", format=",.0f"),
+                     alt.Tooltip("montant_fr:N", title="Montant"),
                      alt.Tooltip("subventions:Q", title="Subventions")]).properties(height=60 * len(funders) + 40)
         st.altair_chart(chart + chart.mark_text(align="left", dx=4, fontSize=14).encode(
-            text=alt.Text("montant:Q", format="d")), width="stretch")
+            text="montant_fr:N"), width="stretch")
         grants = query(f"""
-            select cast(g.convention_date as date) as "Date", g.funder_name as "Financeur",
+            select strftime(cast(g.convention_date as date), '%d/%m/%Y') as "Date", g.funder_name as "Financeur",
                    g.beneficiary_name as "Bénéficiaire",
                    g.purpose as "Objet", round(g.amount_eur) as "Montant (€)"
             from marts.fct_grants g join marts.dim_commune c using (commune_code)
@@ -44,4 +46,36 @@ def render() -> None:
         st.dataframe(fr_table(grants, {"Montant (€)": 0}), hide_index=True, width="stretch")
     st.caption("Seules les subventions publiées en open data (format SCDL) et rapprochées d'un tiers-lieu "
                "sont comptées ; les autres financements ne sont pas connus.")
-    footer("subventions")
+    programme_estimates(t)
+    footer("subventions", "france_services", "programme_laureates", "conseillers_numeriques")
+
+
+# Estimated programme funding columns of fct_funding_territory, with their French labels.
+PROGRAMMES = {
+    "estimated_france_services_eur": ("France Services", "par an"),
+    "estimated_campus_connecte_eur": ("Campus connectés", "par an"),
+    "estimated_fabrique_territoire_eur": ("Fabriques de territoire", "sur trois ans"),
+    "estimated_fabrique_numerique_eur": ("Bonus Fabrique numérique", "une fois"),
+    "estimated_micro_folie_eur": ("Micro-Folies", "une fois"),
+    "estimated_conseiller_numerique_eur": ("Conseillers numériques", "investissement estimé de l'État"),
+}
+MART_LEVELS = {"france": "national", "region": "region", "departement": "departement", "epci": "epci",
+               "commune": "commune"}
+
+
+def programme_estimates(t) -> None:
+    """Estimated funding of the national programmes in the territory (published rules x places)."""
+    st.subheader("Financements estimés des programmes nationaux")
+    cols = ", ".join(PROGRAMMES)
+    est = query(f"""select {cols} from marts.fct_funding_territory
+                    where territory_level = ? and territory_code = ?""",
+                (MART_LEVELS[t.level], "FR" if t.level == "france" else t.code))
+    rows = [{"Programme": label, "Montant estimé (€)": float(est.iloc[0][col] or 0), "Période": period}
+            for col, (label, period) in PROGRAMMES.items() if len(est) and (est.iloc[0][col] or 0) > 0]
+    if not rows:
+        st.info("Aucun site ni lauréat de programme national connu dans ce territoire.")
+        return
+    st.dataframe(fr_table(pd.DataFrame(rows), {"Montant estimé (€)": 0}), hide_index=True, width="stretch")
+    st.caption("Estimations, pas des montants versés : nombre de sites ou de lauréats du territoire multiplié "
+               "par la règle publiée de chaque programme (par exemple 30 000 € par an et par France Services, "
+               "75 000 à 150 000 € sur trois ans par Fabrique de territoire). Voir la page Méthodologie.")

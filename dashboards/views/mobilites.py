@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboards.common import DISTANCE_CAVEAT, footer, header
 from dashboards.data import query
-from dashboards.formatting import fr_number, fr_table
+from dashboards.formatting import FR_AXIS_LABEL, fr_labels, fr_number, fr_table
 from dashboards.territory import commune_filter, params, select_territory
 
 
@@ -32,12 +32,13 @@ def render() -> None:
         where {where} and m.main_pole_name is not null group by all order by actifs desc limit 10""", p)
     if len(poles):
         st.subheader("Principaux pôles d'emploi de destination")
+        poles = fr_labels(poles, "actifs")
         chart = alt.Chart(poles).mark_bar(color="#2ca02c").encode(
             y=alt.Y("pole:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=15, labelLimit=300)),
-            x=alt.X("actifs:Q", title="Actifs qui s'y rendent", axis=alt.Axis(format="d")),
-            tooltip=[alt.Tooltip("pole:N", title="Pôle"), alt.Tooltip("actifs:Q", title="Actifs")])
+            x=alt.X("actifs:Q", title="Actifs qui s'y rendent", axis=alt.Axis(labelExpr=FR_AXIS_LABEL)),
+            tooltip=[alt.Tooltip("pole:N", title="Pôle"), alt.Tooltip("actifs_fr:N", title="Actifs")])
         chart = chart.properties(height=60 * len(poles) + 40)
-        labels = chart.mark_text(align="left", dx=4, fontSize=15).encode(text=alt.Text("actifs:Q", format="d"))
+        labels = chart.mark_text(align="left", dx=4, fontSize=15).encode(text="actifs_fr:N")
         st.altair_chart(chart + labels,
                         width="stretch")
     st.subheader("Opportunités : communes à fort besoin sans tiers-lieu proche")
