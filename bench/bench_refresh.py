@@ -656,10 +656,10 @@ def main(argv: list[str] | None = None) -> int:
             split[kind] = split.get(kind, 0.0) + (r.get("execution_time") or 0.0)
         elapsed = rr.get("elapsed_time") or 0.0
         print(f"      modèles {split.get('model', 0):6.1f} s, tests dbt {split.get('test', 0):6.1f} s, "
-              f"seeds {split.get('seed', 0):5.1f} s ({len(rr['results'])} nœuds, un seul fil d'exécution)")
-        print(f"      durée mesurée par dbt {elapsed:5.1f} s, dont hors exécution des nœuds (connexion, cache du "
-              f"catalogue, compilation, commentaires des colonnes) {elapsed - sum(split.values()):5.1f} s ; "
-              f"lancement de dbt et suivi par Dagster {dbt_s - elapsed:5.1f} s")
+              f"seeds {split.get('seed', 0):5.1f} s ({len(rr['results'])} nœuds ; somme des durées des nœuds, "
+              f"plusieurs fils d'exécution en parallèle : voir threads dans dbt_project/profiles.yml)")
+        print(f"      durée mesurée par dbt {elapsed:5.1f} s ; lancement de dbt (analyse partielle) et suivi par "
+              f"Dagster {dbt_s - elapsed:5.1f} s")
         figures["dbt_elapsed_s"] = elapsed
         slow = sorted((r for r in rr["results"] if r["unique_id"].startswith("model.")),
                       key=lambda r: -(r.get("execution_time") or 0))[:6]
