@@ -2,9 +2,16 @@
 
 Each expectation is ``bloquant`` (a failure stops the publication: the check fails with ERROR
 severity and Dagster skips everything downstream, the published warehouse included) or
-``avertissement`` (reported, never blocking). GE 1.x is called directly on pandas frames read from
-the build file. Besides the GE expectations, each asset is compared with the current publication:
-a row count that drops or grows beyond ``[quality]`` bounds of the configuration is blocking.
+``avertissement`` (reported, never blocking). Besides the GE expectations, each asset is compared with
+the current publication: a row count that drops or grows beyond ``[quality]`` bounds of the
+configuration is blocking.
+
+Speed at national scale: a table is never read whole into pandas. Each expectation is also a SQL
+aggregate run by DuckDB on the whole table (how many rows break it), and GE 1.x validates a small
+pandas sample of the table that holds every kind of offending row (up to :data:`OFFENDERS` per
+expectation, duplicates kept together) plus a random sample of :data:`SAMPLE_ROWS` rows. An
+expectation passes when both GE and the SQL count agree that nothing is wrong; the reported count
+is the SQL count over the whole table, the examples come from GE.
 
 Each run writes an HTML validation report (our Data Docs) per asset in
 ``<warehouse>/data_docs/<run_id>/`` with an ``index.html``; ``<warehouse>/data_docs/index.html``
@@ -115,8 +122,10 @@ def _gx():
     return gx, _CONTEXT
 
 
-def run_rules(table: str, frame, rules: list[Rule]) -> list[dict]:
-    """Validate ``frame`` with GE; one outcome dict per rule."""
+def run_rules(table: str, frame, rules: list[Rule], counts: list[int] | None = None,
+              total: int | None = None) -> list[dict]:
+    """Validate ``frame`` with GE; one outcome dict per rule. ``counts`` (offending rows per rule
+    over the whole table, from SQL) and ``total`` (its row count) complete a sampled ``frame``."""
     if not rules:
         return []
     gx, ctx = _gx()
@@ -135,16 +144,19 @@ def run_rules(table: str, frame, rules: list[Rule]) -> list[dict]:
     outcomes = []
     for i, rule in enumerate(rules):
         res = by_rule[i]
+        sql_bad = counts[i] if counts is not None else 0
+        success = bool(res.success) and not sql_bad
         detail = ""
-        if not res.success:
+        if not success:
             if res.exception_info and res.exception_info.get("raised_exception"):
                 detail = f"erreur : {res.exception_info.get('exception_message')}"
             else:
-                n = res.result.get("unexpected_count")
+                n = sql_bad if counts is not None else res.result.get("unexpected_count")
                 sample = res.result.get("partial_unexpected_list") or []
-                detail = f"{n} valeur(s) en défaut sur {len(frame)}" + (f", par ex. {sample[:3]}" if sample else "")
+                detail = (f"{n} valeur(s) en défaut sur {total if total is not None else len(frame)}"
+                          + (f", par ex. {sample[:3]}" if sample else ""))
         outcomes.append({"check_name": f"{rule.expectation}({', '.join(f'{k}={v}' for k, v in rule.kwargs.items() if k != 'regex')})",
-                         "severity": rule.severity, "passed": bool(res.success),
+                         "severity": rule.severity, "passed": success,
                          "message": rule.label + (f" — {detail}" if detail else "")})
     return outcomes
 
@@ -180,11 +192,54 @@ def previous_count(settings: Settings, table: str) -> int | None:
         con.close()
 
 
+SAMPLE_ROWS = 2000   # random rows given to GE besides the offending ones
+OFFENDERS = 500      # offending rows per expectation given to GE (the SQL count covers the whole table)
+
+
+def _q(column: str) -> str:
+    return '"' + column.replace('"', '""') + '"'
+
+
+def _offending(table: str, rule: Rule) -> tuple[str, str]:
+    """SQL (``rowid`` subquery ordered so that duplicates stay together) of the rows of ``table``
+    breaking ``rule``, and the SQL count of those rows."""
+    kw = rule.kwargs
+    if rule.expectation in ("ExpectColumnValuesToBeUnique", "ExpectCompoundColumnsToBeUnique"):
+        cols = [kw["column"]] if "column" in kw else list(kw["column_list"])
+        keys = ", ".join(_q(c) for c in cols)
+        present = " and ".join(f"{_q(c)} is not null" for c in cols) if "column" in kw else \
+            "not (" + " and ".join(f"{_q(c)} is null" for c in cols) + ")"
+        dup = f"(select {keys} from {table} where {present} group by {keys} having count(*) > 1)"
+        rows = f"select t.rowid from {table} t semi join {dup} d using ({keys}) order by {keys}"
+        return rows, f"select count(*) from {table} t semi join {dup} d using ({keys})"
+    col = _q(kw["column"])
+    if rule.expectation == "ExpectColumnValuesToNotBeNull":
+        pred = f"{col} is null"
+    elif rule.expectation == "ExpectColumnValuesToMatchRegex":
+        regex = kw["regex"].replace("'", "''")
+        pred = f"{col} is not null and not regexp_matches({col}::varchar, '{regex}')"
+    elif rule.expectation == "ExpectColumnValuesToBeBetween":
+        bounds = [f"{col} < {kw['min_value']}" if kw.get("min_value") is not None else None,
+                  f"{col} > {kw['max_value']}" if kw.get("max_value") is not None else None]
+        pred = f"{col} is not null and (" + " or ".join(b for b in bounds if b) + ")"
+    else:
+        raise ValueError(f"attente sans équivalent SQL : {rule.expectation}")
+    return (f"select rowid from {table} where {pred}", f"select count(*) from {table} where {pred}")
+
+
 def validate_table(settings: Settings, con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule]) -> list[dict]:
-    """All outcomes for one table of the build file: GE rules, then the row-count change."""
-    frame = con.execute(f"select * from {table}").df()
-    outcomes = run_rules(table, frame, rules)
-    outcomes.append(row_count_rule(table, len(frame), previous_count(settings, table), quality_settings(settings)))
+    """All outcomes for one table of the build file: GE rules (SQL counts on the whole table, GE on
+    a sample holding the offending rows), then the row-count change."""
+    total = con.execute(f"select count(*) from {table}").fetchone()[0]
+    counts, parts = [], [f"(select rowid from {table} using sample reservoir({SAMPLE_ROWS} rows) repeatable (42))"]
+    for rule in rules:
+        rows_sql, count_sql = _offending(table, rule)
+        counts.append(con.execute(count_sql).fetchone()[0])
+        if counts[-1]:
+            parts.append(f"({rows_sql} limit {OFFENDERS})")
+    frame = con.execute(f"select * from {table} where rowid in ({' union '.join(parts)})").df() if rules else None
+    outcomes = run_rules(table, frame, rules, counts, total)
+    outcomes.append(row_count_rule(table, total, previous_count(settings, table), quality_settings(settings)))
     return outcomes
 
 

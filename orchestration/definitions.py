@@ -12,12 +12,16 @@ report and notifies the team (:mod:`orchestration.notify`).
 """
 
 
+import importlib.metadata
 import json
 import os
 import shutil
 import sys
 from datetime import datetime, timezone
+from functools import cached_property
 from pathlib import Path
+
+from packaging import version as packaging_version
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
@@ -34,17 +38,63 @@ from orchestration.schedules import inbox_files, schedules_and_sensors
 DBT_DIR = PROJECT_ROOT / "dbt_project"
 
 
-def dbt_project() -> DbtProject:
-    """The dbt project, with its manifest parsed when missing or older than a model file."""
+def dbt_project(settings: Settings | None = None) -> DbtProject:
+    """The dbt project, with its manifest parsed when missing or older than a model file.
+
+    With ``settings``, the parse is made with the profile path (the build file) and the ``--vars``
+    of the refreshes of that configuration, so that dbt's ``partial_parse.msgpack`` (copied by
+    dagster-dbt into each run's target folder) stays valid: dbt parses the whole project again at
+    the start of every ``dbt build`` when the profile or the vars differ from the last parse.
+    """
     project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
     manifest = project.manifest_path
     newest = max(p.stat().st_mtime for p in DBT_DIR.rglob("*") if p.suffix in {".sql", ".yml", ".csv"}
                  and "target" not in p.parts)
-    if not manifest.exists() or manifest.stat().st_mtime < newest:
-        os.environ.setdefault("OBSERVATOIRE_BUILD_DB", str(DBT_DIR / "target" / "parse.duckdb"))
-        DbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
-            ["parse", "--quiet"], target_path=project.target_path).wait()
+    key_file = DBT_DIR / "target" / "parse_key.json"
+    key = json.dumps({"build": str(settings.build_path), "vars": dbt_vars(settings)}, sort_keys=True) \
+        if settings is not None else None
+    stale = not manifest.exists() or manifest.stat().st_mtime < newest
+    if stale or (key is not None and (not key_file.exists() or key_file.read_text(encoding="utf-8") != key)):
+        args = ["parse", "--quiet"]
+        previous = os.environ.get("OBSERVATOIRE_BUILD_DB")
+        if settings is not None:
+            os.environ["OBSERVATOIRE_BUILD_DB"] = str(settings.build_path)
+            args += ["--vars", json.dumps(dbt_vars(settings))]
+        else:
+            os.environ.setdefault("OBSERVATOIRE_BUILD_DB", str(DBT_DIR / "target" / "parse.duckdb"))
+        try:
+            ObservatoireDbtCli(project_dir=project, dbt_executable=dbt_executable()).cli(
+                args, target_path=project.target_path).wait()
+        finally:
+            if settings is not None:
+                if previous is None:
+                    os.environ.pop("OBSERVATOIRE_BUILD_DB", None)
+                else:
+                    os.environ["OBSERVATOIRE_BUILD_DB"] = previous
+        if key is not None:
+            key_file.write_text(key, encoding="utf-8")
+        elif key_file.exists():
+            key_file.unlink()
     return project
+
+
+class ObservatoireDbtCli(DbtCliResource):
+    """dagster-dbt's CLI resource without two start-up costs paid by every run (~4 s at national scale):
+
+    - ``dbt --version`` in a subprocess (a full dbt start-up) to learn the version: when the dbt
+      used is the one installed beside this Python, its package metadata says it;
+    - a dbt adapter opened in the Dagster process (profile, project and macros loaded) that
+      dagster-dbt only uses to fetch optional row-count / column metadata, which we do not request.
+    """
+
+    @cached_property
+    def _cli_version(self):
+        if Path(self.dbt_executable) == Path(sys.executable).parent / "dbt":
+            return packaging_version.parse(importlib.metadata.version("dbt-core"))
+        return super()._cli_version
+
+    def _initialize_dbt_core_adapter(self, args):
+        return None
 
 
 def dbt_executable() -> str:
@@ -59,6 +109,8 @@ def dbt_vars(settings: Settings) -> dict:
         "territory_departements": list(settings.territory.departements),
         "territory_fictional": settings.territory.fictional,
         "access_distances_km": list(settings.access_distances_km),
+        "territory_regions": list(getattr(settings.territory, "regions", ()) or ()),
+        "territory_epcis": list(getattr(settings.territory, "epcis", ()) or ()),
     }
 
 
@@ -141,7 +193,7 @@ class _Translator(DagsterDbtTranslator):
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
-    project = dbt_project()
+    project = dbt_project(settings)
     raw_assets = [raw_asset(name, settings) for name in settings.sources if source_loaders.is_known(name)]
 
     @dbt_assets(manifest=project.manifest_path, project=project, dagster_dbt_translator=_Translator())
@@ -191,7 +243,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         jobs=[refresh_all, *jobs],
         schedules=schedules,
         sensors=[*sensors, notify_refresh_failure],
-        resources={"dbt": DbtCliResource(project_dir=project, dbt_executable=dbt_executable())},
+        resources={"dbt": ObservatoireDbtCli(project_dir=project, dbt_executable=dbt_executable())},
         executor=dg.in_process_executor,
     )
 
@@ -209,4 +261,16 @@ def handle_failure(settings: Settings, run_id: str, job: str, message: str, star
     notify_failure(settings, run_id, job, message)
 
 
-defs = build_definitions(load_settings())
+def __getattr__(name: str):
+    """``defs`` (what ``dagster dev -m orchestration.definitions`` loads) is built on first access
+    only, so that importing this module (``orchestration.run``, the tests, the benchmark) does not
+    build the definitions of the default configuration besides the ones it builds itself."""
+    if name == "defs":
+        value = build_definitions(load_settings())
+        globals()["defs"] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | {"defs"})

@@ -22,10 +22,12 @@ from orchestration.definitions import build_definitions, handle_failure
 from orchestration import report
 
 
-def refresh(config: str | None = None, instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
+def refresh(config: str | None = None, instance: dg.DagsterInstance | None = None,
+            job_name: str = "refresh_all", defs: dg.Definitions | None = None) -> dg.ExecuteInProcessResult:
+    """Run ``job_name`` (``refresh_all``, or e.g. ``refresh_surveys``) in process."""
     settings = load_settings(config)
-    defs = build_definitions(settings)
-    job = defs.resolve_job_def("refresh_all")
+    defs = defs or build_definitions(settings)
+    job = defs.resolve_job_def(job_name)
     if instance is None:
         instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}

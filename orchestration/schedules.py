@@ -4,7 +4,11 @@
 - inventories (tiers-lieux, subventions): quarterly;
 - INSEE (COG, populations, communes, commuting flows): yearly, in January;
 - surveys: a sensor watches the inbox folder (``[inbox] path`` in the TOML, default ``data/inbox``)
-  and refreshes the surveys when a CSV file appears or changes there.
+  and runs ``refresh_surveys`` when a survey file (``.csv`` or ``.xlsx``) appears or changes there.
+  That job loads ``raw/surveys`` (and ``raw/occupancy_counts`` when configured), rebuilds only the
+  dbt models downstream of them (selected through the asset graph, i.e. dbt's own graph), runs
+  their checks, and publishes; it starts from a copy of the current publication, so every other
+  mart stays as published. The sensor never reads the files: their format is the loader's business.
 
 Each job refreshes its sources and everything downstream (marts, checks, publication). Cron
 expressions can be overridden in ``[schedules]`` of the configuration (keys = job names).
@@ -25,6 +29,8 @@ CADENCES: dict[str, tuple[str, tuple[str, ...], str]] = {
                       "sources INSEE, chaque année"),
 }
 SURVEY_JOB = "refresh_surveys"
+SURVEY_SOURCES = ("surveys", "occupancy_counts")   # refreshed by SURVEY_JOB when configured
+INBOX_SUFFIXES = (".csv", ".xlsx")
 
 
 def _raw_config(settings: Settings) -> dict:
@@ -39,7 +45,10 @@ def inbox_dir(settings: Settings) -> Path:
 
 def inbox_files(settings: Settings) -> list[Path]:
     folder = inbox_dir(settings)
-    return sorted(p for p in folder.glob("*.csv") if p.is_file()) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in INBOX_SUFFIXES
+                  and not p.name.startswith((".", "~$")))   # hidden files, Office lock files
 
 
 def schedules_and_sensors(settings: Settings, refresh_all):
@@ -58,8 +67,10 @@ def schedules_and_sensors(settings: Settings, refresh_all):
                                                default_status=dg.DefaultScheduleStatus.STOPPED))
     sensors = []
     if "surveys" in settings.sources:
-        survey_job = dg.define_asset_job(SURVEY_JOB, selection=dg.AssetSelection.assets(
-            dg.AssetKey(["raw", "surveys"])).downstream(), description="Rafraîchit les enquêtes, puis publie.")
+        keys = [dg.AssetKey(["raw", s]) for s in SURVEY_SOURCES if s in settings.sources]
+        survey_job = dg.define_asset_job(SURVEY_JOB, selection=dg.AssetSelection.assets(*keys).downstream(),
+                                         description="Rafraîchit les enquêtes (et les comptages de fréquentation), "
+                                                     "puis les seuls indicateurs qui en dépendent, et publie.")
         jobs.append(survey_job)
 
         @dg.sensor(name="survey_inbox_sensor", job=survey_job, minimum_interval_seconds=60,
@@ -67,7 +78,7 @@ def schedules_and_sensors(settings: Settings, refresh_all):
         def survey_inbox_sensor(context: dg.SensorEvaluationContext):
             files = inbox_files(settings)
             if not files:
-                return dg.SkipReason(f"Aucun fichier CSV dans {inbox_dir(settings)}")
+                return dg.SkipReason(f"Aucun fichier d'enquête (.csv, .xlsx) dans {inbox_dir(settings)}")
             # One run per new or modified file set (run_key deduplicates across evaluations).
             key = "|".join(f"{p.name}:{p.stat().st_mtime_ns}" for p in files)
             return dg.RunRequest(run_key=key, tags={"inbox_files": ", ".join(p.name for p in files)})
