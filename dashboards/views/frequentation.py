@@ -1,49 +1,125 @@
-"""Page « Fréquentation » : enquête annuelle auprès des lieux, par vague."""
+"""Page « Fréquentation » : enquête annuelle auprès des lieux, par vague, rapportée à la population et
+comparée à la région et à la France (mart ``fct_attendance_territory``), et lieux répondants."""
 
 from __future__ import annotations
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from dashboards.common import footer, header
-from dashboards.data import query
-from dashboards.formatting import fr_number
+from dashboards.data import has_table, query
+from dashboards.formatting import FR_AXIS_LABEL, fr_labels, fr_number, fr_table
 from dashboards.territory import commune_filter, params, select_territory
+from dashboards.views.financements import MART_LEVELS
+
+CATEGORY_LABELS = {"tous": "Tous les lieux", "coworking": "Coworking", "fablab_makerspace": "Fablab / makerspace",
+                   "atelier_partage": "Atelier partagé", "culturel": "Culturel", "social": "Social",
+                   "services_publics": "Services au public"}
+
+
+def territory_waves(level: str, code: str) -> pd.DataFrame:
+    """Every wave of the territory's attendance figures, all categories."""
+    return query("""
+        select wave_year, place_category, n_known_places, n_respondents, response_rate, visitors_per_week,
+               visitors_per_week_per_1000_inhabitants, members, members_per_1000_inhabitants, desks,
+               panel_n_places, panel_visitors_per_week_change_pct,
+               region_visitors_per_week_per_1000_inhabitants, national_visitors_per_week_per_1000_inhabitants,
+               region_response_rate, national_response_rate
+        from marts.fct_attendance_territory
+        where territory_level = ? and territory_code = ?
+        order by wave_year, place_category""", (level, code))
+
+
+def pct(value) -> str:
+    return fr_number(None if value is None or pd.isna(value) else 100 * value, 1, " %")
 
 
 def render() -> None:
     header("Fréquentation")
     t = select_territory()
-    where, p = commune_filter(t.level), params(t)
-    waves = query(f"""
-        select a.wave_year, count(*) as repondants, sum(a.visitors_per_week) as visiteurs,
-               sum(a.members) as adherents
-        from marts.fct_attendance_place a join marts.dim_commune c using (commune_code)
-        where {where} group by a.wave_year order by a.wave_year""", p)
-    if waves.empty:
-        st.info("Aucune réponse à l'enquête pour ce territoire.")
-        footer("surveys")
+    st.subheader(t.label)
+    code = "FR" if t.level == "france" else t.code
+    waves = territory_waves(MART_LEVELS[t.level], code)
+    all_places = waves[waves.place_category == "tous"]
+    if all_places.empty or not all_places.n_respondents.fillna(0).any():
+        st.info("Aucune réponse à l'enquête annuelle pour ce territoire.")
+        footer("surveys", "populations")
         return
-    last = waves.iloc[-1]
-    c = st.columns(3)
-    c[0].metric(f"Visiteurs par semaine (enquête {int(last.wave_year)})", fr_number(last.visiteurs))
-    c[1].metric("Lieux répondants", fr_number(last.repondants))
-    c[2].metric("Adhérents déclarés", fr_number(last.adherents))
-    waves["Vague"] = waves.wave_year.astype(str)
-    chart = alt.Chart(waves).mark_bar(color="#1f77b4").encode(
+    last = all_places.iloc[-1]
+    year = str(int(last.wave_year))
+    c = st.columns(4)
+    c[0].metric(f"Visiteurs par semaine (enquête {year})", fr_number(last.visitors_per_week),
+                help="Somme des visiteurs hebdomadaires déclarés par les lieux répondants.")
+    c[1].metric("Visiteurs par semaine pour 1 000 hab.", fr_number(last.visitors_per_week_per_1000_inhabitants, 1))
+    c[2].metric("Lieux répondants", f"{fr_number(last.n_respondents)} sur {fr_number(last.n_known_places)}",
+                help="Lieux connus du territoire ayant répondu à l'enquête de cette année.")
+    c[3].metric("Taux de réponse", pct(last.response_rate))
+    if pd.notna(last.panel_visitors_per_week_change_pct):
+        st.caption(f"Évolution des visiteurs sur un an, à lieux constants ({fr_number(last.panel_n_places)} lieux "
+                   f"ayant répondu aux deux vagues) : {fr_number(last.panel_visitors_per_week_change_pct, 1, ' %')}.")
+
+    st.markdown("**Comparaison : visiteurs par semaine pour 1 000 habitants**")
+    compare = pd.DataFrame([
+        {"Territoire": t.name, "valeur": last.visitors_per_week_per_1000_inhabitants},
+        {"Territoire": "Région", "valeur": last.region_visitors_per_week_per_1000_inhabitants},
+        {"Territoire": "France", "valeur": last.national_visitors_per_week_per_1000_inhabitants},
+    ]).drop_duplicates("Territoire").dropna()
+    compare = fr_labels(compare, "valeur", 1)
+    bars = alt.Chart(compare).mark_bar(color="#2a6f97").encode(
+        y=alt.Y("Territoire:N", sort=None, title=None, axis=alt.Axis(labelFontSize=15, labelLimit=320)),
+        x=alt.X("valeur:Q", title="Visiteurs par semaine pour 1 000 habitants",
+                axis=alt.Axis(labelExpr=FR_AXIS_LABEL)),
+        tooltip=[alt.Tooltip("Territoire:N"), alt.Tooltip("valeur_fr:N", title="Pour 1 000 hab.")])
+    st.altair_chart(bars + bars.mark_text(align="left", dx=4, fontSize=15).encode(text="valeur_fr:N"),
+                    width="stretch")
+
+    st.markdown("**Évolution d'une vague à l'autre**")
+    trend = fr_labels(all_places.assign(Vague=all_places.wave_year.astype(int).astype(str)), "visitors_per_week")
+    chart = alt.Chart(trend).mark_bar(color="#1f77b4").encode(
         x=alt.X("Vague:N", title="Année de l'enquête", axis=alt.Axis(labelAngle=0, labelFontSize=16)),
-        y=alt.Y("visiteurs:Q", title="Visiteurs par semaine (total déclaré)", axis=alt.Axis(format="d")),
-        tooltip=[alt.Tooltip("Vague:N", title="Vague"), alt.Tooltip("visiteurs:Q", title="Visiteurs / semaine"),
-                 alt.Tooltip("repondants:Q", title="Lieux répondants")])
-    labels = chart.mark_text(dy=-8, fontSize=16).encode(text="visiteurs:Q")
-    st.altair_chart(chart + labels, width="stretch")
+        y=alt.Y("visitors_per_week:Q", title="Visiteurs par semaine (total déclaré)",
+                axis=alt.Axis(labelExpr=FR_AXIS_LABEL)),
+        tooltip=[alt.Tooltip("Vague:N"), alt.Tooltip("visitors_per_week_fr:N", title="Visiteurs / semaine"),
+                 alt.Tooltip("n_respondents:Q", title="Lieux répondants")])
+    st.altair_chart(chart + chart.mark_text(dy=-8, fontSize=16).encode(text="visitors_per_week_fr:N"),
+                    width="stretch")
     st.caption("Chaque barre est la somme des visiteurs hebdomadaires déclarés par les lieux ayant répondu "
-               "cette année-là ; le nombre de répondants peut changer d'une année à l'autre.")
+               "cette année-là ; le nombre de répondants change d'une année à l'autre (voir le taux de réponse).")
+
+    by_type = waves[(waves.wave_year == last.wave_year) & (waves.place_category != "tous")
+                    & (waves.n_known_places > 0)]
+    if not by_type.empty:
+        st.markdown(f"**Par type de lieu (enquête {year})**")
+        table = pd.DataFrame({
+            "Type de lieu": by_type.place_category.map(lambda v: CATEGORY_LABELS.get(v, v)),
+            "Lieux connus": by_type.n_known_places, "Répondants": by_type.n_respondents,
+            "Taux de réponse (%)": 100 * by_type.response_rate, "Visiteurs / semaine": by_type.visitors_per_week,
+            "Adhérents": by_type.members, "Postes de travail": by_type.desks})
+        st.dataframe(fr_table(table, {"Taux de réponse (%)": 1}), hide_index=True, width="stretch")
+
+    where, p = commune_filter(t.level), params(t)
     top = query(f"""
         select a.place_name as "Lieu", c.commune_name as "Commune", a.visitors_per_week as "Visiteurs / semaine",
-               a.members as "Adhérents", round(a.visitors_per_week_change_pct, 1) as "Évolution sur un an (%)"
+               a.members as "Adhérents", a.desks as "Postes de travail",
+               round(a.visitors_per_week_change_pct, 1) as "Évolution sur un an (%)"
         from marts.fct_attendance_place a join marts.dim_commune c using (commune_code)
         where {where} and a.wave_year = ? order by a.visitors_per_week desc nulls last""",
                 p + (int(last.wave_year),))
-    st.dataframe(top, hide_index=True, width="stretch")
-    footer("surveys")
+    st.markdown(f"**Lieux répondants (enquête {year})**")
+    st.dataframe(fr_table(top, {"Évolution sur un an (%)": 1}), hide_index=True, width="stretch")
+    occupancy()
+    footer("surveys", "populations")
+
+
+def occupancy() -> None:
+    """Daily occupancy of the sites whose counters are loaded (source ``occupancy_counts``)."""
+    if not has_table("marts", "fct_occupancy_daily"):
+        return
+    daily = query("select * from marts.fct_occupancy_daily order by 1, 2")
+    if daily.empty:
+        return
+    st.subheader("Comptages : occupation quotidienne")
+    st.caption("Séries de comptage transmises par les lieux équipés d'un compteur (places disponibles relevées "
+               "plusieurs fois par jour), ramenées à une valeur par jour.")
+    st.dataframe(fr_table(daily.tail(200)), hide_index=True, width="stretch")
