@@ -24,6 +24,12 @@ def fr_table(df: pd.DataFrame, decimals: dict[str, int] | None = None, raw: tupl
     years) are left untouched. Whole numbers get no decimal, other numbers one, unless ``decimals`` says
     otherwise."""
     decimals = decimals or {}
+    df = df.copy()
+    for col in df.columns:   # numbers held in an object column (None for missing): make them numeric
+        if df[col].dtype == object and col not in raw:
+            values = df[col].dropna()
+            if len(values) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+                df[col] = pd.to_numeric(df[col])
     formats = {}
     for col in df.columns:
         if col in raw or not pd.api.types.is_numeric_dtype(df[col]) or pd.api.types.is_bool_dtype(df[col]):
@@ -32,12 +38,12 @@ def fr_table(df: pd.DataFrame, decimals: dict[str, int] | None = None, raw: tupl
         whole = pd.api.types.is_integer_dtype(df[col]) or bool((values == values.round()).all())
         n = decimals.get(col, 0 if whole else 1)
         formats[col] = (lambda v, n=n: fr_number(v, n))
-    return df.style.format(formats)
+    return df.style.format(formats, na_rep="—")
 
 
 # Vega-Lite axis labels in French: "40 000" rather than "40000" or "40,000" (Streamlit's charts use
 # the browser's English number locale). Use as ``alt.Axis(labelExpr=FR_AXIS_LABEL)``.
-FR_AXIS_LABEL = "replace(format(datum.value, ',.0f'), regexp(',', 'g'), '\u202f')"
+FR_AXIS_LABEL = "replace(replace(format(datum.value, ','), regexp(',', 'g'), '\u202f'), regexp('[.]', 'g'), ',')"
 
 
 def fr_labels(df: pd.DataFrame, column: str, decimals: int = 0, suffix: str = "") -> pd.DataFrame:

@@ -224,7 +224,7 @@ def test_attendance_page_equals_the_attendance_mart(dashboard_env, territories, 
             "n_known_places, response_rate from marts.fct_attendance_territory "
             "where territory_level = ? and territory_code = ? and place_category = 'tous' "
             "order by wave_year desc limit 1", [level, code]).fetchone()
-        assert m[f"Visiteurs par semaine (enquête {year})"] == fr_number(visitors)
+        assert m[f"Visiteurs par semaine ({year})"] == fr_number(visitors)
         assert m["Visiteurs par semaine pour 1 000 hab."] == fr_number(per_1000, 1)
         assert m["Lieux répondants"] == f"{fr_number(respondents)} sur {fr_number(known)}"
         assert m["Taux de réponse"] == fr_number(100 * rate, 1, " %")

@@ -20,3 +20,9 @@ def test_fr_table_formats_numbers_and_keeps_codes_and_values():
         assert text in html, text
     assert "24695.0" not in html and "97.64" not in html
     assert styler.data["Population"].tolist() == [24695.0, 16171.0]   # values kept: sorting stays numeric
+
+
+def test_fr_table_numbers_in_object_columns_and_missing_values():
+    df = pd.DataFrame({"Évolution (%)": [11.84, None], "Nom": ["a", None]})
+    html = fr_table(df).to_html()
+    assert "11,8<" in html and "None" not in html and html.count("—<") == 2

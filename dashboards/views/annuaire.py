@@ -41,7 +41,7 @@ def render() -> None:
     df = directory(commune_filter(t.level), params(t), search, types)
     df.insert(1, "Type", df.pop("type").map(TYPE_LABELS))
     st.metric("Lieux trouvés", fr_number(len(df)))
-    st.dataframe(fr_table(df, {"Latitude": 5, "Longitude": 5}), hide_index=True, width="stretch")
+    st.dataframe(fr_table(df, {"Latitude": 5, "Longitude": 5}), hide_index=True, placeholder="—", width="stretch")
     c = st.columns(2)
     c[0].download_button("Télécharger en CSV", df.to_csv(index=False, sep=";").encode("utf-8-sig"),
                          file_name="annuaire-lieux.csv", mime="text/csv")

@@ -80,7 +80,7 @@ def render() -> None:
     if len(opp):
         st.caption("Communes dont beaucoup d'actifs font de longs trajets domicile-travail sans tiers-lieu "
                    "proche : emplacements possibles pour un nouveau lieu.")
-        st.dataframe(fr_table(opp), hide_index=True, width="stretch")
+        st.dataframe(fr_table(opp), hide_index=True, placeholder="—", width="stretch")
     else:
         st.caption("Aucune commune repérée : pas de longs trajets sans tiers-lieu proche dans les données.")
     st.markdown("#### EPCI comparables (population et densité proches)")
@@ -88,7 +88,7 @@ def render() -> None:
         "epci_code": "Code", "epci_name": "EPCI", "population": "Population", "n_tiers_lieux": "Tiers-lieux",
         "tiers_lieux_per_10k": "Tiers-lieux / 10 000 hab.", "n_france_services": "France Services",
         "share_within_tiers_lieu": "Part à moins de 10 km (%)"})
-    st.dataframe(fr_table(sim, {"Tiers-lieux / 10 000 hab.": 2}), hide_index=True, width="stretch")
+    st.dataframe(fr_table(sim, {"Tiers-lieux / 10 000 hab.": 2}), hide_index=True, placeholder="—", width="stretch")
     st.info(DISTANCE_CAVEAT)
     st.caption("Sources : " + source_note("populations", "tierslieux_2019", "france_services", "surveys",
                                           "subventions", "mobpro_flows"))

@@ -43,7 +43,7 @@ def render() -> None:
                    g.purpose as "Objet", round(g.amount_eur) as "Montant (€)"
             from marts.fct_grants g join marts.dim_commune c using (commune_code)
             where {where} and g.place_id is not null order by g.amount_eur desc""", p)
-        st.dataframe(fr_table(grants, {"Montant (€)": 0}), hide_index=True, width="stretch")
+        st.dataframe(fr_table(grants, {"Montant (€)": 0}), hide_index=True, placeholder="—", width="stretch")
     st.caption("Seules les subventions publiées en open data (format SCDL) et rapprochées d'un tiers-lieu "
                "sont comptées ; les autres financements ne sont pas connus.")
     programme_estimates(t)
@@ -75,7 +75,7 @@ def programme_estimates(t) -> None:
     if not rows:
         st.info("Aucun site ni lauréat de programme national connu dans ce territoire.")
         return
-    st.dataframe(fr_table(pd.DataFrame(rows), {"Montant estimé (€)": 0}), hide_index=True, width="stretch")
+    st.dataframe(fr_table(pd.DataFrame(rows), {"Montant estimé (€)": 0}), hide_index=True, placeholder="—", width="stretch")
     st.caption("Estimations, pas des montants versés : nombre de sites ou de lauréats du territoire multiplié "
                "par la règle publiée de chaque programme (par exemple 30 000 € par an et par France Services, "
                "75 000 à 150 000 € sur trois ans par Fabrique de territoire). Voir la page Méthodologie.")

@@ -49,8 +49,8 @@ def render() -> None:
     last = all_places.iloc[-1]
     year = str(int(last.wave_year))
     c = st.columns(4)
-    c[0].metric(f"Visiteurs par semaine (enquête {year})", fr_number(last.visitors_per_week),
-                help="Somme des visiteurs hebdomadaires déclarés par les lieux répondants.")
+    c[0].metric(f"Visiteurs par semaine ({year})", fr_number(last.visitors_per_week),
+                help=f"Somme des visiteurs hebdomadaires déclarés par les lieux répondants (enquête {year}).")
     c[1].metric("Visiteurs par semaine pour 1 000 hab.", fr_number(last.visitors_per_week_per_1000_inhabitants, 1))
     c[2].metric("Lieux répondants", f"{fr_number(last.n_respondents)} sur {fr_number(last.n_known_places)}",
                 help="Lieux connus du territoire ayant répondu à l'enquête de cette année.")
@@ -59,20 +59,22 @@ def render() -> None:
         st.caption(f"Évolution des visiteurs sur un an, à lieux constants ({fr_number(last.panel_n_places)} lieux "
                    f"ayant répondu aux deux vagues) : {fr_number(last.panel_visitors_per_week_change_pct, 1, ' %')}.")
 
-    st.markdown("**Comparaison : visiteurs par semaine pour 1 000 habitants**")
-    compare = pd.DataFrame([
-        {"Territoire": t.name, "valeur": last.visitors_per_week_per_1000_inhabitants},
-        {"Territoire": "Région", "valeur": last.region_visitors_per_week_per_1000_inhabitants},
-        {"Territoire": "France", "valeur": last.national_visitors_per_week_per_1000_inhabitants},
-    ]).drop_duplicates("Territoire").dropna()
-    compare = fr_labels(compare, "valeur", 1)
-    bars = alt.Chart(compare).mark_bar(color="#2a6f97").encode(
-        y=alt.Y("Territoire:N", sort=None, title=None, axis=alt.Axis(labelFontSize=15, labelLimit=320)),
-        x=alt.X("valeur:Q", title="Visiteurs par semaine pour 1 000 habitants",
-                axis=alt.Axis(labelExpr=FR_AXIS_LABEL)),
-        tooltip=[alt.Tooltip("Territoire:N"), alt.Tooltip("valeur_fr:N", title="Pour 1 000 hab.")])
-    st.altair_chart(bars + bars.mark_text(align="left", dx=4, fontSize=15).encode(text="valeur_fr:N"),
-                    width="stretch")
+    compare = [{"Territoire": t.name, "valeur": last.visitors_per_week_per_1000_inhabitants}]
+    if t.level not in ("region", "france"):
+        compare.append({"Territoire": "Sa région", "valeur": last.region_visitors_per_week_per_1000_inhabitants})
+    if t.level != "france":
+        compare.append({"Territoire": "France", "valeur": last.national_visitors_per_week_per_1000_inhabitants})
+    compare = pd.DataFrame(compare).dropna()
+    if len(compare) > 1:
+        st.markdown("**Comparaison : visiteurs par semaine pour 1 000 habitants**")
+        compare = fr_labels(compare, "valeur", 1)
+        bars = alt.Chart(compare).mark_bar(color="#2a6f97").encode(
+            y=alt.Y("Territoire:N", sort=None, title=None, axis=alt.Axis(labelFontSize=15, labelLimit=320)),
+            x=alt.X("valeur:Q", title="Visiteurs par semaine pour 1 000 habitants",
+                    axis=alt.Axis(labelExpr=FR_AXIS_LABEL)),
+            tooltip=[alt.Tooltip("Territoire:N"), alt.Tooltip("valeur_fr:N", title="Pour 1 000 hab.")])
+        st.altair_chart(bars + bars.mark_text(align="left", dx=4, fontSize=15).encode(text="valeur_fr:N"),
+                        width="stretch")
 
     st.markdown("**Évolution d'une vague à l'autre**")
     trend = fr_labels(all_places.assign(Vague=all_places.wave_year.astype(int).astype(str)), "visitors_per_week")
@@ -96,7 +98,7 @@ def render() -> None:
             "Lieux connus": by_type.n_known_places, "Répondants": by_type.n_respondents,
             "Taux de réponse (%)": 100 * by_type.response_rate, "Visiteurs / semaine": by_type.visitors_per_week,
             "Adhérents": by_type.members, "Postes de travail": by_type.desks})
-        st.dataframe(fr_table(table, {"Taux de réponse (%)": 1}), hide_index=True, width="stretch")
+        st.dataframe(fr_table(table, {"Taux de réponse (%)": 1}), hide_index=True, placeholder="—", width="stretch")
 
     where, p = commune_filter(t.level), params(t)
     top = query(f"""
@@ -107,7 +109,7 @@ def render() -> None:
         where {where} and a.wave_year = ? order by a.visitors_per_week desc nulls last""",
                 p + (int(last.wave_year),))
     st.markdown(f"**Lieux répondants (enquête {year})**")
-    st.dataframe(fr_table(top, {"Évolution sur un an (%)": 1}), hide_index=True, width="stretch")
+    st.dataframe(fr_table(top, {"Évolution sur un an (%)": 1}), hide_index=True, placeholder="—", width="stretch")
     occupancy()
     footer("surveys", "populations")
 
@@ -122,4 +124,4 @@ def occupancy() -> None:
     st.subheader("Comptages : occupation quotidienne")
     st.caption("Séries de comptage transmises par les lieux équipés d'un compteur (places disponibles relevées "
                "plusieurs fois par jour), ramenées à une valeur par jour.")
-    st.dataframe(fr_table(daily.tail(200)), hide_index=True, width="stretch")
+    st.dataframe(fr_table(daily.tail(200)), hide_index=True, placeholder="—", width="stretch")

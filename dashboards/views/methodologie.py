@@ -38,14 +38,14 @@ def render() -> None:
     s["stale"] = s.stale.map({True: "oui", False: "non"})
     st.dataframe(s.rename(columns={"file_name": "Fichier", "fetched_at": "Récupéré le", "rows_read": "Lignes lues",
                                    "rows_loaded": "Lignes chargées", "rows_rejected": "Lignes rejetées",
-                                   "stale": "Ancienne copie"}), hide_index=True, width="stretch")
+                                   "stale": "Ancienne copie"}), hide_index=True, placeholder="—", width="stretch")
     st.metric("Dernière publication des données", f"{pd.Timestamp(meta.built_at):%d/%m/%Y à %H:%M}")
 
     st.subheader("Placement des lieux dans les communes")
     q = query("select source_name, n_rows, n_unplaced, round(100 * share_placed, 1) as share_placed "
               "from marts.quality_place_placement")
     st.dataframe(q.rename(columns={"source_name": "Source", "n_rows": "Lieux", "n_unplaced": "Non placés",
-                                   "share_placed": "Part placée (%)"}), hide_index=True, width="stretch")
+                                   "share_placed": "Part placée (%)"}), hide_index=True, placeholder="—", width="stretch")
 
     st.subheader("Mises à jour et contrôles")
     if not (has_table("ops", "refresh_runs") and has_table("ops", "refresh_checks")):
@@ -56,7 +56,7 @@ def render() -> None:
                  "order by started_at desc limit 10")
     st.dataframe(runs.rename(columns={"started_at": "Début", "finished_at": "Fin", "status": "Statut",
                                       "published": "Publiée", "message": "Message"}),
-                 hide_index=True, width="stretch")
+                 hide_index=True, placeholder="—", width="stretch")
     checks = query("""
         select asset as "Donnée", check_name as "Contrôle", severity as "Gravité",
                case when passed then 'réussi' else 'échoué' end as "Résultat", message as "Message"
@@ -65,4 +65,4 @@ def render() -> None:
         order by passed, asset""")
     failed = int((checks["Résultat"] == "échoué").sum())
     st.metric("Contrôles de la dernière mise à jour", f"{len(checks) - failed} réussis sur {len(checks)}")
-    st.dataframe(checks, hide_index=True, width="stretch")
+    st.dataframe(checks, hide_index=True, placeholder="—", width="stretch")

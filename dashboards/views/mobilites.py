@@ -53,6 +53,6 @@ def render() -> None:
     if opp.empty:
         st.info("Aucune commune repérée pour ce territoire.")
     else:
-        st.dataframe(fr_table(opp), hide_index=True, width="stretch")
+        st.dataframe(fr_table(opp), hide_index=True, placeholder="—", width="stretch")
     st.info(DISTANCE_CAVEAT)
     footer("mobpro_flows", "tierslieux_2019")

@@ -56,7 +56,7 @@ def render() -> None:
         row.update({name: shown(v, key, dec, suffix) for name, v in columns.items()})
         row["Source"] = source_note(*src)
         rows.append(row)
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, placeholder="—", width="stretch")
     st.caption(f"« À moins de {ACCESS_KM:.0f} km d'un tiers-lieu » : part de la population vivant dans une "
                "commune dont le centre est à moins de cette distance d'un tiers-lieu.")
     st.info("Distance à vol d'oiseau depuis le centre de la commune : une approximation de l'accès, "
