@@ -228,3 +228,13 @@ def test_attendance_page_equals_the_attendance_mart(dashboard_env, territories, 
         assert m["Visiteurs par semaine pour 1 000 hab."] == fr_number(per_1000, 1)
         assert m["Lieux répondants"] == f"{fr_number(respondents)} sur {fr_number(known)}"
         assert m["Taux de réponse"] == fr_number(100 * rate, 1, " %")
+
+
+def test_fiche_shows_the_opportunity_rank_of_the_mart(dashboard_env, territories, demo_warehouse):
+    epci = territories["epci"]
+    m = metrics(run_page("fiche", "epci", epci))
+    rank, zone, n = demo_warehouse.execute(
+        "select opportunity_rank, is_opportunity_zone, (select count(*) from marts.fct_opportunity_epci) "
+        "from marts.fct_opportunity_epci where epci_code = ?", [epci]).fetchone()
+    assert m["Rang « zone d'opportunité »"] == f"{fr_number(rank)} sur {fr_number(n)}"
+    assert m["Zone d'opportunité"] == ("oui" if zone else "non")

@@ -39,12 +39,25 @@ def similar_epci(code: str, population: float) -> pd.DataFrame:
         order by abs(ln(e.population) - ln(?)) limit 5""", (code, code, max(population, 1)))
 
 
-def fiche_html(name: str, f: dict, similar: pd.DataFrame, opportunities: pd.DataFrame) -> str:
+def opportunity(code: str):
+    """The EPCI's row of the opportunity ranking (with the number of EPCI ranked), or None."""
+    row = query("""
+        select opportunity_rank, is_opportunity_zone, long_commuters, long_commute_km, method,
+               (select count(*) from marts.fct_opportunity_epci) as n_epci
+        from marts.fct_opportunity_epci where epci_code = ?""", (code,))
+    return None if row.empty else row.iloc[0]
+
+
+def fiche_html(name: str, f: dict, similar: pd.DataFrame, opportunities: pd.DataFrame, rank=None) -> str:
     rows = "".join(f"<tr><th colspan=2>{html.escape(title)}</th></tr>" + "".join(
         f"<tr><td>{html.escape(label)}</td><td>{html.escape(value(f, k, d, s))}</td></tr>"
         for k, label, d, s in items) for title, items in SECTIONS)
     sim = similar.to_html(index=False, border=0) if len(similar) else "<p>Aucun EPCI comparable.</p>"
     opp = opportunities.to_html(index=False, border=0) if len(opportunities) else "<p>Aucune.</p>"
+    if rank is not None:
+        opp = (f"<p>Rang « zone d'opportunité » : {fr_number(rank.opportunity_rank)} sur {fr_number(rank.n_epci)} "
+               f"EPCI ({'zone d’opportunité' if rank.is_opportunity_zone else 'hors zone d’opportunité'}). "
+               f"<small>{html.escape(rank.method)}</small></p>") + opp
     return (f"<!doctype html><html lang=fr><meta charset=utf-8><title>Fiche {html.escape(name)}</title>"
             "<style>body{font-family:sans-serif;max-width:900px;margin:auto}td,th{padding:4px 10px;"
             "text-align:left;border-bottom:1px solid #ddd}</style>"
@@ -69,6 +82,14 @@ def render() -> None:
         for col, (k, label, d, s) in zip(cols, items):
             col.metric(label, value(f, k, d, s))
     st.markdown("#### Opportunités")
+    rank = opportunity(t.code)
+    if rank is not None:
+        c = st.columns(3)
+        c[0].metric("Rang « zone d'opportunité »", f"{fr_number(rank.opportunity_rank)} sur {fr_number(rank.n_epci)}",
+                    help=rank.method)
+        c[1].metric("Zone d'opportunité", "oui" if rank.is_opportunity_zone else "non")
+        c[2].metric(f"Actifs à plus de {fr_number(rank.long_commute_km)} km de leur travail",
+                    fr_number(rank.long_commuters))
     opp = query("""
         select c.commune_name as "Commune", c.population as "Population",
                round(m.nearest_tiers_lieu_km, 1) as "Tiers-lieu le plus proche (km)",
@@ -92,6 +113,6 @@ def render() -> None:
     st.info(DISTANCE_CAVEAT)
     st.caption("Sources : " + source_note("populations", "tierslieux_2019", "france_services", "surveys",
                                           "subventions", "mobpro_flows"))
-    st.download_button("Télécharger la fiche (HTML imprimable)", fiche_html(t.name, f, sim, opp),
+    st.download_button("Télécharger la fiche (HTML imprimable)", fiche_html(t.name, f, sim, opp, rank),
                        file_name=f"fiche-{t.code}.html", mime="text/html")
     st.caption("Pour imprimer cette page : menu du navigateur, « Imprimer » (la mise en page masque les menus).")
