@@ -21,6 +21,20 @@ DEFINITIONS = [
                     "d'un tiers-lieu (SIRET ou nom)."),
     ("Longs trajets", "Actifs travaillant hors de leur commune à une distance supérieure au seuil indiqué "
                       "(recensement, flux domicile-travail)."),
+    ("Visiteurs pour 1 000 habitants", "Visiteurs hebdomadaires déclarés × 1 000 / population municipale du "
+                                       "territoire ; seuls les lieux répondants sont comptés."),
+    ("Taux de réponse", "Lieux ayant répondu à l'enquête de l'année / lieux connus du territoire."),
+    ("Évolution à lieux constants", "Évolution des visiteurs entre deux vagues, calculée sur les seuls lieux "
+                                    "ayant répondu aux deux vagues."),
+    ("Financements estimés des programmes", "Nombre de sites ou de lauréats × règle publiée du programme "
+                                            "(par exemple 30 000 € par an et par France Services) : une "
+                                            "estimation, pas un montant versé."),
+    ("Zone d'opportunité", "EPCI classés par le nombre d'actifs faisant de longs trajets domicile-travail, "
+                           "rapporté au nombre de tiers-lieux de l'EPCI (plus un) ; le quart supérieur du "
+                           "classement forme les zones d'opportunité."),
+    ("Cantons sans France Services", "Cantons dont aucune commune n'accueille de France Services (objectif "
+                                     "national : au moins une par canton) ; les pseudo-cantons de l'INSEE sont "
+                                     "signalés à part."),
 ]
 
 
