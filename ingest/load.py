@@ -18,10 +18,10 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from ingest.contracts import CONTRACTS, Contract, compile_patterns
+from ingest.contracts import CONTRACTS, SCIENTIFIC, Contract, compile_patterns
 from ingest.errors import ContractError
 from ingest.fetch import Snapshot
-from ingest.readers import read_csv
+from ingest.readers import read_table
 
 LINEAGE = ("_source", "_file", "_sha256", "_row", "_line")
 
@@ -32,6 +32,54 @@ create table if not exists raw._manifest (
     rows_read bigint, rows_loaded bigint, rows_rejected bigint, loaded_at timestamp
 )
 """
+MANIFEST_COLUMNS = ("source", "location", "file", "sha256", "bytes", "fetched_at", "stale", "encoding",
+                    "separator", "rows_read", "rows_loaded", "rows_rejected", "loaded_at", "format", "member")
+
+# Bounding boxes (lat min, lat max, lon min, lon max) of France: metropolitan France with Corsica,
+# then the overseas départements and collectivités. A coordinate pair outside all of them that
+# falls inside one once swapped is a latitude/longitude inversion.
+FRANCE_BOXES = (
+    (41.0, 51.5, -5.8, 10.0),        # métropole et Corse
+    (15.8, 18.2, -63.2, -60.9),      # Guadeloupe, Saint-Martin, Saint-Barthélemy
+    (14.3, 15.0, -61.3, -60.7),      # Martinique
+    (2.0, 6.0, -54.7, -51.5),        # Guyane
+    (-21.5, -20.8, 55.1, 56.0),      # La Réunion
+    (-13.1, -12.5, 44.9, 45.4),      # Mayotte
+    (46.7, 47.2, -56.5, -56.1),      # Saint-Pierre-et-Miquelon
+    (-28.0, -7.0, -155.0, -134.0),   # Polynésie française
+    (-23.0, -19.0, 163.0, 169.0),    # Nouvelle-Calédonie
+    (-14.4, -13.1, -178.3, -176.0),  # Wallis-et-Futuna
+)
+_SCIENTIFIC = re.compile(SCIENTIFIC)
+
+
+def in_france(lat: float, lon: float) -> bool:
+    return any(a <= lat <= b and c <= lon <= d for a, b, c, d in FRANCE_BOXES)
+
+
+def swapped_coordinates(lat_text: str | None, lon_text: str | None) -> bool:
+    """True when (lat, lon) is outside France but (lon, lat) is inside: the columns were inverted."""
+    if not lat_text or not lon_text:
+        return False
+    try:
+        lat = float(lat_text.strip().replace(",", "."))
+        lon = float(lon_text.strip().replace(",", "."))
+    except ValueError:
+        return False
+    return not in_france(lat, lon) and in_france(lon, lat)
+
+
+def value_reason(column: str, label: str, value: str) -> str:
+    """French reason for a value that does not match its column's pattern."""
+    if _SCIENTIFIC.fullmatch(value.strip()):
+        return (f"colonne « {column} » ({label}) : valeur « {value} » en notation scientifique (identifiant "
+                "abîmé par un tableur, chiffres perdus : non corrigé)")
+    return f"colonne « {column} » ({label}) : valeur « {value} » invalide"
+
+
+def swapped_reason(lat_col: str, lon_col: str, lat: str, lon: str) -> str:
+    return (f"colonnes « {lat_col} » / « {lon_col} » : latitude {lat} et longitude {lon} hors de France, "
+            "mais en France une fois inversées (latitude et longitude inversées ; non corrigé)")
 
 
 @dataclass
@@ -39,6 +87,8 @@ class FileResult:
     snapshot: Snapshot
     encoding: str
     separator: str
+    format: str = "csv"
+    member: str | None = None
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
@@ -100,12 +150,16 @@ def resolve_header(header: list[str], contract: Contract, source: str, location:
 def _read_file(snap: Snapshot, contract: Contract, loaded: dict[str, list], rejects: dict[str, list],
                seen_keys: dict[tuple, str]) -> FileResult:
     source = contract.source
-    header, records, detected = read_csv(snap.path, source)
+    header, records, detected = read_table(snap.path, source, contract)
     names, extra = resolve_header(header, contract, source, snap.location)
     patterns = compile_patterns(contract)
     checks = [(names.index(c.name), c, patterns.get(c.name)) for c in contract.columns if c.name in names]
     key_idx = [names.index(k) for k in contract.key if k in names]
-    result = FileResult(snapshot=snap, encoding=detected["encoding"], separator=detected["separator"])
+    coords = None
+    if contract.coordinates and all(c in names for c in contract.coordinates):
+        coords = (names.index(contract.coordinates[0]), names.index(contract.coordinates[1]))
+    result = FileResult(snapshot=snap, encoding=detected["encoding"], separator=detected["separator"],
+                        format=detected.get("format", "csv"), member=detected.get("member"))
     file_name = Path(snap.location).name
     n_loaded_before = len(loaded["_row"])
     # Every contract column exists in the raw table, even when this vintage of the file lacks it.
@@ -128,8 +182,10 @@ def _read_file(snap: Snapshot, contract: Contract, loaded: dict[str, list], reje
                         break
                     continue
                 if rx is not None and v not in col.sentinels and not rx.fullmatch(v.strip()):
-                    reason = f"colonne « {names[idx]} » ({label}) : valeur « {v} » invalide"
+                    reason = value_reason(names[idx], label, v)
                     break
+            if reason is None and coords is not None and swapped_coordinates(vals[coords[0]], vals[coords[1]]):
+                reason = swapped_reason(names[coords[0]], names[coords[1]], vals[coords[0]], vals[coords[1]])
             if reason is None and key_idx:
                 key = tuple((vals[i] or "").strip() for i in key_idx)
                 where = f"{file_name} ligne {rec.line}"
@@ -197,6 +253,8 @@ def replace_raw(con: duckdb.DuckDBPyConnection, source: str, loaded_tbl: pa.Tabl
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     con.execute("create schema if not exists raw")
     con.execute(MANIFEST_DDL)
+    con.execute("alter table raw._manifest add column if not exists format varchar")
+    con.execute("alter table raw._manifest add column if not exists member varchar")
     con.execute("begin transaction")
     try:
         con.register("_loaded", loaded_tbl)
@@ -205,9 +263,11 @@ def replace_raw(con: duckdb.DuckDBPyConnection, source: str, loaded_tbl: pa.Tabl
         con.execute(f'create or replace table raw."{source}_rejects" as select * from _rejects')
         for f in files:
             s = f.snapshot
-            con.execute("insert into raw._manifest values (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            con.execute(f"insert into raw._manifest ({', '.join(MANIFEST_COLUMNS)}) "
+                        f"values ({', '.join('?' * len(MANIFEST_COLUMNS))})",
                         [source, s.location, Path(s.location).name, s.sha256, s.bytes, s.fetched_at, s.stale,
-                         f.encoding, f.separator, f.rows_read, f.rows_loaded, f.rows_rejected, now])
+                         f.encoding, f.separator, f.rows_read, f.rows_loaded, f.rows_rejected, now,
+                         getattr(f, "format", "csv"), getattr(f, "member", None)])
         con.execute("commit")
     except Exception:
         con.execute("rollback")
