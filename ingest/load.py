@@ -225,7 +225,18 @@ def _arrow(columns: dict[str, list]) -> pa.Table:
 
 def load_source(con: duckdb.DuckDBPyConnection, source: str, snapshots: list[Snapshot],
                 contract: Contract | None = None) -> LoadResult:
-    """Read every snapshot of ``source`` and replace its raw tables in one transaction."""
+    """Read every snapshot of ``source`` and replace its raw tables in one transaction.
+
+    A source without a contract but with a custom loader (:data:`ingest.sources.CUSTOM_LOADERS`) is
+    handed to that loader, so every caller can load every known source through this function.
+    """
+    if contract is None and source not in CONTRACTS:
+        from ingest import sources
+
+        if source in sources.CUSTOM_LOADERS:
+            return sources.load(con, source, snapshots)
+        raise ContractError(source, "aucun contrat ni chargeur n'est défini pour cette source "
+                                    "(ingest/contracts.py, ingest/sources.py).")
     contract = contract or CONTRACTS[source]
     loaded: dict[str, list] = {name: [] for name in LINEAGE}
     rejects: dict[str, list] = {name: [] for name in (*LINEAGE, "reason", "record")}
