@@ -6,6 +6,12 @@ folder) and described by a :class:`Snapshot`. HTTP downloads stream to a tempora
 timeout, retry with exponential backoff on connection errors and 5xx answers, and send the
 ``ETag`` / ``Last-Modified`` of the previous snapshot so an unchanged file is not downloaded twice.
 When the network fails and an earlier snapshot exists, that snapshot is used and marked stale.
+
+A downloaded body that cannot be the data (empty, an HTML page served instead of the file, a ZIP
+archive without its central directory) counts as a failed attempt: it is retried, never archived,
+and in the end the last good snapshot stands in (stale) or a French error names the source.
+Streaming downloads show a progress bar on a terminal (tqdm when installed, else one stderr line);
+``OBSERVATOIRE_PROGRESS=0`` turns it off, ``=1`` forces it on.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import shutil
 import sys
 import tempfile
 import time
+import zipfile
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -103,6 +110,66 @@ def _archive(tmp: Path, snapshot_dir: Path, source: str, location: str, **meta) 
     return snap
 
 
+class _Progress:
+    """A download progress bar: tqdm when installed, else a single rewritten stderr line."""
+
+    def __init__(self, source: str, total: int | None):
+        setting = os.environ.get("OBSERVATOIRE_PROGRESS")
+        self.enabled = setting == "1" or (setting != "0" and sys.stderr.isatty())
+        self.total, self.done, self.bar, self.last = total, 0, None, 0.0
+        self.label = f"téléchargement {source}"
+        if not self.enabled:
+            return
+        try:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="o", unit_scale=True, unit_divisor=1024, desc=self.label,
+                            file=sys.stderr, leave=False)
+        except ImportError:
+            self.bar = None
+
+    def update(self, n: int) -> None:
+        self.done += n
+        if not self.enabled:
+            return
+        if self.bar is not None:
+            self.bar.update(n)
+            return
+        now = time.monotonic()
+        if now - self.last >= 0.5:
+            self.last = now
+            total = f" / {self.total / 1e6:.1f} Mo" if self.total else ""
+            sys.stderr.write(f"\r{self.label} : {self.done / 1e6:.1f} Mo{total}")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if not self.enabled:
+            return
+        if self.bar is not None:
+            self.bar.close()
+        else:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def content_problem(path: Path) -> str | None:
+    """Why a downloaded body cannot be a data file (French), or None when it may be one."""
+    with path.open("rb") as fh:
+        head = fh.read(2048)
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
+    if not text:
+        return "le serveur a renvoyé un fichier vide"
+    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
+        return "le serveur a renvoyé une page HTML au lieu du fichier (page d'erreur ?)"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path):
+                pass
+        except (zipfile.BadZipFile, OSError, EOFError):
+            return "archive ZIP reçue tronquée ou corrompue"
+    return None
+
+
 def _fetch_local(path: Path, snapshot_dir: Path, source: str, location: str) -> Snapshot:
     if not path.exists():
         raise FetchError(source, f"fichier introuvable : {path}. Vérifiez le chemin dans la configuration "
@@ -159,12 +226,22 @@ def _fetch_http(location: str, snapshot_dir: Path, source: str, *, timeout: floa
                     raise FetchError(source, f"le serveur a répondu HTTP {resp.status_code}.", location=location)
                 expected = resp.headers.get("Content-Length")
                 received = 0
-                with tmp.open("wb") as out:
-                    for chunk in resp.iter_content(CHUNK):
-                        out.write(chunk)
-                        received += len(chunk)
+                progress = _Progress(source, int(expected) if expected and expected.isdigit() else None)
+                try:
+                    with tmp.open("wb") as out:
+                        for chunk in resp.iter_content(CHUNK):
+                            out.write(chunk)
+                            received += len(chunk)
+                            progress.update(len(chunk))
+                finally:
+                    progress.close()
                 if expected is not None and received != int(expected):
                     last_error = f"réponse tronquée ({received} octets reçus sur {expected})"
+                    tmp.unlink()
+                    continue
+                problem = content_problem(tmp)
+                if problem is not None:
+                    last_error = problem
                     tmp.unlink()
                     continue
                 return _archive(tmp, snapshot_dir, source, location, etag=resp.headers.get("ETag"),
