@@ -9,8 +9,8 @@ Formats (chosen by :func:`read_table` from the file's content first, its extensi
   ``null`` -> ``None``); lists and objects -> their JSON text (``ensure_ascii=False``).
 - GeoJSON FeatureCollection: one record per feature; columns = properties (same rules) plus
   ``longitude`` and ``latitude`` (Point coordinates as written; for other geometries the mean of the
-  vertices). When the properties already hold a ``longitude``/``latitude``, the geometry's go to
-  ``geometry_longitude``/``geometry_latitude``.
+  vertices). When the properties already hold a ``longitude`` or ``latitude``, the geometry's go to
+  ``geometry_longitude``/``geometry_latitude`` for the whole file.
 - XLSX (openpyxl, read-only): the first sheet or the contract's ``sheet``; the first non-empty row is
   the header; cells as strings (integers without ``.0``, dates ISO), empty cells -> ``None``.
 - ZIP: the single data file inside (or the one whose name matches the contract's ``member``
@@ -325,25 +325,26 @@ def read_geojson(path: Path, source: str, contract: "Contract | None" = None
             lines = []
     if len(lines) != len(doc["features"]):
         lines = [0] * len(doc["features"])
-    items = []
-    for i, feature in enumerate(doc["features"]):
+    features = doc["features"]
+    for i, feature in enumerate(features):
         if not isinstance(feature, dict):
             raise ContractError(source, f"entité n° {i + 1} : un objet Feature était attendu.", location=str(path))
-        props = dict(feature.get("properties") or {})
-        lon, lat = _point(feature.get("geometry"))
-        lon_col = "geometry_longitude" if "longitude" in props else "longitude"
-        lat_col = "geometry_latitude" if "latitude" in props else "latitude"
-        props[lon_col] = lon
-        props[lat_col] = lat
+    # Decided once per file: a property already named longitude/latitude keeps its name.
+    prop_keys = {k for f in features for k in (f.get("properties") or {})}
+    clash = bool(prop_keys & {"longitude", "latitude"})
+    lon_col, lat_col = ("geometry_longitude", "geometry_latitude") if clash else ("longitude", "latitude")
+    items = []
+    for i, feature in enumerate(features):
+        props = {k: v for k, v in (feature.get("properties") or {}).items() if k not in (lon_col, lat_col)}
+        props[lon_col], props[lat_col] = _point(feature.get("geometry"))
         items.append((i + 1, lines[i], props))
     header, records = _records_from_objects(items)
-    # The coordinates always come last, in the order longitude, latitude.
-    geo = [h for h in header if h in ("longitude", "latitude", "geometry_longitude", "geometry_latitude")]
-    props_first = [h for h in header if h not in geo] + sorted(geo, key=lambda h: ("latitude" in h, h))
-    if props_first != header:
-        idx = [header.index(h) for h in props_first]
+    # The geometry's coordinates always come last, longitude then latitude.
+    order = [h for h in header if h not in (lon_col, lat_col)] + [lon_col, lat_col]
+    if order != header:
+        idx = [header.index(h) for h in order]
         records = [Record(r.row, r.line, [r.values[i] for i in idx]) for r in records]
-        header = props_first
+        header = order
     return header, iter(records), {"encoding": "utf-8", "separator": "", "format": "geojson"}
 
 
