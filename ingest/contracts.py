@@ -93,6 +93,8 @@ CONTRACTS: dict[str, Contract] = {
             _c("PTOT", not_empty=True, pattern=INTEGER, label="population totale"),
         ),
         key=("CODDEP", "CODCOM"),
+        # INSEE ships it in ensemble.zip beside donnees_departements.csv, donnees_regions.csv...
+        member=r"(?i)^donnees_communes\.csv$",
     ),
     "communes_geo": Contract(
         source="communes_geo",
