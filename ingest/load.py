@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,7 +23,7 @@ import pyarrow as pa
 from ingest.contracts import CONTRACTS, SCIENTIFIC, Contract, compile_patterns
 from ingest.errors import ContractError
 from ingest.fetch import Snapshot
-from ingest.readers import csv_header, read_table, sniff_format
+from ingest.readers import csv_header, extract_member, read_table, sniff_format
 
 LINEAGE = ("_source", "_file", "_sha256", "_row", "_line")
 
@@ -280,11 +281,19 @@ def _utf8_copy(path: Path, encoding: str) -> Path:
 
 
 def _fast_file(con: duckdb.DuckDBPyConnection, snap: Snapshot, contract: Contract, seen_keys: dict[tuple, str],
-               part: str, more_files: bool) -> tuple[FileResult, list[str]] | None:
-    """Load one CSV with DuckDB and SQL checks; None when the file needs the Python path."""
+               part: str, more_files: bool, fast: bool | None) -> tuple[FileResult, list[str]] | None:
+    """Load one CSV (zipped or not) with DuckDB and SQL checks; None when the file needs the Python path."""
     source = contract.source
-    path = Path(snap.path)
-    if sniff_format(path, source) != "csv" or not contract.header:
+    path, member = Path(snap.path), None
+    if not contract.header or not _use_fast(path, fast):
+        return None
+    fmt = sniff_format(path, source)
+    if fmt == "zip":
+        path, member = extract_member(path, source, contract.member)
+        if not _use_fast(path, fast):
+            return None
+        fmt = sniff_format(path, source)
+    if fmt != "csv":
         return None
     header, detected = csv_header(path, source)
     if len(set(header)) != len(header):
@@ -407,7 +416,7 @@ def _fast_file(con: duckdb.DuckDBPyConnection, snap: Snapshot, contract: Contrac
         del key_values
     read, rejected = con.execute(f"select count(*), count(_reason) from {checked}").fetchone()
     result = FileResult(snapshot=snap, encoding=detected["encoding"], separator=detected["separator"],
-                        format="csv", member=None, rows_read=read, rows_loaded=read - rejected,
+                        format="zip:csv" if member else "csv", member=member, rows_read=read, rows_loaded=read - rejected,
                         rows_rejected=rejected, engine="duckdb")
     columns = list(dict.fromkeys([*names, *extra, *(c.name for c in contract.columns)]))
     select = []
@@ -430,7 +439,8 @@ def _fast_file(con: duckdb.DuckDBPyConnection, snap: Snapshot, contract: Contrac
     return result, columns
 
 
-def _use_fast(snap: Snapshot, fast: bool | None) -> bool:
+def _use_fast(path: Path, fast: bool | None) -> bool:
+    """Whether to try the fast path on this file (for a zip: the archive, then its data member)."""
     if fast is not None:
         return fast
     setting = os.environ.get("OBSERVATOIRE_FAST_CSV", "auto")
@@ -438,7 +448,13 @@ def _use_fast(snap: Snapshot, fast: bool | None) -> bool:
         return False
     if setting in ("1", "always"):
         return True
-    return Path(snap.path).stat().st_size >= FAST_CSV_MIN_BYTES
+    if zipfile.is_zipfile(path):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                return any(i.file_size >= FAST_CSV_MIN_BYTES for i in zf.infolist())
+        except (zipfile.BadZipFile, OSError):
+            return False     # the Python path reports the damaged archive in French
+    return path.stat().st_size >= FAST_CSV_MIN_BYTES
 
 
 def load_source(con: duckdb.DuckDBPyConnection, source: str, snapshots: list[Snapshot],
@@ -467,8 +483,7 @@ def load_source(con: duckdb.DuckDBPyConnection, source: str, snapshots: list[Sna
         for i, snap in enumerate(snapshots):
             part = f"{tag}_{i}"
             done = None
-            if _use_fast(snap, fast):
-                done = _fast_file(con, snap, contract, seen, part, more_files=i < len(snapshots) - 1)
+            done = _fast_file(con, snap, contract, seen, part, i < len(snapshots) - 1, fast)
             if done is None:
                 done = _python_file(snap, contract, seen, part, con)
             files.append(done[0])

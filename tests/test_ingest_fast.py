@@ -116,6 +116,18 @@ def test_header_only_and_missing_column(tmp_path):
             load_source(duckdb.connect(), "france_services", [snap], fast=fast)
 
 
+def test_zipped_csv_through_both_paths(tmp_path):
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("varmod_flux.csv", "VAR;LIB\n")
+        zf.writestr("base-flux-2020.csv", "CODGEO;DCLT;NBFLUX_C20_ACTOCC15P\n01001;01004;1\n01001;01004;2\n"
+                                           "01001;AL00H;\u0663\n")   # an Arabic-Indic digit is not a digit here
+    assert both(tmp_path, "mobpro_flows", {"flux.zip": buf.getvalue()}) == ["duckdb"]
+
+
 def test_line_layout(tmp_path):
     f = tmp_path / "x.csv"
     for content, expected in [(b"a\nb\n", (2, False)), (b"a\nb", (2, False)), (b"a\r\n\r\nb\r\n", (3, True)),
