@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from ingest.contracts import CONTRACTS, SCIENTIFIC, Contract, compile_patterns
 from ingest.errors import ContractError
-from ingest.fetch import Snapshot
+from ingest.fetch import Snapshot, mark_loaded
 from ingest.readers import csv_header, extract_member, read_table, sniff_format
 
 LINEAGE = ("_source", "_file", "_sha256", "_row", "_line")
@@ -499,6 +499,8 @@ def load_source(con: duckdb.DuckDBPyConnection, source: str, snapshots: list[Sna
                                          for part, _ in parts) if parts else _arrow(
             {name: [] for name in (*LINEAGE, "reason", "record")})
         replace_raw(con, source, loaded_sql, rejects_sql, files)
+        for f in files:
+            mark_loaded(f.snapshot)
     finally:
         for part, _ in parts:
             for obj in (f"{part}_loaded", f"{part}_rejects"):
