@@ -12,6 +12,7 @@ by ``[paths].mirror``: the demo and the tests only change that one value.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,9 +33,18 @@ class SourceConfig:
 
 @dataclass(frozen=True)
 class Territory:
+    """The observatory's territory: any mix of région, département and EPCI codes (``[territory]``).
+
+    National files are always loaded whole; the territory only selects what the territory's views
+    show (dbt vars ``territory_regions``, ``territory_departements``, ``territory_epcis``), so national
+    totals stay available for comparison. Codes are strings: ``"01"``, ``"2A"``, ``"84"``, ``"200040715"``.
+    """
+
     name: str
     departements: tuple[str, ...]
     fictional: bool = False
+    regions: tuple[str, ...] = ()
+    epcis: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,23 @@ def _location(loc: str) -> str:
     return str(_resolve(loc, PROJECT_ROOT))
 
 
+def _codes(terr: dict, key: str, config_path: Path, pattern: str, width: int) -> tuple[str, ...]:
+    """A list of territory codes as strings. An integer written without quotes (``1`` for ``"01"``)
+    gets its leading zeros back; anything else that is not a code is a French error."""
+    value = terr.get(key, [])
+    if isinstance(value, (str, int)):
+        value = [value]
+    codes = []
+    for v in value:
+        code = str(v).strip().upper()
+        if isinstance(v, int):
+            code = code.zfill(width)
+        if not re.fullmatch(pattern, code):
+            raise ValueError(f"{config_path} : [territory] {key} : « {v} » n'est pas un code valide.")
+        codes.append(code)
+    return tuple(codes)
+
+
 def load_settings(path: str | os.PathLike | None = None) -> Settings:
     """Read a configuration file (default: ``$OBSERVATOIRE_CONFIG`` or ``config/demo.toml``)."""
     config_path = Path(path or os.environ.get("OBSERVATOIRE_CONFIG") or DEFAULT_CONFIG).resolve()
@@ -83,8 +110,10 @@ def load_settings(path: str | os.PathLike | None = None) -> Settings:
     terr = raw.get("territory", {})
     territory = Territory(
         name=terr.get("name", "Territoire"),
-        departements=tuple(str(d) for d in terr.get("departements", [])),
+        departements=_codes(terr, "departements", config_path, r"\d{2,3}|2[AB]", 2),
         fictional=bool(terr.get("fictional", False)),
+        regions=_codes(terr, "regions", config_path, r"\d{2,3}", 2),
+        epcis=_codes(terr, "epcis", config_path, r"\d{9}", 9),
     )
     sources: dict[str, SourceConfig] = {}
     for name, spec in raw.get("sources", {}).items():

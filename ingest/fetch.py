@@ -5,7 +5,14 @@ copied to ``<snapshot_dir>/<source>/<sha256>/<filename>`` (never overwritten: sa
 folder) and described by a :class:`Snapshot`. HTTP downloads stream to a temporary file with a
 timeout, retry with exponential backoff on connection errors and 5xx answers, and send the
 ``ETag`` / ``Last-Modified`` of the previous snapshot so an unchanged file is not downloaded twice.
-When the network fails and an earlier snapshot exists, that snapshot is used and marked stale.
+When the network fails and an earlier snapshot exists, that snapshot is used and marked stale (the
+most recent one that was loaded without error, see :func:`mark_loaded`, else the most recent one).
+
+A downloaded body that cannot be the data (empty, an HTML page served instead of the file, a ZIP
+archive without its central directory) counts as a failed attempt: it is retried, never archived,
+and in the end the last good snapshot stands in (stale) or a French error names the source.
+Streaming downloads show a progress bar on a terminal (tqdm when installed, else one stderr line);
+``OBSERVATOIRE_PROGRESS=0`` turns it off, ``=1`` forces it on.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import shutil
 import sys
 import tempfile
 import time
+import zipfile
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -68,12 +76,31 @@ def _read_index(snapshot_dir: Path, source: str) -> list[dict]:
     return json.loads(p.read_text(encoding="utf-8"))
 
 
-def last_snapshot(snapshot_dir: Path, source: str, location: str) -> dict | None:
-    """The most recent snapshot of this location whose file is still in the archive."""
+def last_snapshot(snapshot_dir: Path, source: str, location: str, *, loaded_only: bool = False) -> dict | None:
+    """The most recent snapshot of this location whose file is still in the archive (with
+    ``loaded_only``: the most recent one that was loaded into the warehouse without error)."""
     for entry in reversed(_read_index(snapshot_dir, source)):
-        if entry["location"] == location and Path(entry["path"]).exists():
+        if entry["location"] == location and Path(entry["path"]).exists() and (entry.get("loaded") or not loaded_only):
             return entry
     return None
+
+
+def mark_loaded(snapshot: Snapshot) -> None:
+    """Record in the archive's index that this snapshot was loaded without error: a stale run prefers it
+    to a later snapshot whose file broke its contract."""
+    idx = snapshot.path.parent.parent / "index.json"
+    if not idx.exists():
+        return
+    index = json.loads(idx.read_text(encoding="utf-8"))
+    changed = False
+    for entry in index:
+        if entry.get("sha256") == snapshot.sha256 and entry.get("location") == snapshot.location and not entry.get("loaded"):
+            entry["loaded"] = True
+            changed = True
+    if changed:
+        tmp_idx = idx.with_suffix(".json.tmp")
+        tmp_idx.write_text(json.dumps(index, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp_idx, idx)
 
 
 def _archive(tmp: Path, snapshot_dir: Path, source: str, location: str, **meta) -> Snapshot:
@@ -103,6 +130,66 @@ def _archive(tmp: Path, snapshot_dir: Path, source: str, location: str, **meta) 
     return snap
 
 
+class _Progress:
+    """A download progress bar: tqdm when installed, else a single rewritten stderr line."""
+
+    def __init__(self, source: str, total: int | None):
+        setting = os.environ.get("OBSERVATOIRE_PROGRESS")
+        self.enabled = setting == "1" or (setting != "0" and sys.stderr.isatty())
+        self.total, self.done, self.bar, self.last = total, 0, None, 0.0
+        self.label = f"téléchargement {source}"
+        if not self.enabled:
+            return
+        try:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="o", unit_scale=True, unit_divisor=1024, desc=self.label,
+                            file=sys.stderr, leave=False)
+        except ImportError:
+            self.bar = None
+
+    def update(self, n: int) -> None:
+        self.done += n
+        if not self.enabled:
+            return
+        if self.bar is not None:
+            self.bar.update(n)
+            return
+        now = time.monotonic()
+        if now - self.last >= 0.5:
+            self.last = now
+            total = f" / {self.total / 1e6:.1f} Mo" if self.total else ""
+            sys.stderr.write(f"\r{self.label} : {self.done / 1e6:.1f} Mo{total}")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if not self.enabled:
+            return
+        if self.bar is not None:
+            self.bar.close()
+        else:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def content_problem(path: Path) -> str | None:
+    """Why a downloaded body cannot be a data file (French), or None when it may be one."""
+    with path.open("rb") as fh:
+        head = fh.read(2048)
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
+    if not text:
+        return "le serveur a renvoyé un fichier vide"
+    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
+        return "le serveur a renvoyé une page HTML au lieu du fichier (page d'erreur ?)"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path):
+                pass
+        except (zipfile.BadZipFile, OSError, EOFError):
+            return "archive ZIP reçue tronquée ou corrompue"
+    return None
+
+
 def _fetch_local(path: Path, snapshot_dir: Path, source: str, location: str) -> Snapshot:
     if not path.exists():
         raise FetchError(source, f"fichier introuvable : {path}. Vérifiez le chemin dans la configuration "
@@ -115,7 +202,8 @@ def _fetch_local(path: Path, snapshot_dir: Path, source: str, location: str) -> 
 
 
 def _stale_or_fail(snapshot_dir: Path, source: str, location: str, reason: str) -> Snapshot:
-    prev = last_snapshot(snapshot_dir, source, location)
+    prev = (last_snapshot(snapshot_dir, source, location, loaded_only=True)
+            or last_snapshot(snapshot_dir, source, location))
     if prev is None:
         raise FetchError(source, f"téléchargement impossible ({reason}) et aucune copie antérieure "
                                  "n'est archivée : la source ne peut pas être chargée.", location=location)
@@ -159,12 +247,22 @@ def _fetch_http(location: str, snapshot_dir: Path, source: str, *, timeout: floa
                     raise FetchError(source, f"le serveur a répondu HTTP {resp.status_code}.", location=location)
                 expected = resp.headers.get("Content-Length")
                 received = 0
-                with tmp.open("wb") as out:
-                    for chunk in resp.iter_content(CHUNK):
-                        out.write(chunk)
-                        received += len(chunk)
+                progress = _Progress(source, int(expected) if expected and expected.isdigit() else None)
+                try:
+                    with tmp.open("wb") as out:
+                        for chunk in resp.iter_content(CHUNK):
+                            out.write(chunk)
+                            received += len(chunk)
+                            progress.update(len(chunk))
+                finally:
+                    progress.close()
                 if expected is not None and received != int(expected):
                     last_error = f"réponse tronquée ({received} octets reçus sur {expected})"
+                    tmp.unlink()
+                    continue
+                problem = content_problem(tmp)
+                if problem is not None:
+                    last_error = problem
                     tmp.unlink()
                     continue
                 return _archive(tmp, snapshot_dir, source, location, etag=resp.headers.get("ETag"),

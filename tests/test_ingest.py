@@ -90,3 +90,19 @@ def test_failed_load_keeps_previous_table(tmp_path):
     with pytest.raises(ContractError):
         load_text(tmp_path, "populations", "pop2.csv", bad, con=con)
     assert con.execute("select count(*) from raw.populations").fetchone()[0] == 1
+
+
+def test_territory_regions_departements_epcis(tmp_path):
+    from ingest.config import PROJECT_ROOT, load_settings
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[territory]\nname = "T"\nregions = ["84", 93]\ndepartements = [1, "2A", "971"]\n'
+                   'epcis = ["200040715"]\n', encoding="utf-8")
+    t = load_settings(cfg).territory
+    assert (t.regions, t.departements, t.epcis) == (("84", "93"), ("01", "2A", "971"), ("200040715",))
+    cfg.write_text('[territory]\nname = "T"\nepcis = ["CC du Bugey"]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="epcis : « CC du Bugey » n'est pas un code valide"):
+        load_settings(cfg)
+    prod = load_settings(PROJECT_ROOT / "config" / "production.toml")
+    assert prod.territory.regions == ("84",) and prod.territory.epcis == ()
+    assert all("://" in loc or loc.endswith(".csv") for s in prod.sources.values() for loc in s.locations)
