@@ -158,7 +158,8 @@ CONTRACTS: dict[str, Contract] = {
     ),
     "surveys": Contract(
         source="surveys",
-        description="The observatory's annual questionnaire (one row per place and wave)",
+        description="The observatory's annual questionnaire (one row per place and wave); minimal layout, the "
+                    "loader is ingest.surveys.importer (schema ingest/surveys/schema.py)",
         columns=(
             _c("annee", not_empty=True, pattern=r"\d{4}", label="année de l'enquête"),
             _c("identifiant_lieu", required=False),
@@ -175,7 +176,9 @@ CONTRACTS: dict[str, Contract] = {
             _c("chiffre_affaires_eur", required=False, pattern=DECIMAL, label="chiffre d'affaires"),
             _c("part_financement_public_pct", required=False, pattern=DECIMAL, label="part de financement public"),
         ),
-        key=("annee", "identifiant_lieu", "nom_lieu"),
+        # One answer per place (name in a commune) and wave: the importer (ingest.surveys.importer, the
+        # loader registered for "surveys") quarantines duplicates, so this key holds in raw.surveys.
+        key=("annee", "nom_lieu", "code_commune"),
     ),
 }
 
