@@ -161,6 +161,8 @@ def describe(f: Field) -> str:
         return "5 chiffres"
     if f.minimum is not None or f.maximum is not None:
         kind = {"integer": "entier", "year": "année", "decimal": "nombre"}[f.kind]
+        if f.kind == "year":
+            return f"année de {int(f.minimum)} à {int(f.maximum)}"
         return f"{kind} de {_fmt(f.minimum)} à {_fmt(f.maximum)}"
     return "texte libre"
 
