@@ -95,24 +95,26 @@ def schedules_and_sensors(settings: Settings, refresh_all):
                 job_name, selection=dg.AssetSelection.assets(dg.AssetKey(["raw", source])).downstream(),
                 description=descriptions[source])
     jobs += list(inbox_jobs.values())
-    if inbox_jobs:
-        @dg.sensor(name="survey_inbox_sensor", jobs=list(inbox_jobs.values()), minimum_interval_seconds=60,
-                   description="Lance le rafraîchissement des enquêtes (ou des comptages de fréquentation) quand "
-                               "un fichier arrive dans la boîte de dépôt")
-        def survey_inbox_sensor(context: dg.SensorEvaluationContext):
-            requests = []
-            for source, job in inbox_jobs.items():
-                files = inbox_files(settings, source)
-                if not files:
-                    continue
-                # One run per new or modified file set of each source (run_key deduplicates across evaluations).
-                key = "|".join(f"{p.name}:{p.stat().st_mtime_ns}" for p in files)
-                requests.append(dg.RunRequest(run_key=f"{source}:{key}", job_name=job.name,
-                                              tags={"inbox_files": ", ".join(p.name for p in files),
-                                                    "inbox_source": source}))
-            if not requests:
-                return dg.SkipReason(f"Aucun fichier d'enquête ou de comptage (.csv, .xlsx) dans {inbox_dir(settings)}")
-            return requests
-
-        sensors.append(survey_inbox_sensor)
+    for source, job in inbox_jobs.items():
+        sensors.append(_inbox_sensor(settings, source, job))
     return jobs, schedules, sensors
+
+
+SENSOR_NAMES = {"surveys": "survey_inbox_sensor", "occupancy_counts": "occupancy_inbox_sensor"}
+
+
+def _inbox_sensor(settings: Settings, source: str, job) -> dg.SensorDefinition:
+    what = "d'enquête" if source == "surveys" else "de comptage de fréquentation"
+
+    @dg.sensor(name=SENSOR_NAMES[source], job=job, minimum_interval_seconds=60,
+               description=f"Lance {job.name} quand un fichier {what} arrive dans la boîte de dépôt")
+    def _sensor(context: dg.SensorEvaluationContext):
+        files = inbox_files(settings, source)
+        if not files:
+            return dg.SkipReason(f"Aucun fichier {what} (.csv, .xlsx) dans {inbox_dir(settings)}")
+        # One run per new or modified file set (run_key deduplicates across evaluations).
+        key = "|".join(f"{p.name}:{p.stat().st_mtime_ns}" for p in files)
+        return dg.RunRequest(run_key=key, job_name=job.name,
+                             tags={"inbox_files": ", ".join(p.name for p in files), "inbox_source": source})
+
+    return _sensor
