@@ -40,6 +40,8 @@ from ingest.surveys.validate import ERROR, WARNING, clean_value
     ("chiffre_affaires_eur", "45 000 €", "45000", WARNING),
     ("chiffre_affaires_eur", "45 k€", "45000", WARNING),
     ("chiffre_affaires_eur", "45000", "45000", None),
+    ("chiffre_affaires_eur", "45.000", "45000", None),   # thousands separated by a point
+    ("etp", "2.4", "2.4", None),
     ("adherents", "NC", None, WARNING),
     ("adherents", "", None, None),
     ("adherents", "beaucoup", None, ERROR),

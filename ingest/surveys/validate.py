@@ -8,6 +8,7 @@ row; an ``avertissement`` keeps it (the value retained is said in the finding).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -55,6 +56,7 @@ class Finding:
     severity: str
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def norm(text: str) -> str:
     """Lower case, accents stripped, punctuation other than . , % / - ~ < > + collapsed to spaces."""
     text = (text or "").replace("€", " eur").replace("²", "2")
@@ -63,6 +65,7 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", " ", t).strip()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
     """A matching key: lower case, no accents, only letters and digits separated by one space."""
     return re.sub(r"[^a-z0-9]+", " ", norm(text)).strip()
@@ -84,6 +87,16 @@ def _fmt(x: float, integer: bool) -> str:
     return str(int(x)) if float(x).is_integer() else repr(round(x, 6))
 
 
+@functools.lru_cache(maxsize=None)
+def _unit_aliases(unit: str) -> tuple[tuple[str, str], ...]:
+    """(spelling, normalised spelling) of the unit, longest first."""
+    return tuple(sorted(((a, norm(a)) for a in UNIT_ALIASES.get(unit, ())), key=lambda x: len(x[1]), reverse=True))
+
+
+PLAIN_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+THOUSANDS_DOT = re.compile(r"-?\d{1,3}(?:\.\d{3})+")   # 45.000 : thousands separated by points
+
+
 def _strip_unit(f: Field, text: str) -> tuple[str, float, str | None, str | None]:
     """(number text, multiplier, unit removed, foreign unit) of a value that may carry a unit."""
     t = norm(text)
@@ -95,9 +108,7 @@ def _strip_unit(f: Field, text: str) -> tuple[str, float, str | None, str | None
         m = re.fullmatch(r"(.+?)\s*(m ?eur(?:os?)?|millions? d ?eur(?:os?)?)$", t)
         if m:
             return m.group(1), 1_000_000.0, "M€", None
-    aliases = sorted(UNIT_ALIASES.get(f.unit, ()), key=len, reverse=True)
-    for alias in aliases:
-        a = norm(alias)
+    for alias, a in _unit_aliases(f.unit):
         if t.endswith(a) and len(t) > len(a):
             head = t[: -len(a)].strip()
             if head and (head[-1].isdigit() or head[-1] in " ."):
@@ -111,6 +122,11 @@ def _strip_unit(f: Field, text: str) -> tuple[str, float, str | None, str | None
 def clean_number(f: Field, raw: str) -> tuple[str | None, list[Finding]]:
     findings: list[Finding] = []
     integer = f.kind in ("integer", "year")
+    if PLAIN_NUMBER.fullmatch(raw) and not THOUSANDS_DOT.fullmatch(raw):   # fast path: a plain number
+        value = float(raw.replace(",", "."))
+        if (not integer or value.is_integer()) and (f.minimum is None or value >= f.minimum) \
+                and (f.maximum is None or value <= f.maximum):
+            return _fmt(value, integer), []
     text, mult, unit, foreign = _strip_unit(f, raw)
     if foreign:
         return None, [Finding(f.code, raw, None, f"unité « {foreign} » inattendue (attendu : {f.unit or 'sans unité'})",
