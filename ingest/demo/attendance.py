@@ -1,7 +1,7 @@
 """Demo occupancy counts of the fictional territory, in the exact format of the real series.
 
 The real series (La Permanence, ``attendance.csv``: ``timestamp,Moulin,Alésia`` with timestamps like
-``2019-01-08-14-49-06`` and the number of AVAILABLE seats per site) is imitated for two fictional
+``2019-01-08-14-49-06`` and the number of AVAILABLE seats per site) is imitated for four fictional
 places of the demo territory, observed every 10 minutes during opening hours (weekdays 8:00-20:00,
 Saturday 9:00-13:00) for eight weeks. Their capacities are the ones of the dbt seed
 ``ref_occupancy_capacity`` (the demo declares them; the real sites' capacities are unknown and taken
@@ -20,7 +20,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 REL_PATH = "comptages/frequentation_demo_2025.csv"
-SITES = (("Coworking de la Gare", 40, 0.65), ("Atelier des Halles", 24, 0.45))   # name, capacity, peak occupancy
+SITES = (("Coworking de la Gare", 40, 0.65), ("Atelier des Halles", 24, 0.45),   # name, capacity, peak occupancy
+         ("Tiers-lieu du Moulin", 30, 0.35), ("Espace France Services de Vaux", 12, 0.8))
 START = datetime(2025, 3, 3)
 WEEKS = 8
 STEP_MIN = 10
