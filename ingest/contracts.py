@@ -176,9 +176,9 @@ CONTRACTS: dict[str, Contract] = {
             _c("chiffre_affaires_eur", required=False, pattern=DECIMAL, label="chiffre d'affaires"),
             _c("part_financement_public_pct", required=False, pattern=DECIMAL, label="part de financement public"),
         ),
-        # One answer per place (name in a commune) and wave: the importer (ingest.surveys.importer, the
-        # loader registered for "surveys") quarantines duplicates, so this key holds in raw.surveys.
-        key=("annee", "nom_lieu", "code_commune"),
+        # No key: the loader registered for "surveys" (ingest.surveys.importer) quarantines duplicates
+        # itself (same identifier, else same SIRET or name in the commune, in one wave); two places may
+        # share a name in one commune, and answers of places "recensés localement" have no identifier.
     ),
 }
 

@@ -313,3 +313,27 @@ def test_pipeline_matches_answers_to_the_expected_places(survey_warehouse):
     assert any(r["Ligne"] == "5" and r["Champ"] == "Postes de travail" and r["Gravité"] == ERROR for r in rows)
     wb = openpyxl.load_workbook(folder / "rapport_reponses_formulaire.xlsx")
     assert wb.active["E1"].value == "Champ"
+
+
+def test_committed_schema_doc_is_up_to_date():
+    from ingest.config import PROJECT_ROOT
+
+    doc = PROJECT_ROOT / "docs" / "enquete_schema.md"
+    assert doc.read_text(encoding="utf-8") == markdown(), "run `make template` to regenerate docs/enquete_schema.md"
+
+
+def test_two_places_with_one_name_in_one_commune_are_two_answers(tmp_path):
+    path = tmp_path / "enquete_2026.csv"
+    path.write_text("annee;identifiant_lieu;nom_lieu;code_commune;visiteurs_semaine\n"
+                    "2026;TL2019-1;Espace de coworking;96001;10\n"
+                    "2026;TL2019-2;Espace de coworking;96001;20\n"      # another place (another identifier)
+                    "2026;;Espace de coworking;96001;30\n"              # no identifier: same name -> replaces line 3
+                    "2026;TL2019-1;Espace de coworking;96001;10\n",     # identical to line 2
+                    encoding="utf-8")
+    con = duckdb.connect()
+    result = importer.load(con, [fetch("surveys", str(path), tmp_path / "snap")])
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (4, 2, 2)
+    assert sorted(con.execute("select _line from raw.surveys").fetchall()) == [(2,), (4,)]
+    reasons = dict(con.execute("select _line, reason from raw.surveys_rejects").fetchall())
+    assert "remplacée par la réponse plus récente de enquete_2026.csv, ligne 4" in reasons[3]
+    assert "réponse identique à celle de enquete_2026.csv, ligne 2" in reasons[5]

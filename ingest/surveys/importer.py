@@ -246,12 +246,16 @@ def _identity(a: Answer) -> list[tuple]:
 
 def _deduplicate(answers: list[Answer]) -> None:
     """Within a wave: an identical second answer is quarantined; when one place answered twice with
-    different figures, the later answer is kept and the earlier one quarantined."""
+    different figures, the later answer is kept and the earlier one quarantined. One place = the same
+    identifier when the answer has one (two identifiers are two places, even with one name), else the
+    same SIRET in the commune or the same name in the commune."""
     kept: dict[tuple, Answer] = {}
     for a in answers:
         if a.rejected:
             continue
-        previous = next((kept[k] for k in _identity(a) if k in kept and not kept[k].rejected), None)
+        keys = _identity(a)
+        lookup = keys[:1] if a.values.get("identifiant_lieu") else keys
+        previous = next((kept[k] for k in lookup if k in kept and not kept[k].rejected), None)
         where = f"{a.file_name}, ligne {a.line}"
         if previous is not None:
             prev_where = f"{previous.file_name}, ligne {previous.line}"
@@ -261,7 +265,7 @@ def _deduplicate(answers: list[Answer]) -> None:
                 continue
             previous.reasons.append(f"réponse en double pour le même lieu et la même vague ({a.values['annee']}) : "
                                     f"remplacée par la réponse plus récente de {where}")
-        for k in _identity(a):
+        for k in keys:
             kept[k] = a
 
 
