@@ -52,6 +52,12 @@ rollback: install
 docs: install
 	cd dbt_project && OBSERVATOIRE_BUILD_DB=$(CURDIR)/data/warehouse/observatoire.duckdb ../$(BIN)/dbt docs generate --profiles-dir .
 
+## Blank XLSX survey template (config/templates/enquete_modele.xlsx), its CSV header and the schema doc.
+.PHONY: template
+template: install
+	$(BIN)/python -m ingest.surveys.template config/templates/enquete_modele.xlsx --csv config/templates/enquete_modele.csv
+	$(BIN)/python -m ingest.surveys.schema docs/enquete_schema.md
+
 clean:
 	rm -rf data dbt_project/target dbt_project/logs .pytest_cache
 

@@ -193,7 +193,8 @@ CONTRACTS: dict[str, Contract] = {
     ),
     "surveys": Contract(
         source="surveys",
-        description="The observatory's annual questionnaire (one row per place and wave)",
+        description="The observatory's annual questionnaire (one row per place and wave); minimal layout, the "
+                    "loader is ingest.surveys.importer (schema ingest/surveys/schema.py)",
         columns=(
             _c("annee", not_empty=True, pattern=r"\d{4}", label="année de l'enquête"),
             _c("identifiant_lieu", required=False),
@@ -210,7 +211,9 @@ CONTRACTS: dict[str, Contract] = {
             _c("chiffre_affaires_eur", required=False, pattern=DECIMAL, label="chiffre d'affaires"),
             _c("part_financement_public_pct", required=False, pattern=DECIMAL, label="part de financement public"),
         ),
-        key=("annee", "identifiant_lieu", "nom_lieu"),
+        # No key: the loader registered for "surveys" (ingest.surveys.importer) quarantines duplicates
+        # itself (same identifier, else same SIRET or name in the commune, in one wave); two places may
+        # share a name in one commune, and answers of places "recensés localement" have no identifier.
     ),
     # ------------------------------------------------------------------ référentiel (Etalab, ANCT)
     "communes_etalab": Contract(

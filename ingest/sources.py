@@ -20,7 +20,10 @@ from ingest.contracts import CONTRACTS
 from ingest.fetch import Snapshot
 from ingest.load import LoadResult, load_source
 
-CUSTOM_LOADERS: dict[str, str] = {}
+CUSTOM_LOADERS: dict[str, str] = {
+    "surveys": "ingest.surveys.importer:load",
+    "occupancy_counts": "ingest.occupancy:load",
+}
 
 
 def is_known(source: str) -> bool:

@@ -121,8 +121,8 @@ def raw_asset(name: str, settings: Settings) -> dg.AssetsDefinition:
               description=f"{source.description or source_loaders.description(name)} (raw rows + rejects)")
     def _asset(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         locations = list(source.locations)
-        if name == "surveys":  # survey files dropped in the inbox folder (see the inbox sensor)
-            locations += [str(p) for p in inbox_files(settings) if str(p) not in locations]
+        if name in ("surveys", "occupancy_counts"):  # files dropped in the inbox folder (see the inbox sensor)
+            locations += [str(p) for p in inbox_files(settings, name) if str(p) not in locations]
         snapshots = [fetch(name, loc, settings.snapshot_dir) for loc in locations]
         con = open_build(settings, context.run_id)
         try:

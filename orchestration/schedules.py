@@ -3,19 +3,25 @@
 - France Services: monthly (the ANCT list is updated every month);
 - inventories (tiers-lieux, subventions): quarterly;
 - INSEE (COG, populations, communes, commuting flows): yearly, in January;
-- surveys: a sensor watches the inbox folder (``[inbox] path`` in the TOML, default ``data/inbox``)
-  and runs ``refresh_surveys`` when a survey file (``.csv`` or ``.xlsx``) appears or changes there.
-  That job loads ``raw/surveys`` (and ``raw/occupancy_counts`` when configured), rebuilds only the
-  dbt models downstream of them (selected through the asset graph, i.e. dbt's own graph), runs
-  their checks, and publishes; it starts from a copy of the current publication, so every other
-  mart stays as published. The sensor never reads the files: their format is the loader's business.
+- surveys and occupancy counts: a sensor watches the inbox folder (``[inbox] path`` in the TOML,
+  default ``data/inbox``). A ``.csv`` / ``.xlsx`` file whose name says it is a count series
+  (:data:`OCCUPANCY_NAME`: « comptage », « fréquentation », « occupation », « occupancy »,
+  « attendance ») requests ``refresh_occupancy`` (``raw/occupancy_counts`` and what depends on it,
+  when that source is configured); any other ``.csv`` / ``.xlsx`` file is a survey file and requests
+  ``refresh_surveys`` (``raw/surveys`` and what depends on it). Each job rebuilds only the dbt models
+  downstream of its source (selected through the asset graph, i.e. dbt's own graph), runs their
+  checks, and publishes; it starts from a copy of the current publication, so every other mart stays
+  as published. The sensor reads file names only, never the files: their format is the loader's
+  business.
 
 Each job refreshes its sources and everything downstream (marts, checks, publication). Cron
 expressions can be overridden in ``[schedules]`` of the configuration (keys = job names).
 """
 
-from pathlib import Path
+import re
 import tomllib
+import unicodedata
+from pathlib import Path
 
 import dagster as dg
 
@@ -29,8 +35,11 @@ CADENCES: dict[str, tuple[str, tuple[str, ...], str]] = {
                       "sources INSEE, chaque année"),
 }
 SURVEY_JOB = "refresh_surveys"
-SURVEY_SOURCES = ("surveys", "occupancy_counts")   # refreshed by SURVEY_JOB when configured
+OCCUPANCY_JOB = "refresh_occupancy"
+INBOX_JOBS = {"surveys": SURVEY_JOB, "occupancy_counts": OCCUPANCY_JOB}   # inbox source -> job
+SURVEY_SOURCES = tuple(INBOX_JOBS)
 INBOX_SUFFIXES = (".csv", ".xlsx")
+OCCUPANCY_NAME = re.compile(r"comptage|frequentation|occupation|occupancy|attendance|affluence", re.IGNORECASE)
 
 
 def _raw_config(settings: Settings) -> dict:
@@ -43,12 +52,20 @@ def inbox_dir(settings: Settings) -> Path:
     return path if path.is_absolute() else PROJECT_ROOT / path
 
 
-def inbox_files(settings: Settings) -> list[Path]:
+def inbox_source(path: Path) -> str:
+    """The source an inbox file feeds, from its name: ``occupancy_counts`` or ``surveys``."""
+    name = unicodedata.normalize("NFKD", path.stem).encode("ascii", "ignore").decode("ascii")
+    return "occupancy_counts" if OCCUPANCY_NAME.search(name) else "surveys"
+
+
+def inbox_files(settings: Settings, source: str | None = "surveys") -> list[Path]:
+    """Inbox files of ``source`` (default: the survey files; ``None``: every file)."""
     folder = inbox_dir(settings)
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in INBOX_SUFFIXES
-                  and not p.name.startswith((".", "~$")))   # hidden files, Office lock files
+                  and not p.name.startswith((".", "~$"))   # hidden files, Office lock files
+                  and (source is None or inbox_source(p) == source))
 
 
 def schedules_and_sensors(settings: Settings, refresh_all):
@@ -66,22 +83,38 @@ def schedules_and_sensors(settings: Settings, refresh_all):
                                                execution_timezone="Europe/Paris",
                                                default_status=dg.DefaultScheduleStatus.STOPPED))
     sensors = []
-    if "surveys" in settings.sources:
-        keys = [dg.AssetKey(["raw", s]) for s in SURVEY_SOURCES if s in settings.sources]
-        survey_job = dg.define_asset_job(SURVEY_JOB, selection=dg.AssetSelection.assets(*keys).downstream(),
-                                         description="Rafraîchit les enquêtes (et les comptages de fréquentation), "
-                                                     "puis les seuls indicateurs qui en dépendent, et publie.")
-        jobs.append(survey_job)
-
-        @dg.sensor(name="survey_inbox_sensor", job=survey_job, minimum_interval_seconds=60,
-                   description="Lance le rafraîchissement des enquêtes quand un fichier arrive dans la boîte de dépôt")
-        def survey_inbox_sensor(context: dg.SensorEvaluationContext):
-            files = inbox_files(settings)
-            if not files:
-                return dg.SkipReason(f"Aucun fichier d'enquête (.csv, .xlsx) dans {inbox_dir(settings)}")
-            # One run per new or modified file set (run_key deduplicates across evaluations).
-            key = "|".join(f"{p.name}:{p.stat().st_mtime_ns}" for p in files)
-            return dg.RunRequest(run_key=key, tags={"inbox_files": ", ".join(p.name for p in files)})
-
-        sensors.append(survey_inbox_sensor)
+    inbox_jobs = {}
+    descriptions = {
+        "surveys": "Rafraîchit les enquêtes, puis les seuls indicateurs qui en dépendent, et publie.",
+        "occupancy_counts": "Rafraîchit les comptages de fréquentation, puis les seuls indicateurs qui en "
+                            "dépendent, et publie.",
+    }
+    for source, job_name in INBOX_JOBS.items():
+        if source in settings.sources:
+            inbox_jobs[source] = dg.define_asset_job(
+                job_name, selection=dg.AssetSelection.assets(dg.AssetKey(["raw", source])).downstream(),
+                description=descriptions[source])
+    jobs += list(inbox_jobs.values())
+    for source, job in inbox_jobs.items():
+        sensors.append(_inbox_sensor(settings, source, job))
     return jobs, schedules, sensors
+
+
+SENSOR_NAMES = {"surveys": "survey_inbox_sensor", "occupancy_counts": "occupancy_inbox_sensor"}
+
+
+def _inbox_sensor(settings: Settings, source: str, job) -> dg.SensorDefinition:
+    what = "d'enquête" if source == "surveys" else "de comptage de fréquentation"
+
+    @dg.sensor(name=SENSOR_NAMES[source], job=job, minimum_interval_seconds=60,
+               description=f"Lance {job.name} quand un fichier {what} arrive dans la boîte de dépôt")
+    def _sensor(context: dg.SensorEvaluationContext):
+        files = inbox_files(settings, source)
+        if not files:
+            return dg.SkipReason(f"Aucun fichier {what} (.csv, .xlsx) dans {inbox_dir(settings)}")
+        # One run per new or modified file set (run_key deduplicates across evaluations).
+        key = "|".join(f"{p.name}:{p.stat().st_mtime_ns}" for p in files)
+        return dg.RunRequest(run_key=key, job_name=job.name,
+                             tags={"inbox_files": ", ".join(p.name for p in files), "inbox_source": source})
+
+    return _sensor

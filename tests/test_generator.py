@@ -49,6 +49,7 @@ FORMATS = {
                              "part_financement_public_pct"),
 }
 FORMATS[S25] = FORMATS[S24]
+FORMATS["comptages/frequentation_demo_2025.csv"] = (",", "\n", False, None)   # ingest/demo/attendance.py
 
 REAL_FILES = {
     GEO: "communes_france_2025_sample/communes-france-2025.csv",

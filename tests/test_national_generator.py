@@ -237,7 +237,7 @@ def test_grants_and_surveys_truth_from_the_files(small):
 def test_the_real_ingestion_loads_every_row_without_reject(small, tmp_path):
     from ingest.config import load_settings
     from ingest.fetch import fetch
-    from ingest.load import load_source
+    from ingest.sources import load
     from tests.conftest import write_config
 
     mirror, truth = small
@@ -246,7 +246,7 @@ def test_the_real_ingestion_loads_every_row_without_reject(small, tmp_path):
     try:
         for name, source in settings.sources.items():
             snaps = [fetch(name, loc, settings.snapshot_dir) for loc in source.locations]
-            result = load_source(con, name, snaps)
+            result = load(con, name, snaps, settings)   # the loader of the source (contract or custom)
             expected = sum(truth["files"][str(Path(s.location).relative_to(mirror))] for s in snaps)
             assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (expected, expected, 0), name
         codes = con.execute("select count(*) from raw.cog_communes where COM like '2A%' or COM like '97%'").fetchone()

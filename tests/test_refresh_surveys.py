@@ -111,3 +111,103 @@ def test_sensor_accepts_xlsx_files(tmp_path, demo_mirror):
         (inbox / "Enquete_2027.XLSX").write_bytes(b"PK\x03\x04")   # the sensor never opens the file
         tick = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, repository_def=repo))
         assert len(tick.run_requests) == 1 and "Enquete_2027.XLSX" in tick.run_requests[0].run_key
+
+
+def test_xlsx_template_and_count_series_in_the_inbox_refresh_only_their_own_marts(tmp_path, demo_run, demo_mirror):
+    """A filled XLSX template makes the survey sensor request refresh_surveys; a count series (file name
+    « comptage... ») makes the occupancy sensor request refresh_occupancy; each run publishes its new rows and leaves the other source's marts
+    as published."""
+    import openpyxl
+
+    from ingest.demo.attendance import SITES
+    from ingest.surveys import template
+    from ingest.surveys.schema import FIELDS
+    from orchestration.definitions import build_definitions
+    from orchestration.schedules import OCCUPANCY_JOB, SURVEY_JOB
+
+    settings0, result0 = demo_run
+    assert result0.success
+    inbox = tmp_path / "inbox"
+    cfg = write_config(tmp_path, demo_mirror[0])
+    cfg.write_text(cfg.read_text(encoding="utf-8") + f'\n[inbox]\npath = "{inbox}"\n', encoding="utf-8")
+    settings = load_settings(cfg)
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(settings0.published_path, settings.published_path)
+    defs = build_definitions(settings)
+    repo = defs.get_repository_def()
+    survey_job, occupancy_job = defs.resolve_job_def(SURVEY_JOB), defs.resolve_job_def(OCCUPANCY_JOB)
+    survey_sel = {k.to_user_string() for k in survey_job.asset_layer.selected_asset_keys}
+    occupancy_sel = {k.to_user_string() for k in occupancy_job.asset_layer.selected_asset_keys}
+    assert "marts/fct_attendance_wave" in survey_sel and "raw/occupancy_counts" not in survey_sel
+    assert "marts/fct_occupancy_daily" not in survey_sel
+    assert {"raw/occupancy_counts", "marts/fct_occupancy_daily", "warehouse/published"} <= occupancy_sel
+    assert not {k for k in occupancy_sel if k.startswith(("raw/surveys", "marts/fct_attendance", "marts/dim_"))}
+
+    con = duckdb.connect(str(settings.published_path), read_only=True)
+    try:
+        new_year = con.execute("select max(wave_year) + 1 from marts.fct_attendance_wave").fetchone()[0]
+        occupancy_before = con.execute("select * from marts.fct_occupancy_daily order by all").fetchall()
+        attendance_before = con.execute("select * from marts.fct_attendance_wave order by all").fetchall()
+    finally:
+        con.close()
+
+    inbox.mkdir()
+    xlsx = inbox / f"Enquete_{new_year}_reseau.xlsx"
+    template.build(xlsx, n_rows=20)
+    wb = openpyxl.load_workbook(xlsx)
+    col = {f.code: i + 1 for i, f in enumerate(FIELDS)}
+    answers = [{"identifiant_lieu": "TL2019-1", "nom_lieu": "Fablab des Faiseurs", "code_commune": "96148",
+                "visiteurs_semaine": "env. 120", "postes_travail": 2, "surface_m2": "343 m2"},
+               {"nom_lieu": "Tiers-lieu de la Boîte de Dépôt", "code_commune": "96148", "visiteurs_semaine": "30-40"}]
+    for r, values in enumerate(answers, start=2):
+        for code, v in values.items():
+            wb["Lieux"].cell(row=r, column=col[code], value=v)
+    wb.save(xlsx)                                   # no year column filled: the file name gives it
+    site = SITES[0][0]
+    (inbox / "comptage_mai.csv").write_text(
+        f"timestamp,{site}\n2030-05-06-09-00-00,30\n2030-05-06-12-00-00,12\n2030-05-06-99-00-00,5\n", encoding="utf-8")
+
+    (tmp_path / "dagster_home").mkdir()
+    with dg.instance_for_test(temp_dir=str(tmp_path / "dagster_home")) as instance:
+        sensors = [repo.get_sensor_def(n) for n in ("survey_inbox_sensor", "occupancy_inbox_sensor")]
+        assert [s.job_name for s in sensors] == [SURVEY_JOB, OCCUPANCY_JOB]
+        ticks = [s.evaluate_tick(dg.build_sensor_context(instance=instance, repository_def=repo)) for s in sensors]
+        assert [len(t.run_requests) for t in ticks] == [1, 1]
+        by_job = {r.job_name: r for t in ticks for r in t.run_requests}
+        assert set(by_job) == {SURVEY_JOB, OCCUPANCY_JOB}
+        assert xlsx.name in by_job[SURVEY_JOB].run_key and "comptage" not in by_job[SURVEY_JOB].run_key
+        assert "comptage_mai.csv" in by_job[OCCUPANCY_JOB].run_key and xlsx.name not in by_job[OCCUPANCY_JOB].run_key
+        runs = {}
+        for job in (survey_job, occupancy_job):
+            res = job.execute_in_process(instance=instance, tags=by_job[job.name].tags, raise_on_error=False)
+            assert res.success, [e.message for e in res.all_events if e.is_step_failure]
+            runs[job.name] = res.run_id
+        for sensor, tick in zip(sensors, ticks):   # same files, same run key: Dagster runs them once
+            again = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, repository_def=repo))
+            assert [r.run_key for r in again.run_requests] == [r.run_key for r in tick.run_requests]
+
+    con = duckdb.connect(str(settings.published_path), read_only=True)
+    try:
+        sources = {job: {r[0] for r in con.execute("select source from ops.refresh_sources where run_id = ?",
+                                                   [run_id]).fetchall()} for job, run_id in runs.items()}
+        wave = con.execute("select n_answers, n_respondents, n_local_respondents from marts.fct_attendance_wave "
+                           "where wave_year = ?", [new_year]).fetchone()
+        visitors = con.execute("select visitors_per_week from marts.fct_attendance_place where wave_year = ? "
+                               "order by 1", [new_year]).fetchall()
+        new_days = con.execute("select site, day, n_observations, min_available_seats from marts.fct_occupancy_daily "
+                               "where day = date '2030-05-06'").fetchall()
+        occupancy_after = con.execute("select * from marts.fct_occupancy_daily where day <> date '2030-05-06' "
+                                      "order by all").fetchall()
+        attendance_after = con.execute("select * from marts.fct_attendance_wave where wave_year <> ? order by all",
+                                       [new_year]).fetchall()
+        rejects = con.execute("select reason from raw.occupancy_counts_rejects").fetchall()
+    finally:
+        con.close()
+    assert sources == {SURVEY_JOB: {"surveys"}, OCCUPANCY_JOB: {"occupancy_counts"}}
+    assert wave == (2, 1, 1)
+    assert visitors == [(35,), (120,)]
+    assert new_days == [(site, __import__("datetime").date(2030, 5, 6), 2, 12)]
+    assert occupancy_after == occupancy_before          # the demo series is untouched
+    assert [r[1:] for r in attendance_after] == [r[1:] for r in attendance_before]
+    assert rejects == [("comptage_mai.csv, ligne 4 : colonne « timestamp » (horodatage) : valeur "
+                        "« 2030-05-06-99-00-00 » illisible",)]

@@ -1243,6 +1243,7 @@ def write_mirror(out_dir: Path, seed: int = 2024) -> tuple[dict, dict[str, int]]
         for g in grants])
     for year, rows in surveys.items():
         written[f"enquetes/enquete_{year}.csv"] = _write(out_dir, f"enquetes/enquete_{year}.csv", rows)
+    written.update(__import__("ingest.demo.attendance", fromlist=["_"]).write_attendance(out_dir, seed))
 
     truth = _truth(t, places, fs_list, flows, grants, surveys)
     (out_dir / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2, sort_keys=True) + "\n",

@@ -26,3 +26,5 @@ from {{ ref('int_place_placement') }} p
 left join {{ ref('dim_commune') }} c using (commune_code)
 left join {{ ref('int_place_category') }} k using (place_id)
 where p.commune_code is not null
+-- Places "recensés localement" (survey answers matched to no place; surveys work, see the model).
+union all by name select * from {{ ref('int_survey_local_places') }}

@@ -1,12 +1,14 @@
 -- One row per survey answer (place x wave), matched to a known place (int_survey_matches): by the
--- identifier the observatory pre-fills in the questionnaire, else by SIRET seen in an earlier answer,
--- else by normalised name within the same commune. Unmatched answers are places "recensés localement".
+-- identifier the observatory pre-fills in the questionnaire, else by SIRET seen in another answer,
+-- else by name within the same commune (and distance), with a confidence score kept in
+-- int_survey_matches.match_score. Unmatched answers are places "recensés localement": place_id null,
+-- place_key = their place_id in dim_place (int_survey_local_places), shared across waves.
 with m as (select * from {{ ref('int_survey_matches') }}),
 places as (select place_id, place_type, commune_code from {{ ref('dim_place') }} where place_family = 'tiers_lieu'),
 answers as (
     select
         m.wave_year,
-        coalesce(m.place_id, 'LOCAL-' || md5(m.name_key || '|' || m.commune_code)) as place_key,
+        m.survey_place_key as place_key,  -- place_id, else the local place across waves
         m.place_id,
         m.match_method,
         m.place_name,

@@ -1,3 +1,6 @@
+{#- One row per survey answer kept by the importer (ingest/surveys/importer.py: values already cleaned
+    and validated, see docs/enquete_schema.md). Columns outside the minimal contract are read when the
+    raw table has them (a table loaded by the plain contract loader lacks them: null). -#}
 {%- set raw = source('raw', 'surveys') -%}
 select
     cast(annee as integer)                         as wave_year,
@@ -16,5 +19,23 @@ select
     {{ to_double('part_financement_public_pct') }} as public_funding_share_pct,
     -- In the questionnaire but outside the contract: null when the file lacks the column.
     {{ to_double(optional_column(raw, ['heures_ouverture_semaine'])) }} as opening_hours_per_week,
-    _file, _sha256, _row
+    _file, _sha256, _row,
+    -- Added with the survey schema (ingest/surveys/schema.py).
+    nullif(trim({{ optional_column(raw, ['adresse']) }}), '')          as address,
+    nullif(trim({{ optional_column(raw, ['code_postal']) }}), '')      as postcode,
+    nullif(trim({{ optional_column(raw, ['commune']) }}), '')          as commune_name,
+    {{ to_double(optional_column(raw, ['latitude'])) }}                as latitude,
+    {{ to_double(optional_column(raw, ['longitude'])) }}               as longitude,
+    try_cast({{ optional_column(raw, ['annee_ouverture']) }} as integer) as opening_year,
+    nullif(trim({{ optional_column(raw, ['statut_juridique']) }}), '') as legal_status,
+    nullif(trim({{ optional_column(raw, ['types_activite']) }}), '')   as activity_types,
+    nullif(trim({{ optional_column(raw, ['services']) }}), '')         as services,
+    coalesce(list_contains(string_split({{ optional_column(raw, ['services']) }}, ';'), 'France Services'), false) as offers_france_services,
+    coalesce(list_contains(string_split({{ optional_column(raw, ['services']) }}, ';'), 'médiation numérique')
+             or list_contains(string_split({{ optional_column(raw, ['services']) }}, ';'), 'conseiller numérique'), false)
+                                                    as offers_digital_mediation,
+    {%- for funder in ['etat', 'region', 'departement', 'epci', 'commune', 'europe', 'autre'] %}
+    {{ to_double(optional_column(raw, ['part_' ~ funder ~ '_pct'])) }} as funding_share_{{ funder }}_pct,
+    {%- endfor %}
+    _line
 from {{ raw }}

@@ -1,0 +1,1 @@
+"""The observatory's questionnaire: schema, XLSX template, importer and validation (source ``surveys``)."""

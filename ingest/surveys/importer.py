@@ -1,0 +1,410 @@
+"""Loader of source ``surveys``: filled templates and exports of form tools -> ``raw.surveys``.
+
+Registered in :data:`ingest.sources.CUSTOM_LOADERS` as ``"ingest.surveys.importer:load"``. Every file
+given (the configured waves plus the files dropped in the inbox) is read (CSV in any encoding and
+separator, or XLSX), its columns recognised through the schema (codes, French labels) and the mapping
+files of ``config/survey_mappings/`` (Google Forms, LimeSurvey, Framaforms...), and every answer is
+validated (:mod:`ingest.surveys.validate`). Waves stay side by side (one ``annee`` per row).
+
+Outputs, written with :func:`ingest.load.replace_raw` (so ``rows_read = rows_loaded + rows_rejected``
+holds per file in ``raw._manifest``):
+
+- ``raw.surveys``: one row per answer kept, one column per schema field (the *retained* value, as
+  text) plus the lineage columns;
+- ``raw.surveys_rejects``: the answers quarantined (an ``erreur`` finding, an exact duplicate, or an
+  answer superseded by a later answer of the same place in the same wave), with the French reason and
+  the original record;
+- ``raw.surveys_report``: one row per finding (row, field in French, value, problem, action), also
+  written per file as ``<warehouse>/reports/enquetes/rapport_<fichier>.csv`` and ``.xlsx``, to be sent
+  back to the place.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pyarrow as pa
+
+from ingest.config import PROJECT_ROOT, Settings
+from ingest.errors import ContractError
+from ingest.fetch import Snapshot
+from ingest.load import LINEAGE, FileResult, LoadResult, replace_raw
+from ingest.readers import read_csv
+from ingest.surveys.schema import BY_CODE, FIELDS
+from ingest.surveys.validate import ERROR, WARNING, Finding, key, validate_row
+
+SOURCE = "surveys"
+MAPPINGS_DIR = PROJECT_ROOT / "config" / "survey_mappings"
+SKIP_SHEETS = {"lisez moi", "listes", "readme", "lisez-moi"}
+REPORT_COLUMNS = ("fichier", "ligne", "vague", "lieu", "champ", "colonne", "valeur", "valeur_retenue", "probleme",
+                  "action", "gravite")
+
+
+@dataclass(frozen=True)
+class Mapping:
+    name: str
+    detect: tuple[str, ...] = ()
+    wave_from: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    columns: dict[str, str] = field(default_factory=dict)   # header key -> field code
+
+
+def load_mappings(folder: Path = MAPPINGS_DIR) -> list[Mapping]:
+    out = []
+    for path in sorted(folder.glob("*.toml")):
+        spec = tomllib.loads(path.read_text(encoding="utf-8"))
+        cols = {}
+        for code, headers in spec.get("columns", {}).items():
+            if code not in BY_CODE:
+                raise ContractError(SOURCE, f"correspondance {path.name} : champ « {code} » inconnu du schéma "
+                                            f"(voir docs/enquete_schema.md).", location=str(path))
+            for h in ([headers] if isinstance(headers, str) else headers):
+                cols[key(h)] = code
+        out.append(Mapping(name=spec.get("name", path.stem), detect=tuple(key(h) for h in spec.get("detect", [])),
+                           wave_from=tuple(key(h) for h in spec.get("wave_from", [])),
+                           ignore=tuple(key(h) for h in spec.get("ignore", [])), columns=cols))
+    return out
+
+
+def _base_aliases() -> dict[str, str]:
+    out = {}
+    for f in FIELDS:
+        for alias in (f.code, f.label, f.header):
+            out.setdefault(key(alias), f.code)
+    return out
+
+
+@dataclass
+class Layout:
+    """How a file's columns map to the schema."""
+
+    mapping: str
+    fields: dict[int, str]                 # column index -> field code
+    wave_column: int | None
+    ignored: list[str]
+    unknown: list[str]
+    duplicates: list[tuple[str, str]]      # (header, field code) mapped twice
+
+
+def resolve_layout(header: list[str], mappings: list[Mapping], location: str) -> Layout:
+    keys = [key(h or "") for h in header]
+    best, best_score = None, 0
+    for m in mappings:
+        score = 10 * sum(k in m.detect for k in keys) + sum(k in m.columns for k in keys)
+        if score > best_score:
+            best, best_score = m, score
+    aliases = _base_aliases()
+    if best is not None:
+        aliases = {**aliases, **best.columns}
+    fields, seen, ignored, unknown, dups = {}, {}, [], [], []
+    wave_column = None
+    for i, (h, k) in enumerate(zip(header, keys)):
+        code = aliases.get(k)
+        if code is None and k:
+            # "Surface (m²) *" or "Q11. Surface" : a known alias at the start or the end of the header
+            code = next((c for a, c in aliases.items() if len(a) > 3 and (k.startswith(a + " ") or k.endswith(" " + a))),
+                        None)
+        if best is not None and k in best.wave_from and wave_column is None:
+            wave_column = i
+        if code is None:
+            if best is not None and k in best.ignore or not k:
+                ignored.append(h)
+            else:
+                unknown.append(h)
+            continue
+        if code in seen:
+            dups.append((h, code))
+            continue
+        seen[code] = i
+        fields[i] = code
+    missing = [c for c in ("nom_lieu", "code_commune") if c not in seen]
+    if missing:
+        raise ContractError(SOURCE, "colonne(s) obligatoire(s) introuvable(s) : "
+                            + ", ".join(f"« {BY_CODE[c].label} »" for c in missing)
+                            + f" (ligne d'en-tête). Colonnes trouvées : {', '.join(h for h in header if h)}. "
+                              "Ajouter leurs intitulés à un fichier de config/survey_mappings/.", location=location)
+    return Layout(mapping=best.name if best else "modèle de l'observatoire", fields=fields, wave_column=wave_column,
+                  ignored=ignored, unknown=unknown, duplicates=dups)
+
+
+# ------------------------------------------------------------------------------------------------
+# Reading
+# ------------------------------------------------------------------------------------------------
+
+def _cell(v) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "oui" if v else "non"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    s = str(v).strip()
+    return s or None
+
+
+def read_xlsx(path: Path, location: str) -> tuple[list[str], Iterator[tuple[int, int, list]]]:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is reported the same way
+        raise ContractError(SOURCE, f"classeur XLSX illisible : {exc}", location=location) from exc
+    sheets = [ws for ws in wb.worksheets if key(ws.title) not in SKIP_SHEETS] or wb.worksheets
+    ws = sheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header, header_line = None, 0
+    for line, values in enumerate(rows, start=1):
+        cells = [_cell(v) for v in values]
+        if any(cells):
+            header, header_line = [c or "" for c in cells], line
+            break
+    if header is None:
+        wb.close()
+        raise ContractError(SOURCE, f"la feuille « {ws.title} » est vide.", location=location)
+
+    def records():
+        n = 0
+        try:
+            for line, values in enumerate(rows, start=header_line + 1):
+                cells = [_cell(v) for v in values]
+                if not any(cells):
+                    continue
+                n += 1
+                cells = (cells + [None] * len(header))[:max(len(header), len(cells))]
+                if len(cells) > len(header) and not any(cells[len(header):]):
+                    cells = cells[:len(header)]
+                yield n, line, cells
+        finally:
+            wb.close()
+
+    return header, records()
+
+
+def read_any(snap: Snapshot) -> tuple[list[str], Iterator[tuple[int, int, list]], dict]:
+    path = Path(snap.path)
+    with path.open("rb") as fh:
+        magic = fh.read(4)
+    if magic == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
+        header, recs = read_xlsx(path, snap.location)
+        return header, recs, {"encoding": "xlsx", "separator": ""}
+    header, recs, detected = read_csv(path, SOURCE)
+    return header, ((r.row, r.line, [v if v != "" else None for v in r.values]) for r in recs), detected
+
+
+# ------------------------------------------------------------------------------------------------
+# Loading
+# ------------------------------------------------------------------------------------------------
+
+@dataclass
+class Answer:
+    file_index: int
+    file_name: str
+    sha256: str
+    row: int
+    line: int
+    record: dict
+    values: dict[str, str | None]
+    findings: list[Finding]
+    columns: dict[str, str]              # field code -> header in the file
+    reasons: list[str] = field(default_factory=list)   # row-level reasons (duplicates)
+
+    @property
+    def rejected(self) -> bool:
+        return bool(self.reasons) or any(f.severity == ERROR for f in self.findings)
+
+
+def _wave_from_text(text: str | None) -> str | None:
+    m = re.search(r"(?<!\d)(20\d{2})(?!\d)", text or "")
+    return m.group(1) if m else None
+
+
+def _identity(a: Answer) -> list[tuple]:
+    v = a.values
+    keys = []
+    if v.get("identifiant_lieu"):
+        keys.append(("id", v["annee"], key(v["identifiant_lieu"])))
+    if v.get("siret"):
+        keys.append(("siret", v["annee"], v["siret"], v["code_commune"]))
+    keys.append(("nom", v["annee"], key(v["nom_lieu"] or ""), v["code_commune"]))
+    return keys
+
+
+def _deduplicate(answers: list[Answer]) -> None:
+    """Within a wave: an identical second answer is quarantined; when one place answered twice with
+    different figures, the later answer is kept and the earlier one quarantined. One place = the same
+    identifier when the answer has one (two identifiers are two places, even with one name), else the
+    same SIRET in the commune or the same name in the commune."""
+    kept: dict[tuple, Answer] = {}
+    for a in answers:
+        if a.rejected:
+            continue
+        keys = _identity(a)
+        lookup = keys[:1] if a.values.get("identifiant_lieu") else keys
+        previous = next((kept[k] for k in lookup if k in kept and not kept[k].rejected), None)
+        where = f"{a.file_name}, ligne {a.line}"
+        if previous is not None:
+            prev_where = f"{previous.file_name}, ligne {previous.line}"
+            same = {k: v for k, v in a.values.items()} == {k: v for k, v in previous.values.items()}
+            if same:
+                a.reasons.append(f"doublon : réponse identique à celle de {prev_where} (même lieu, vague {a.values['annee']})")
+                continue
+            previous.reasons.append(f"réponse en double pour le même lieu et la même vague ({a.values['annee']}) : "
+                                    f"remplacée par la réponse plus récente de {where}")
+        for k in keys:
+            kept[k] = a
+
+
+def _report_rows(a: Answer) -> list[dict]:
+    out = []
+    base = {"fichier": a.file_name, "ligne": a.line, "vague": a.values.get("annee") or "",
+            "lieu": a.values.get("nom_lieu") or a.record.get(a.columns.get("nom_lieu", ""), "") or ""}
+    for f in a.findings:
+        fdef = BY_CODE.get(f.field)
+        out.append({**base, "champ": fdef.label if fdef else "ligne entière", "colonne": a.columns.get(f.field, ""),
+                    "valeur": "" if f.value is None else str(f.value),
+                    "valeur_retenue": "" if f.retained is None else f.retained, "probleme": f.problem,
+                    "action": f.action, "gravite": f.severity})
+    for reason in a.reasons:
+        out.append({**base, "champ": "ligne entière", "colonne": "", "valeur": "", "valeur_retenue": "",
+                    "probleme": reason, "action": "ligne mise en quarantaine", "gravite": ERROR})
+    return out
+
+
+def _reject_reason(a: Answer) -> str:
+    parts = [f"{BY_CODE[f.field].label} : {f.problem} (valeur « {f.value or ''} »)"
+             for f in a.findings if f.severity == ERROR] + a.reasons
+    return f"{a.file_name}, ligne {a.line} : " + " ; ".join(parts)
+
+
+def _arrow(columns: dict[str, list]) -> pa.Table:
+    return pa.table({k: pa.array(v, type=pa.int64() if k in ("_row", "_line", "ligne") else pa.string())
+                     for k, v in columns.items()})
+
+
+def write_reports(folder: Path, report: list[dict], file_names: list[str]) -> list[Path]:
+    """One CSV (``;``, UTF-8 with BOM, opens in Excel) and one XLSX report per file loaded."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    labels = ["Fichier", "Ligne", "Vague", "Lieu", "Champ", "Colonne du fichier", "Valeur saisie", "Valeur retenue",
+              "Problème", "Action", "Gravité"]
+    for name in file_names:
+        rows = [r for r in report if r["fichier"] == name]
+        stem = re.sub(r"[^\w.-]+", "_", Path(name).stem)
+        buf = io.StringIO(newline="")
+        w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+        w.writerow(labels)
+        w.writerows([[r[c] for c in REPORT_COLUMNS] for r in rows])
+        csv_path = folder / f"rapport_{stem}.csv"
+        csv_path.write_bytes(buf.getvalue().encode("utf-8-sig"))
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "Rapport"
+        ws.append(labels)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for r in rows:
+            ws.append([r[c] for c in REPORT_COLUMNS])
+        if not rows:
+            ws.append([name, None, None, None, None, None, None, None, "aucun problème relevé", None, None])
+        for col, width in zip("ABCDEFGHIJK", (28, 7, 7, 30, 30, 30, 22, 16, 60, 50, 14)):
+            ws.column_dimensions[col].width = width
+        ws.freeze_panes = "A2"
+        xlsx_path = folder / f"rapport_{stem}.xlsx"
+        wb.save(xlsx_path)
+        written += [csv_path, xlsx_path]
+    return written
+
+
+def reports_dir(settings: Settings | None) -> Path | None:
+    return settings.warehouse_dir / "reports" / "enquetes" if settings is not None else None
+
+
+def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Settings | None = None,
+         mappings: list[Mapping] | None = None) -> LoadResult:
+    """Read, validate and load every survey file; see the module docstring."""
+    mappings = load_mappings() if mappings is None else mappings
+    answers: list[Answer] = []
+    files: list[FileResult] = []
+    file_findings: list[dict] = []
+    for i, snap in enumerate(snapshots):
+        name = Path(snap.location).name
+        header, records, detected = read_any(snap)
+        layout = resolve_layout(header, mappings, snap.location)
+        fr = FileResult(snapshot=snap, encoding=detected["encoding"], separator=detected["separator"])
+        files.append(fr)
+        file_wave = _wave_from_text(Path(name).stem)
+        for h in layout.unknown:
+            file_findings.append({"fichier": name, "ligne": 1, "vague": "", "lieu": "", "champ": "en-tête",
+                                  "colonne": h, "valeur": h, "valeur_retenue": "", "probleme": "colonne non reconnue",
+                                  "action": "colonne ignorée (l'ajouter à un fichier de config/survey_mappings/ si "
+                                            "elle correspond à un champ)", "gravite": WARNING})
+        for h, code in layout.duplicates:
+            file_findings.append({"fichier": name, "ligne": 1, "vague": "", "lieu": "", "champ": BY_CODE[code].label,
+                                  "colonne": h, "valeur": h, "valeur_retenue": "", "probleme": "second intitulé pour "
+                                  "le même champ", "action": "colonne ignorée", "gravite": WARNING})
+        columns = {code: header[idx] for idx, code in layout.fields.items()}
+        width = len(header)
+        for row, line, cells in records:
+            fr.rows_read += 1
+            record = dict(zip(header, cells)) if len(cells) == width else {"valeurs": cells}
+            if len(cells) != width:
+                a = Answer(i, name, snap.sha256, row, line, record, {c.code: None for c in FIELDS}, [], columns,
+                           [f"nombre de champs incorrect : {len(cells)} au lieu de {width}"])
+                answers.append(a)
+                continue
+            values = {code: cells[idx] for idx, code in layout.fields.items()}
+            if not values.get("annee"):
+                wave = _wave_from_text(cells[layout.wave_column]) if layout.wave_column is not None else None
+                values["annee"] = wave or file_wave
+            cleaned, findings = validate_row(values)
+            answers.append(Answer(i, name, snap.sha256, row, line, record, cleaned, findings, columns))
+    _deduplicate(answers)
+
+    loaded: dict[str, list] = {f.code: [] for f in FIELDS} | {c: [] for c in LINEAGE}
+    rejects: dict[str, list] = {c: [] for c in (*LINEAGE, "reason", "record")}
+    report: list[dict] = list(file_findings)
+    for a in answers:
+        fr = files[a.file_index]
+        lineage = (SOURCE, a.file_name, a.sha256, a.row, a.line)
+        if a.rejected:
+            fr.rows_rejected += 1
+            for c, v in zip(LINEAGE, lineage):
+                rejects[c].append(v)
+            rejects["reason"].append(_reject_reason(a))
+            rejects["record"].append(json.dumps(a.record, ensure_ascii=False))
+        else:
+            fr.rows_loaded += 1
+            for f in FIELDS:
+                loaded[f.code].append(a.values.get(f.code))
+            for c, v in zip(LINEAGE, lineage):
+                loaded[c].append(v)
+        report += _report_rows(a)
+    replace_raw(con, SOURCE, _arrow(loaded), _arrow(rejects), files)
+    rep = {c: [r[c] for r in report] for c in REPORT_COLUMNS}
+    con.register("_survey_report", _arrow(rep))
+    try:
+        con.execute("create or replace table raw.surveys_report as select * from _survey_report")
+    finally:
+        con.unregister("_survey_report")
+    folder = reports_dir(settings)
+    if folder is not None:
+        write_reports(folder, report, [Path(s.location).name for s in snapshots])
+    return LoadResult(source=SOURCE, files=files)
