@@ -238,3 +238,13 @@ def test_fiche_shows_the_opportunity_rank_of_the_mart(dashboard_env, territories
         "from marts.fct_opportunity_epci where epci_code = ?", [epci]).fetchone()
     assert m["Rang « zone d'opportunité »"] == f"{fr_number(rank)} sur {fr_number(n)}"
     assert m["Zone d'opportunité"] == ("oui" if zone else "non")
+
+
+def test_attendance_page_shows_the_daily_occupancy_mart(dashboard_env, demo_warehouse):
+    at = run_page("frequentation")
+    table = next(df.value for df in at.dataframe if "Occupation moyenne (%)" in df.value.columns)
+    expected = dict(demo_warehouse.execute(
+        "select site, 100 * avg(mean_occupancy_rate) from marts.fct_occupancy_daily group by site").fetchall())
+    got = dict(zip(table["Site"], table["Occupation moyenne (%)"]))
+    assert got.keys() == expected.keys() and len(got) >= 2
+    assert all(abs(got[k] - expected[k]) < 1e-9 for k in got)

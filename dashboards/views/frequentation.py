@@ -111,17 +111,38 @@ def render() -> None:
     st.markdown(f"**Lieux répondants (enquête {year})**")
     st.dataframe(fr_table(top, {"Évolution sur un an (%)": 1}), hide_index=True, placeholder="—", width="stretch")
     occupancy()
-    footer("surveys", "populations")
+    footer("surveys", "populations", "occupancy_counts")
 
 
 def occupancy() -> None:
     """Daily occupancy of the sites whose counters are loaded (source ``occupancy_counts``)."""
     if not has_table("marts", "fct_occupancy_daily"):
         return
-    daily = query("select * from marts.fct_occupancy_daily order by 1, 2")
-    if daily.empty:
+    summary = query("""
+        select site as "Site", count(*) as "Jours comptés", min(day) as debut, max(day) as fin,
+               max(capacity_seats) as "Places", 100 * avg(mean_occupancy_rate) as "Occupation moyenne (%)",
+               100 * max(peak_occupancy_rate) as "Pic d'occupation (%)",
+               case when bool_or(capacity_method = 'declaree') then 'déclarée' else 'maximum observé' end
+                   as "Capacité"
+        from marts.fct_occupancy_daily group by site order by site""")
+    if summary.empty:
         return
     st.subheader("Comptages : occupation quotidienne")
     st.caption("Séries de comptage transmises par les lieux équipés d'un compteur (places disponibles relevées "
-               "plusieurs fois par jour), ramenées à une valeur par jour.")
-    st.dataframe(fr_table(daily.tail(200)), hide_index=True, placeholder="—", width="stretch")
+               "plusieurs fois par jour), ramenées à une valeur par jour : part moyenne des places occupées "
+               "pendant les heures de relevé.")
+    summary.insert(2, "Période", [f"du {a:%d/%m/%Y} au {b:%d/%m/%Y}" for a, b in zip(summary.debut, summary.fin)])
+    st.dataframe(fr_table(summary.drop(columns=["debut", "fin"]), {"Occupation moyenne (%)": 1,
+                                                                   "Pic d'occupation (%)": 1}),
+                 hide_index=True, placeholder="—", width="stretch")
+    daily = query("""select site as "Site", day as "Jour", 100 * mean_occupancy_rate as taux
+                     from marts.fct_occupancy_daily order by site, day""")
+    daily = fr_labels(daily, "taux", 1, " %")
+    chart = alt.Chart(daily).mark_line(point=True).encode(
+        x=alt.X("Jour:T", title=None, axis=alt.Axis(format="%d/%m", labelFontSize=13)),
+        y=alt.Y("taux:Q", title="Occupation moyenne du jour (%)", axis=alt.Axis(labelExpr=FR_AXIS_LABEL)),
+        color=alt.Color("Site:N", legend=alt.Legend(orient="bottom", title=None, labelFontSize=14,
+                                                     labelLimit=400)),
+        tooltip=[alt.Tooltip("Site:N"), alt.Tooltip("Jour:T", format="%d/%m/%Y"),
+                 alt.Tooltip("taux_fr:N", title="Occupation moyenne")])
+    st.altair_chart(chart, width="stretch")
