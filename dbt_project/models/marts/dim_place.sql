@@ -1,3 +1,23 @@
+-- One row per real place placed in a commune, across sources (2019 inventory, France Services, programme
+-- laureates, conseillers numériques host structures; int_place_clusters): a record matched to a place of
+-- another source is folded into that place's row, listed in source_ids / source_names (bridge:
+-- dim_place_source). Exception, so that the indicators keep counting tiers-lieux and France Services
+-- separately: an inventory tiers-lieu and a France Services site that are the same place keep one row
+-- each and share real_place_id. The row's columns come from its main record (inventory, else France
+-- Services, else laureate, else conseiller numérique structure). Records that could not be placed are in
+-- quality_unplaced_places.
+with members as (
+    select k.place_id,
+           list(k.source_record_id order by k.source_priority, k.source_record_id) as source_ids,
+           list(distinct k.source_name order by k.source_name)                   as source_names,
+           count(*)                                                              as n_source_records,
+           any_value(k.real_place_id) filter (where k.source_record_id = k.place_id) as real_place_id,
+           list(distinct pp.place_type order by pp.place_type) filter (where pp.place_family = 'laureat_programme') as programme_codes,
+           max(pp.siret)                                                         as siret
+    from {{ ref('int_place_clusters') }} k
+    join {{ ref('int_place_placement') }} pp on pp.place_id = k.source_record_id
+    group by k.place_id
+)
 select
     p.place_id,
     p.place_family,
@@ -15,14 +35,24 @@ select
     p.placement_method,
     p._file  as source_file,
     p._row   as source_row,
-    -- Added columns: the category used by the indicators and where it comes from.
-    k.place_category,
-    k.category_source,
+    -- The category used by the indicators (tiers-lieux and France Services only) and where it comes from.
+    case when p.place_family in ('tiers_lieu', 'france_services') then k.place_category end as place_category,
+    case when p.place_family in ('tiers_lieu', 'france_services') then k.category_source end as category_source,
     k.declared_type,
     c.region_code,
     p.published_commune_code,
-    p.placement_distance_km
+    p.placement_distance_km,
+    -- Real place across sources (referential).
+    m.real_place_id,
+    m.source_ids,
+    m.source_names,
+    m.n_source_records,
+    m.programme_codes,
+    coalesce(p.siret, m.siret)                                     as siret,
+    p.address,
+    p.postcode
 from {{ ref('int_place_placement') }} p
+join members m using (place_id)
 left join {{ ref('dim_commune') }} c using (commune_code)
 left join {{ ref('int_place_category') }} k using (place_id)
 where p.commune_code is not null

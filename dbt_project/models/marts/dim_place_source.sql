@@ -1,0 +1,18 @@
+-- Bridge from every facility record of every place source to the row of dim_place it is counted in
+-- (null when it could not be placed: see quality_unplaced_places), its real place and how it got there.
+select
+    p.place_id                                  as source_record_id,
+    p.source_name,
+    p.place_family                              as source_family,
+    p.place_name                                as source_place_name,
+    k.place_id,
+    k.real_place_id,
+    coalesce(k.link_method, 'non_place')        as link_method,
+    k.match_score,
+    p.published_commune_code,
+    p.commune_code,
+    p.placement_method,
+    p._file                                     as source_file,
+    p._row                                      as source_row
+from {{ ref('int_place_placement') }} p
+left join {{ ref('int_place_clusters') }} k on k.source_record_id = p.place_id
