@@ -47,11 +47,30 @@
         ['LE', 'LA', 'LES', 'L', 'D', 'DE', 'DU', 'DES', 'ET', 'EN', 'A', 'AU', 'AUX', 'SUR', 'SOUS', 'ST', 'STE',
          'SAINT', 'SAINTE', 'FRANCE', 'SERVICES', 'SERVICE', 'TIERS', 'LIEU', 'LIEUX', 'TIERSLIEU', 'ASSOCIATION',
          'ASSO', 'ESPACE', 'MAISON', 'CENTRE', 'ANTENNE', 'BUS', 'ITINERANTE', 'COMMUNE', 'MAIRIE', 'VILLE', 'PAR',
-         'POUR', 'UN', 'UNE', 'SAS', 'SARL', 'SCIC', 'SCOP'], x)))
+         'POUR', 'UN', 'UNE', 'SAS', 'SARL', 'SCIC', 'SCOP', 'COWORKING', 'FABLAB', 'LAB', 'FAB', 'ATELIER',
+         'ATELIERS', 'CAFE', 'HUB', 'SPACE', 'WORK', 'NUMERIQUE', 'SOCIAL', 'CULTUREL', 'PARTAGE', 'PARTAGES'], x)))
 {%- endmacro %}
 
 {#- Jaccard similarity of two token lists (0 when either is empty). -#}
 {% macro jaccard(a, b) -%}
     case when len({{ a }}) = 0 or len({{ b }}) = 0 then 0.0
          else len(list_intersect({{ a }}, {{ b }})) * 1.0 / len(list_distinct(list_concat({{ a }}, {{ b }}))) end
+{%- endmacro %}
+
+{#- Tokens of `a` that have a counterpart in `b`: the same token, or for tokens of 4 characters or more a
+    Jaro-Winkler similarity of at least 0.9 and lengths within 2 characters (typos, "ERROR" / "ERREUR"). -#}
+{% macro fuzzy_common(a, b) -%}
+    len(list_filter({{ a }}, lambda x: len(list_filter({{ b }}, lambda y: x = y or (length(x) >= 4 and length(y) >= 4
+        and abs(length(x) - length(y)) <= 2 and jaro_winkler_similarity(x, y) >= 0.9))) > 0))
+{%- endmacro %}
+
+{#- Name similarity 0..1 of two token lists: 0.7 x overlap coefficient (common tokens / tokens of the shorter
+    name: "Cocotte Minute" is contained in "La Cocotte Minute Coworking et le Réseau Médoc") + 0.3 x Jaccard
+    (common tokens / all tokens), with fuzzy token equality; 0 when either name has no token left. -#}
+{% macro name_similarity(a, b) -%}
+    case when len({{ a }}) = 0 or len({{ b }}) = 0 then 0.0 else
+        (0.7 * least({{ fuzzy_common(a, b) }}, {{ fuzzy_common(b, a) }}) / least(len({{ a }}), len({{ b }}))
+         + 0.3 * least({{ fuzzy_common(a, b) }}, {{ fuzzy_common(b, a) }})
+               / (len({{ a }}) + len({{ b }}) - least({{ fuzzy_common(a, b) }}, {{ fuzzy_common(b, a) }})))
+    end
 {%- endmacro %}

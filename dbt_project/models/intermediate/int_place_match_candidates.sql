@@ -2,9 +2,10 @@
 -- placed in the SAME commune and coming from DIFFERENT sources are compared (never across communes,
 -- never within one source), so the work grows with the places per commune, not with all places squared.
 -- Score (0..1) = weighted mean of the components available for the pair:
---   name     (weight 0.5): max(token Jaccard, Jaro-Winkler of the token strings) on normalised names,
---            without stop words, generic words ("France services", "tiers-lieu"...) and the words of the
---            commune's name (shared by every place of the commune);
+--   name     (weight 0.5): 0.7 x overlap coefficient + 0.3 x Jaccard of the name tokens (macro
+--            name_similarity; tokens equal, or Jaro-Winkler >= 0.9 for tokens of 4+ characters), on normalised
+--            names without stop words, generic words ("France services", "tiers-lieu", "coworking"...) and
+--            the words of the commune's name (shared by every place of the commune);
 --   address  (weight 0.3): token Jaccard of the normalised addresses, halved when the house numbers differ;
 --   distance (weight 0.2): 1 at the same point, 0 from var place_match_near_km; only when both records
 --            locate the place itself (the laureate files only give the commune centroid: laureates are
@@ -34,10 +35,7 @@ pairs as (
            a.source_priority as priority_a, b.source_priority as priority_b,
            a.commune_code,
            a.siret as siret_a, b.siret as siret_b,
-           greatest({{ jaccard('a.tokens', 'b.tokens') }},
-                    case when len(a.tokens) > 0 and len(b.tokens) > 0
-                         then jaro_winkler_similarity(array_to_string(list_sort(a.tokens), ' '),
-                                                      array_to_string(list_sort(b.tokens), ' ')) else 0 end) as name_score,
+           {{ name_similarity('a.tokens', 'b.tokens') }}                                                   as name_score,
            case when len(a.address_tokens) > 0 and len(b.address_tokens) > 0 then
                 {{ jaccard('a.address_tokens', 'b.address_tokens') }}
                 * case when a.house_number <> '' and b.house_number <> '' and a.house_number <> b.house_number then 0.5 else 1 end
