@@ -40,15 +40,19 @@
 {%- endmacro %}
 
 {#- Tokens of a name for matching: normalised (upper case, no accent, no punctuation), without French
-    stop words and words that every place of a kind carries ("France services", "tiers-lieu",
-    "association"...). -#}
+    stop words and legal forms. -#}
 {% macro name_tokens(expr) -%}
     list_distinct(list_filter(string_split({{ normalize_name(expr) }}, ' '), lambda x: length(x) > 0 and not list_contains(
         ['LE', 'LA', 'LES', 'L', 'D', 'DE', 'DU', 'DES', 'ET', 'EN', 'A', 'AU', 'AUX', 'SUR', 'SOUS', 'ST', 'STE',
-         'SAINT', 'SAINTE', 'FRANCE', 'SERVICES', 'SERVICE', 'TIERS', 'LIEU', 'LIEUX', 'TIERSLIEU', 'ASSOCIATION',
-         'ASSO', 'ESPACE', 'MAISON', 'CENTRE', 'ANTENNE', 'BUS', 'ITINERANTE', 'COMMUNE', 'MAIRIE', 'VILLE', 'PAR',
-         'POUR', 'UN', 'UNE', 'SAS', 'SARL', 'SCIC', 'SCOP', 'COWORKING', 'FABLAB', 'LAB', 'FAB', 'ATELIER',
-         'ATELIERS', 'CAFE', 'HUB', 'SPACE', 'WORK', 'NUMERIQUE', 'SOCIAL', 'CULTUREL', 'PARTAGE', 'PARTAGES'], x)))
+         'SAINT', 'SAINTE', 'PAR', 'POUR', 'UN', 'UNE', 'SAS', 'SARL', 'SCIC', 'SCOP', 'ASSOCIATION', 'ASSO'], x)))
+{%- endmacro %}
+
+{#- Words that many places of a kind carry ("France services", "tiers-lieu", "coworking", "atelier"...):
+    dropped before comparing names, unless a name has nothing else. -#}
+{% macro generic_name_words() -%}
+    ['FRANCE', 'SERVICES', 'SERVICE', 'TIERS', 'LIEU', 'LIEUX', 'TIERSLIEU', 'ESPACE', 'MAISON', 'CENTRE',
+     'ANTENNE', 'BUS', 'ITINERANTE', 'COMMUNE', 'MAIRIE', 'VILLE', 'COWORKING', 'FABLAB', 'LAB', 'FAB', 'ATELIER',
+     'ATELIERS', 'CAFE', 'HUB', 'SPACE', 'WORK', 'NUMERIQUE', 'SOCIAL', 'CULTUREL', 'PARTAGE', 'PARTAGES']
 {%- endmacro %}
 
 {#- Jaccard similarity of two token lists (0 when either is empty). -#}

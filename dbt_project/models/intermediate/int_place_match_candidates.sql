@@ -5,7 +5,8 @@
 --   name     (weight 0.5): 0.7 x overlap coefficient + 0.3 x Jaccard of the name tokens (macro
 --            name_similarity; tokens equal, or Jaro-Winkler >= 0.9 for tokens of 4+ characters), on normalised
 --            names without stop words, generic words ("France services", "tiers-lieu", "coworking"...) and
---            the words of the commune's name (shared by every place of the commune);
+--            the words of the commune's name (shared by every place of the commune); when both names have nothing
+--            but generic words, they are compared on those, at 0.9;
 --   address  (weight 0.3): token Jaccard of the normalised addresses, halved when the house numbers differ;
 --   distance (weight 0.2): 1 at the same point, 0 from var place_match_near_km; only when both records
 --            locate the place itself (the laureate files only give the commune centroid: laureates are
@@ -19,13 +20,16 @@ with placed as (
     from {{ ref('int_place_placement') }} p
     join {{ ref('dim_commune') }} c using (commune_code)
 ),
-r as (
+r0 as (
     select place_id, source_name, source_priority, place_family, place_name, commune_code, siret, latitude, longitude,
            coordinates_kind, address,
-           list_filter({{ name_tokens('place_name') }}, lambda x: not list_contains({{ name_tokens('commune_name') }}, x)) as tokens,
+           list_filter({{ name_tokens('place_name') }}, lambda x: not list_contains({{ name_tokens('commune_name') }}, x)) as all_tokens,
            list_filter(string_split({{ normalize_name('address') }}, ' '), lambda x: length(x) > 0)               as address_tokens,
            regexp_extract(coalesce(address, ''), '^\s*(\d+)', 1)                                              as house_number
     from placed
+),
+r as (
+    select *, list_filter(all_tokens, lambda x: not list_contains({{ generic_name_words() }}, x)) as tokens from r0
 ),
 pairs as (
     select a.place_id as source_id_a, b.place_id as source_id_b,
@@ -35,7 +39,9 @@ pairs as (
            a.source_priority as priority_a, b.source_priority as priority_b,
            a.commune_code,
            a.siret as siret_a, b.siret as siret_b,
-           {{ name_similarity('a.tokens', 'b.tokens') }}                                                   as name_score,
+           -- two names made of generic words only ("L'Atelier numérique") are compared on those words, at 0.9
+           case when len(a.tokens) = 0 and len(b.tokens) = 0 then 0.9 * {{ name_similarity('a.all_tokens', 'b.all_tokens') }}
+                else {{ name_similarity('a.tokens', 'b.tokens') }} end                                     as name_score,
            case when len(a.address_tokens) > 0 and len(b.address_tokens) > 0 then
                 {{ jaccard('a.address_tokens', 'b.address_tokens') }}
                 * case when a.house_number <> '' and b.house_number <> '' and a.house_number <> b.house_number then 0.5 else 1 end
