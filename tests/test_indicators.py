@@ -153,7 +153,7 @@ def rows(con, sql, params=()):
 def test_placement_through_parent_code_and_coordinates(tiny):
     con = tiny[0]
     got = {r[0]: r[1:] for r in rows(con, "select place_id, commune_code, placement_method, place_category "
-                                          "from marts.dim_place")}
+                                          "from marts.dim_place where place_family in ('tiers_lieu', 'france_services')")}
     assert got == {
         "TL2019-1": ("96001", "code_insee", "coworking"),
         "TL2019-2": ("96001", "code_insee_commune_parente", "fablab_makerspace"),
@@ -357,7 +357,8 @@ def test_demo_coverage_matches_the_generator_truth(demo_warehouse, demo_mirror):
                                    "n_cantons_without_france_services, n_labels from marts.fct_coverage_territory "
                                    "where territory_level = 'national'")
     assert national == (truth["population_total"], truth["n_places"], truth["n_france_services"], len(truth["cantons"]),
-                        len(truth["cantons_without_france_services"]), 0)   # no laureate source in the demo
+                        len(truth["cantons_without_france_services"]),
+                        truth["referential"]["n_programme_labels_with_code"])
     by_epci = dict(rows(demo_warehouse, "select territory_code, n_tiers_lieux from marts.fct_coverage_territory "
                                         "where territory_level = 'epci'"))
     assert by_epci == {e: v["total"] for e, v in truth["places_by_epci"].items()}

@@ -271,6 +271,9 @@ def write_referential(out_dir: Path, t, places, seed: int, dep_code: str, dep_na
         "n_laureate_projects": n_projects,
         "n_cnfs": len(cnfs),
         "n_programme_labels": n_projects + len(cnfs),
+        # labels whose published commune code (or its parent, or the commune it merged into) is known: those
+        # the programme-label indicators count (int_programme_labels places labels by code only)
+        "n_programme_labels_with_code": n_projects + sum(1 for r in cnfs if r["insee_com"]),
         "rurality": rurality,
         "n_communes_etalab": len(items),
     }
