@@ -1,3 +1,4 @@
+{{ config(materialized="table") }}  {#- parsed once: read by the code history, the attributes and the quality marts #}
 -- Etalab découpage administratif, communes.json: one row per entry (commune actuelle, déléguée, associée,
 -- municipal arrondissement). parent_code is the commune an entry belongs to (chefLieu of a commune
 -- déléguée/associée, commune of an arrondissement); old_codes the codes merged into a commune actuelle

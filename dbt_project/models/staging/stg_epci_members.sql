@@ -1,3 +1,4 @@
+{{ config(materialized="table") }}
 -- Members of each EPCI (Etalab epci.json "membres"): one row per EPCI and member commune code as published
 -- (harmonised to the COG vintage in int_commune_epci).
 with e as (select * from {{ ref('stg_epci_etalab') }} where members_json is not null),
