@@ -129,10 +129,18 @@ def test_demo_cross_source_twins_are_one_place(demo_warehouse, demo_mirror):
         "select count(*) filter (where place_family = 'tiers_lieu'), "
         "count(*) filter (where place_family = 'france_services') from marts.dim_place").fetchone()
     assert (n_tl, n_fs) == (truth["n_places"], truth["n_france_services"])
-    n_records, n_places, n_rows = demo_warehouse.execute(
-        "select (select count(*) from marts.dim_place_source), (select sum(n_source_records) from marts.dim_place), "
-        "(select count(*) from marts.dim_place)").fetchone()
-    assert n_records == n_places == n_rows + len(t["duplicate_pairs"])
+    # every record is in one real place; the twins are one real place each; laureates and host structures
+    # that match no inventory place nor France Services are real places of their own, not rows of dim_place
+    n_records, n_real, n_in_real, n_in_places = demo_warehouse.execute(
+        "select (select count(*) from marts.dim_place_source), (select count(*) from marts.dim_real_place), "
+        "(select sum(n_source_records) from marts.dim_real_place), "
+        "(select sum(n_source_records) from marts.dim_place)").fetchone()
+    assert n_records == n_in_real == n_real + len(t["duplicate_pairs"])
+    assert n_in_places == truth["n_places"] + truth["n_france_services"] + len(t["duplicate_pairs"])
+    flags = demo_warehouse.execute(
+        "select is_tiers_lieu_inventory, is_programme_laureate, hosts_conseillers_numeriques, source_ids "
+        "from marts.dim_real_place where real_place_id = ?", [f"LIEU-{t['duplicate_pairs'][0][0]}"]).fetchone()
+    assert flags == (True, True, False, t["duplicate_pairs"][0])
 
 
 def test_demo_commune_referential(demo_warehouse, demo_mirror):
@@ -199,13 +207,13 @@ def test_corrections_seed_overrides_the_matching(tmp_path):
     proc = _dbt(project, base, tmp_path / "target_a")
     assert proc.returncode == 0, proc.stdout[-4000:]
     con = duckdb.connect(str(base), read_only=True)
-    before = dict(_rows(con, "select source_record_id, place_id from marts.dim_place_source"))
+    before = dict(_rows(con, "select source_record_id, real_place_id from marts.dim_place_source"))
     decisions = {(r[0], r[1]): r[2] for r in _rows(con, "select source_id_a, source_id_b, decision "
                                                         "from marts.quality_place_duplicates")}
     placed = dict(_rows(con, "select source_record_id, placement_method from marts.dim_place_source"))
     con.close()
-    assert before["CNFS-1"] == "TL2019-1" and decisions[("TL2019-1", "CNFS-1")] == "match"
-    assert before["LAUREAT-manuprox-2-7"] == "LAUREAT-manuprox-2-7"
+    assert before["CNFS-1"] == "LIEU-TL2019-1" and decisions[("TL2019-1", "CNFS-1")] == "match"
+    assert before["LAUREAT-manuprox-2-7"] == "LIEU-LAUREAT-manuprox-2-7"
     assert placed["LAUREAT-manuprox-2-7"] == "code_insee_commune_parente"
     assert placed["CNFS-2"] == "coordonnees_commune_la_plus_proche"     # Gamma's centre, no code
 
@@ -217,10 +225,10 @@ def test_corrections_seed_overrides_the_matching(tmp_path):
     proc = _dbt(project, db, tmp_path / "target_b")
     assert proc.returncode == 0, proc.stdout[-4000:]
     con = duckdb.connect(str(db), read_only=True)
-    after = dict(_rows(con, "select source_record_id, place_id from marts.dim_place_source"))
+    after = dict(_rows(con, "select source_record_id, real_place_id from marts.dim_place_source"))
     report = {(r[0], r[1]): r[2:] for r in _rows(con, "select source_id_a, source_id_b, decision, decision_source, "
                                                       "outcome from marts.quality_place_duplicates")}
     con.close()
-    assert after["CNFS-1"] == "CNFS-1" and after["LAUREAT-manuprox-2-7"] == "TL2019-1"
+    assert after["CNFS-1"] == "LIEU-CNFS-1" and after["LAUREAT-manuprox-2-7"] == "LIEU-TL2019-1"
     assert report[("TL2019-1", "CNFS-1")] == ("no_match", "correction", "non_fusionne")
     assert report[("TL2019-1", "LAUREAT-manuprox-2-7")] == ("match", "correction", "fusionne")

@@ -206,7 +206,7 @@ def test_cross_source_matching_known_pairs_and_non_pairs(real):
           f"paires à vérifier : {to_review} ; issues : {outcomes}")
     assert n_fs >= 2 and n_lau >= 20
 
-    place_of = dict(_all(con, "select source_record_id, place_id from marts.dim_place_source"))
+    place_of = dict(_all(con, "select source_record_id, coalesce(place_id, real_place_id) from marts.dim_place_source"))
     real_of = dict(_all(con, "select source_record_id, real_place_id from marts.dim_place_source"))
     for a, b in KNOWN_PAIRS:
         assert place_of[a] == place_of[b] == a, (a, b)
@@ -230,7 +230,13 @@ def test_never_across_communes_never_within_a_source(real):
         where a.commune_code <> b.commune_code or d.source_name_a = d.source_name_b""") == [(0,)]
     assert _all(con, "select count(*) from (select place_id, source_name from marts.dim_place_source "
                      "where place_id is not null group by all having count(*) > 1)") == [(0,)]
-    # every facility record is in exactly one row of dim_place or reported
+    assert _all(con, "select count(*) from (select k.real_place_id, k.source_name from marts.dim_place_source k "
+                     "where k.real_place_id is not null group by all having count(*) > 1)") == [(0,)]
+    n_placed, n_in_real = con.execute(
+        "select (select count(*) from marts.dim_place_source where placement_method is not null), "
+        "(select sum(n_source_records) from marts.dim_real_place)").fetchone()
+    assert n_placed == n_in_real
+    # the records counted in dim_place are exactly those dim_place lists
     n_records, n_in_places = con.execute(
         "select (select count(*) from marts.dim_place_source where place_id is not null), "
         "(select sum(n_source_records) from marts.dim_place)").fetchone()

@@ -1,11 +1,10 @@
--- One row per real place placed in a commune, across sources (2019 inventory, France Services, programme
--- laureates, conseillers numériques host structures; int_place_clusters): a record matched to a place of
--- another source is folded into that place's row, listed in source_ids / source_names (bridge:
--- dim_place_source). Exception, so that the indicators keep counting tiers-lieux and France Services
--- separately: an inventory tiers-lieu and a France Services site that are the same place keep one row
--- each and share real_place_id. The row's columns come from its main record (inventory, else France
--- Services, else laureate, else conseiller numérique structure). Records that could not be placed are in
--- quality_unplaced_places.
+-- One row per place the indicators and the dashboard count (a tiers-lieu of the 2019 inventory or a France
+-- Services site) placed in a commune, with the records of the other sources that are the same real place
+-- folded in (programme laureates, conseillers numériques host structures; int_place_clusters), listed in
+-- source_ids / source_names (bridge: dim_place_source). An inventory tiers-lieu and a France Services site
+-- that are the same place keep one row each (counted separately) and share real_place_id. Every real place
+-- of every source, laureates and host structures matching no such place included, is in dim_real_place.
+-- Records that could not be placed are in quality_unplaced_places.
 with members as (
     select k.place_id,
            list(k.source_record_id order by k.source_priority, k.source_record_id) as source_ids,
@@ -55,4 +54,4 @@ from {{ ref('int_place_placement') }} p
 join members m using (place_id)
 left join {{ ref('dim_commune') }} c using (commune_code)
 left join {{ ref('int_place_category') }} k using (place_id)
-where p.commune_code is not null
+where p.commune_code is not null and p.place_family in ('tiers_lieu', 'france_services')

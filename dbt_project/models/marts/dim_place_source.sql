@@ -1,11 +1,12 @@
--- Bridge from every facility record of every place source to the row of dim_place it is counted in
--- (null when it could not be placed: see quality_unplaced_places), its real place and how it got there.
+-- Bridge from every facility record of every place source to its real place (dim_real_place), the row of
+-- dim_place it is counted in (null when it could not be placed, see quality_unplaced_places, or when it is
+-- a laureate / host structure that matches no inventory place nor France Services site) and how.
 select
     p.place_id                                  as source_record_id,
     p.source_name,
     p.place_family                              as source_family,
     p.place_name                                as source_place_name,
-    k.place_id,
+    case when k.place_id in (select place_id from {{ ref('dim_place') }}) then k.place_id end as place_id,
     k.real_place_id,
     coalesce(k.link_method, 'non_place')        as link_method,
     k.match_score,
