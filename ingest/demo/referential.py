@@ -278,3 +278,120 @@ def write_referential(out_dir: Path, t, places, seed: int, dep_code: str, dep_na
         "n_communes_etalab": len(items),
     }
     return truth, written
+
+
+def write_referential_national(out_dir: Path, t, places, seed: int) -> dict[str, int]:
+    """The same referential publications for the fictional France of ``ingest.demo.national`` (benchmark):
+    every commune in communes.json (communes déléguées and municipal arrondissements with their parent),
+    the EPCI with their members, départements, régions, both grids, one laureate per eight tiers-lieux
+    (half of them the inventory place's twin) and one conseillers numériques structure per two tiers-lieux
+    (a quarter of them twins). Returns {relative path: records}."""
+    rng = random.Random(f"{seed}-referential-national")
+    out_dir = Path(out_dir)
+    written: dict[str, int] = {}
+
+    def write(rel: str, text: str, bom: bool = False) -> None:
+        path = out_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(("\ufeff" if bom else "").encode("utf-8") + text.encode("utf-8"))
+
+    codes = [str(c) for c in t.codes]
+    index = {c: i for i, c in enumerate(codes)}
+    comd_of: dict[str, list[str]] = {}
+    for code, _, parent in t.comd:
+        comd_of.setdefault(parent, []).append(code)
+    items = []
+    for i, c in enumerate(t.communes):
+        code = codes[i]
+        item = {"code": code, "nom": c.libelle, "typeLiaison": int(c.name.tncc), "zone": "metro",
+                "arrondissement": str(t.arr[i]), "departement": str(t.dep[i]), "region": str(t.reg[i]),
+                "type": "commune-actuelle", "rangChefLieu": 0}
+        if code in comd_of:
+            item["anciensCodes"] = comd_of[code]
+        item.update({"siren": f"21{i:07d}", "codesPostaux": [str(t.postcode[i])],
+                     "population": int(t.pmun[i])})
+        items.append(item)
+    for code, name, parent in t.comd:
+        i = index[parent]
+        items.append({"code": code, "nom": name.libelle, "typeLiaison": int(name.tncc), "zone": "metro",
+                      "type": "commune-deleguee", "chefLieu": parent, "arrondissement": str(t.arr[i]),
+                      "departement": str(t.dep[i]), "region": str(t.reg[i])})
+    for city, arms in t.arm.items():
+        for code, name in arms:
+            items.append({"code": code, "nom": name.libelle, "typeLiaison": 0, "zone": "metro",
+                          "type": "arrondissement-municipal", "commune": codes[city], "arrondissement": str(t.arr[city]),
+                          "departement": str(t.dep[city]), "region": str(t.reg[city]),
+                          "codesPostaux": [str(t.postcode[city])], "population": 0})
+    write(ETALAB_COMMUNES, _json_lines(items))
+    written[ETALAB_COMMUNES] = len(items)
+
+    members: dict[str, list[int]] = {}
+    for i, e in enumerate(t.epci):
+        if e:
+            members.setdefault(str(e), []).append(i)
+    epci_items = [{"code": e, "nom": t.epci_names[e], "type": t.epci_kind.get(e, "CC"), "modeFinancement": "FPU",
+                   "populationTotale": int(sum(int(t.pmun[i]) + int(t.pcap[i]) for i in m)),
+                   "populationMunicipale": int(sum(int(t.pmun[i]) for i in m)),
+                   "membres": [{"code": codes[i], "siren": items[i]["siren"], "nom": t.communes[i].libelle,
+                                "populationTotale": int(t.pmun[i]) + int(t.pcap[i]),
+                                "populationMunicipale": int(t.pmun[i])} for i in m]}
+                  for e, m in sorted(members.items())]
+    write(ETALAB_EPCI, _json_lines(epci_items))
+    written[ETALAB_EPCI] = len(epci_items)
+    write(ETALAB_DEPARTEMENTS, _json_lines([{"code": d, "region": t.dep_reg[d], "chefLieu": "", "nom": n,
+                                             "typeLiaison": 0, "zone": "metro"} for d, n in sorted(t.dep_names.items())]))
+    write(ETALAB_REGIONS, _json_lines([{"code": r, "chefLieu": "", "nom": n, "typeLiaison": 0, "zone": "metro"}
+                                       for r, n in sorted(t.reg_names.items())]))
+    written[ETALAB_DEPARTEMENTS], written[ETALAB_REGIONS] = len(t.dep_names), len(t.reg_names)
+    for d in ("departements", "regions"):   # chefLieu is optional in the contract: drop the empty ones
+        rel = ETALAB_DEPARTEMENTS if d == "departements" else ETALAB_REGIONS
+        data = json.loads((out_dir / rel).read_text(encoding="utf-8"))
+        write(rel, _json_lines([{k: v for k, v in x.items() if v != ""} for x in data]))
+
+    from ingest.demo.generator import DENSITY_LABELS
+    dens, rur = [], []
+    for i, c in enumerate(t.communes):
+        pop = int(t.pmun[i])
+        level = 1 if pop >= 100_000 else 2 if pop >= 20_000 else 3 if pop >= 5_000 else 5 if pop >= 1_000 else 6
+        dens.append(f"{codes[i]},{c.libelle},{DENSITY_LABELS[level]}")
+        rur.append(f"{codes[i]},{c.libelle}, {URBAN_RURALITY if level <= 2 else RURALITY_TYPES[i % len(RURALITY_TYPES)]}")
+    write(DENSITE, "insee_com,lib_com,niveau_densite\n" + "\n".join(dens) + "\n", bom=True)
+    write(RURALITE, "insee_com,lib_com,niveau_ruralite\n" + "\n".join(rur) + "\n", bom=True)
+    written[DENSITE] = written[RURALITE] = len(codes)
+
+    inventory = [p for p in places if not p.sentinel]
+    fabt, manuprox = [], []
+    for k, p in enumerate(inventory[::8]):
+        i = p.host
+        name = f"Association {p.name.upper()}" if k % 2 == 0 else LAUREATE_NAMES[k % len(LAUREATE_NAMES)]
+        ref = f"fabt-{900 + k}" if k % 3 else f"manuprox-9-{k}"
+        (fabt if ref.startswith("fabt") else manuprox).append(
+            {"properties": {"id_geo": codes[i], "lib_geo": t.communes[i].libelle, "id_territoire": ref,
+                            "liste_geo": f"{t.communes[i].libelle} ({codes[i]})", "lib_territoire": name},
+             "coordinates": [float(t.lon[i]), float(t.lat[i])]})
+    write(FABT, _geojson("fabt_geom", fabt))
+    write(MANUPROX, _geojson("manuprox_geom", manuprox))
+    written[FABT], written[MANUPROX] = len(fabt), len(manuprox)
+
+    cnfs = []
+    for k, p in enumerate(inventory[::2]):
+        i = p.host if k % 4 == 0 else rng.randrange(len(codes))
+        twin = k % 4 == 0
+        lat, lon = _offset(rng, p.lat, p.lon, 25) if twin else _offset(rng, float(t.lat[i]), float(t.lon[i]), 300)
+        postcode = str(t.postcode[i])
+        cnfs.append({"raison_sociale": p.name.upper() if twin else f"COMMUNE DE {t.communes[i].libelle.upper()}",
+                     "commune_insee": t.communes[i].libelle, "département": t.dep_names.get(str(t.dep[i]), "").upper(),
+                     "région": t.reg_names.get(str(t.reg[i]), ""), "nb_cnfs": 1 + k % 3,
+                     "date_de_validation_en_comité_de_sélection": "2021-05-19", "type": "publique",
+                     "siret": f"{21000000000000 + k:014d}", "code_département": str(t.dep[i]).lstrip("0"),
+                     "adresse": f"{1 + k % 40} PL DE LA MAIRIE\n{postcode} {t.communes[i].libelle.upper()}",
+                     "insee_com": codes[i], "code_postal": int(postcode) if postcode.isdigit() else None,
+                     "investissement_financier_estimatif_total_de_l.etat": 54805, "zrr": "non", "qpv": "non",
+                     "france_services": "non", "code_postal_bis": postcode, "latitude": lat, "longitude": lon,
+                     "siret_doublon": "non", "cp_differents": "non", "adresse_absente": "non",
+                     "geocodage_manuel": "non", "id": 9000 + k, "insee_dep": str(t.dep[i]),
+                     "lib_dep": t.dep_names.get(str(t.dep[i]), ""), "insee_reg": str(t.reg[i]),
+                     "lib_reg": t.reg_names.get(str(t.reg[i]), "")})
+    write(CNFS, json.dumps(cnfs, ensure_ascii=False, separators=(",", ":")) + "\n")
+    written[CNFS] = len(cnfs)
+    return written
