@@ -371,4 +371,7 @@ CONTRACTS: dict[str, Contract] = {
 
 
 def compile_patterns(contract: Contract) -> dict[str, re.Pattern]:
-    return {c.name: re.compile(c.pattern) for c in contract.columns if c.pattern}
+    """The column patterns, ASCII-only (\\d is 0-9) as in DuckDB's RE2, so both load paths agree.
+
+    A pattern must not match a value with whitespace at either end (values are checked stripped)."""
+    return {c.name: re.compile(c.pattern, re.ASCII) for c in contract.columns if c.pattern}

@@ -5,7 +5,8 @@ copied to ``<snapshot_dir>/<source>/<sha256>/<filename>`` (never overwritten: sa
 folder) and described by a :class:`Snapshot`. HTTP downloads stream to a temporary file with a
 timeout, retry with exponential backoff on connection errors and 5xx answers, and send the
 ``ETag`` / ``Last-Modified`` of the previous snapshot so an unchanged file is not downloaded twice.
-When the network fails and an earlier snapshot exists, that snapshot is used and marked stale.
+When the network fails and an earlier snapshot exists, that snapshot is used and marked stale (the
+most recent one that was loaded without error, see :func:`mark_loaded`, else the most recent one).
 
 A downloaded body that cannot be the data (empty, an HTML page served instead of the file, a ZIP
 archive without its central directory) counts as a failed attempt: it is retried, never archived,
@@ -75,12 +76,31 @@ def _read_index(snapshot_dir: Path, source: str) -> list[dict]:
     return json.loads(p.read_text(encoding="utf-8"))
 
 
-def last_snapshot(snapshot_dir: Path, source: str, location: str) -> dict | None:
-    """The most recent snapshot of this location whose file is still in the archive."""
+def last_snapshot(snapshot_dir: Path, source: str, location: str, *, loaded_only: bool = False) -> dict | None:
+    """The most recent snapshot of this location whose file is still in the archive (with
+    ``loaded_only``: the most recent one that was loaded into the warehouse without error)."""
     for entry in reversed(_read_index(snapshot_dir, source)):
-        if entry["location"] == location and Path(entry["path"]).exists():
+        if entry["location"] == location and Path(entry["path"]).exists() and (entry.get("loaded") or not loaded_only):
             return entry
     return None
+
+
+def mark_loaded(snapshot: Snapshot) -> None:
+    """Record in the archive's index that this snapshot was loaded without error: a stale run prefers it
+    to a later snapshot whose file broke its contract."""
+    idx = snapshot.path.parent.parent / "index.json"
+    if not idx.exists():
+        return
+    index = json.loads(idx.read_text(encoding="utf-8"))
+    changed = False
+    for entry in index:
+        if entry.get("sha256") == snapshot.sha256 and entry.get("location") == snapshot.location and not entry.get("loaded"):
+            entry["loaded"] = True
+            changed = True
+    if changed:
+        tmp_idx = idx.with_suffix(".json.tmp")
+        tmp_idx.write_text(json.dumps(index, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp_idx, idx)
 
 
 def _archive(tmp: Path, snapshot_dir: Path, source: str, location: str, **meta) -> Snapshot:
@@ -182,7 +202,8 @@ def _fetch_local(path: Path, snapshot_dir: Path, source: str, location: str) -> 
 
 
 def _stale_or_fail(snapshot_dir: Path, source: str, location: str, reason: str) -> Snapshot:
-    prev = last_snapshot(snapshot_dir, source, location)
+    prev = (last_snapshot(snapshot_dir, source, location, loaded_only=True)
+            or last_snapshot(snapshot_dir, source, location))
     if prev is None:
         raise FetchError(source, f"téléchargement impossible ({reason}) et aucune copie antérieure "
                                  "n'est archivée : la source ne peut pas être chargée.", location=location)

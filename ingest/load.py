@@ -10,7 +10,9 @@ the previous load in place. Every row read is accounted for: ``rows_read = rows_
 from __future__ import annotations
 
 import json
+import os
 import re
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,8 +22,8 @@ import pyarrow as pa
 
 from ingest.contracts import CONTRACTS, SCIENTIFIC, Contract, compile_patterns
 from ingest.errors import ContractError
-from ingest.fetch import Snapshot
-from ingest.readers import read_table
+from ingest.fetch import Snapshot, mark_loaded
+from ingest.readers import csv_header, extract_member, read_table, sniff_format
 
 LINEAGE = ("_source", "_file", "_sha256", "_row", "_line")
 
@@ -87,11 +89,12 @@ class FileResult:
     snapshot: Snapshot
     encoding: str
     separator: str
-    format: str = "csv"
-    member: str | None = None
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
+    format: str = "csv"               # csv, json, geojson, xlsx, zip:<inner format>
+    member: str | None = None         # the data file read inside a zip
+    engine: str = "python"            # "duckdb" when the fast CSV path read the file
 
 
 @dataclass
@@ -147,8 +150,9 @@ def resolve_header(header: list[str], contract: Contract, source: str, location:
     return names, extra
 
 
-def _read_file(snap: Snapshot, contract: Contract, loaded: dict[str, list], rejects: dict[str, list],
-               seen_keys: dict[tuple, str]) -> FileResult:
+def _python_file(snap: Snapshot, contract: Contract, seen_keys: dict[tuple, str], part: str,
+                 con: duckdb.DuckDBPyConnection) -> tuple[FileResult, list[str]]:
+    """Read one file record by record in Python (every format, every oddity of a CSV)."""
     source = contract.source
     header, records, detected = read_table(snap.path, source, contract)
     names, extra = resolve_header(header, contract, source, snap.location)
@@ -161,10 +165,11 @@ def _read_file(snap: Snapshot, contract: Contract, loaded: dict[str, list], reje
     result = FileResult(snapshot=snap, encoding=detected["encoding"], separator=detected["separator"],
                         format=detected.get("format", "csv"), member=detected.get("member"))
     file_name = Path(snap.location).name
-    n_loaded_before = len(loaded["_row"])
     # Every contract column exists in the raw table, even when this vintage of the file lacks it.
-    for col in [*names, *extra, *(c.name for c in contract.columns)]:
-        loaded.setdefault(col, [None] * n_loaded_before)
+    columns = list(dict.fromkeys([*names, *extra, *(c.name for c in contract.columns)]))
+    loaded: dict[str, list] = {c: [] for c in (*columns, *LINEAGE)}
+    rejects: dict[str, list] = {name: [] for name in (*LINEAGE, "reason", "record")}
+    absent = [c for c in columns if c not in names and c not in extra]
     width = len(names)
     for rec in records:
         result.rows_read += 1
@@ -201,6 +206,8 @@ def _read_file(snap: Snapshot, contract: Contract, loaded: dict[str, list], reje
                 loaded[name].append(v)
             for name, v in extra.items():
                 loaded[name].append(v)
+            for name in absent:
+                loaded[name].append(None)
             for name, v in zip(LINEAGE, lineage):
                 loaded[name].append(v)
         else:
@@ -210,11 +217,9 @@ def _read_file(snap: Snapshot, contract: Contract, loaded: dict[str, list], reje
                 rejects[name].append(v)
             rejects["reason"].append(f"{file_name}, ligne {rec.line} : {reason}")
             rejects["record"].append(json.dumps(record, ensure_ascii=False))
-    n = len(loaded["_row"])
-    for col, values in loaded.items():
-        if len(values) < n:
-            values.extend([None] * (n - len(values)))
-    return result
+    con.register(f"{part}_loaded", _arrow(loaded))
+    con.register(f"{part}_rejects", _arrow(rejects))
+    return result, columns
 
 
 def _arrow(columns: dict[str, list]) -> pa.Table:
@@ -223,12 +228,244 @@ def _arrow(columns: dict[str, list]) -> pa.Table:
                      for k, v in columns.items()})
 
 
+# ------------------------------------------------------------------------------------ fast path
+# Large CSV files are read by DuckDB and checked in SQL, with results identical to the Python path
+# (tests/test_ingest_fast.py loads the same files through both). Used when the file is a CSV of at
+# least FAST_CSV_MIN_BYTES whose every record is one physical line (no embedded newline, no blank
+# line: then the line of record n is n + 1); anything DuckDB's strict reader refuses (a row with a
+# wrong number of fields, a stray quote) goes back to the Python path, which names the line.
+FAST_CSV_MIN_BYTES = 16 << 20
+# Python's str.strip() whitespace, for DuckDB's trim(): values are compared stripped in both paths.
+PY_WHITESPACE = (" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+                 "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_RE2_WS = ("[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}"
+           "\\x{202f}\\x{205f}\\x{3000}]")
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def line_layout(path: Path) -> tuple[int, bool]:
+    """(number of physical lines, whether one of them is blank), reading the bytes once."""
+    lines, blank, tail = 0, False, b"\n"
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 24), b""):
+            lines += chunk.count(b"\n")
+            if not blank:
+                joined = tail + chunk[:2]
+                blank = b"\n\n" in chunk or b"\n\r\n" in chunk or b"\n\n" in joined or b"\n\r\n" in joined
+            tail = chunk[-2:]
+    if tail and not tail.endswith(b"\n"):
+        lines += 1
+    return lines, blank
+
+
+def _utf8_copy(path: Path, encoding: str) -> Path:
+    """DuckDB reads UTF-8: a cp1252/UTF-16 file is transcoded once, next to its snapshot."""
+    if encoding in ("utf-8", "utf-8-sig"):
+        return path
+    out = path.parent / f".{path.name}.utf8"
+    if out.exists():
+        return out
+    tmp = path.parent / f".{path.name}.utf8.part"
+    with path.open("r", encoding=encoding, newline="") as src, tmp.open("w", encoding="utf-8", newline="") as dst:
+        for chunk in iter(lambda: src.read(1 << 22), ""):
+            dst.write(chunk)
+    os.replace(tmp, out)
+    return out
+
+
+def _fast_file(con: duckdb.DuckDBPyConnection, snap: Snapshot, contract: Contract, seen_keys: dict[tuple, str],
+               part: str, more_files: bool, fast: bool | None) -> tuple[FileResult, list[str]] | None:
+    """Load one CSV (zipped or not) with DuckDB and SQL checks; None when the file needs the Python path."""
+    source = contract.source
+    path, member = Path(snap.path), None
+    if not contract.header or not _use_fast(path, fast):
+        return None
+    fmt = sniff_format(path, source)
+    if fmt == "zip":
+        path, member = extract_member(path, source, contract.member)
+        if not _use_fast(path, fast):
+            return None
+        fmt = sniff_format(path, source)
+    if fmt != "csv":
+        return None
+    header, detected = csv_header(path, source)
+    if len(set(header)) != len(header):
+        return None
+    names, extra = resolve_header(header, contract, source, snap.location)
+    n_lines, blank = line_layout(path)
+    if blank:
+        return None
+    data = _utf8_copy(path, detected["encoding"])
+    width = len(names)
+    cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+    csv_scan = (f"read_csv({_lit(str(data))}, delim={_lit(detected['separator'])}, quote='\"', escape='\"', "
+                f"header=false, skip=1, columns={{{cols}}}, auto_detect=false, strict_mode=true, "
+                f"null_padding=false, encoding='utf-8', max_line_size=16777216)")
+    ws = _lit(PY_WHITESPACE)
+
+    def col(i):
+        return f"c{i}"
+
+    ws_codes = ", ".join(str(ord(ch)) for ch in PY_WHITESPACE)
+    ws_chars = ", ".join(_lit(ch) for ch in PY_WHITESPACE)
+
+    def stripped(i):
+        # trim() with the whole Unicode whitespace set is slow: only called when an end is whitespace.
+        c = col(i)
+        return (f"(case when {c} is null then null when ascii({c}) in ({ws_codes}) "
+                f"or right({c}, 1) in ({ws_chars}) then trim({c}, {ws}) else {c} end)")
+
+    def blank_sql(i):
+        c = col(i)
+        return f"({c} is null or {c} = '' or (ascii({c}) in ({ws_codes}) and trim({c}, {ws}) = ''))"
+
+    # One reason per column, in the contract's order; the first non-null one is the row's (as in Python).
+    reasons = []
+    for c in contract.columns:
+        if c.name not in names:
+            continue
+        i = names.index(c.name)
+        label = c.label or c.name
+        missing = _lit(f"colonne « {names[i]} » ({label}) : valeur manquante") if c.not_empty else "null"
+        if c.pattern:
+            # Contract patterns never match a value with whitespace at an end, so "the stripped value
+            # matches" is "the value matches" (the usual case, cheap) or "it matches once ends are trimmed".
+            sentinel = f"when {col(i)} in ({', '.join(_lit(x) for x in c.sentinels)}) then null " if c.sentinels else ""
+            scientific = f"regexp_full_match({stripped(i)}, {_lit(SCIENTIFIC)})"
+            prefix = f"colonne « {names[i]} » ({label}) : valeur « "
+            invalid = (f"{_lit(prefix)} || {col(i)} || case when {scientific} then "
+                       f"{_lit(' » en notation scientifique (identifiant abîmé par un tableur, chiffres perdus : non corrigé)')}"
+                       f" else {_lit(' » invalide')} end")
+            reasons.append(f"case when regexp_full_match({col(i)}, {_lit(c.pattern)}) then null "
+                           f"when {blank_sql(i)} then {missing} {sentinel}"
+                           f"when regexp_full_match({col(i)}, {_lit(f'{_RE2_WS}*(?:{c.pattern}){_RE2_WS}*')}) then null "
+                           f"else {invalid} end")
+        elif c.not_empty:
+            reasons.append(f"case when {blank_sql(i)} then {missing} end")
+    if contract.coordinates and all(c in names for c in contract.coordinates):
+        la, lo = (names.index(c) for c in contract.coordinates)
+        lat = f"try_cast(replace({stripped(la)}, ',', '.') as double)"
+        lon = f"try_cast(replace({stripped(lo)}, ',', '.') as double)"
+
+        def inside(y, x):
+            return "(" + " or ".join(f"({y} between {a} and {b} and {x} between {c} and {d})"
+                                     for a, b, c, d in FRANCE_BOXES) + ")"
+
+        prefix = f"colonnes « {names[la]} » / « {names[lo]} » : latitude "
+        reasons.append(f"case when not {blank_sql(la)} and not {blank_sql(lo)} and {lat} is not null "
+                       f"and {lon} is not null and not {inside(lat, lon)} and {inside(lon, lat)} then "
+                       f"{_lit(prefix)} || {col(la)} || ' et longitude ' || {col(lo)} || "
+                       f"{_lit(' hors de France, mais en France une fois inversées (latitude et longitude inversées ; non corrigé)')}"
+                       f" end")
+    reason_sql = (f"coalesce({', '.join(reasons)})" if len(reasons) > 1 else reasons[0]) if reasons else "null::varchar"
+    checked = f"{part}_checked"
+    key_idx = [names.index(k) for k in contract.key if k in names]
+    keys = [f"coalesce({stripped(i)}, '') as k{j}" for j, i in enumerate(key_idx)]
+    raw_tbl = f"{part}_csv"
+    try:   # materialised first: rowid is then the record's position in the file
+        con.execute(f"create or replace temp table {raw_tbl} as select * from {csv_scan}")
+    except duckdb.Error:
+        con.execute(f"drop table if exists {raw_tbl}")
+        return None
+    if con.execute(f"select count(*) from {raw_tbl}").fetchone()[0] + 1 != n_lines:
+        con.execute(f"drop table {raw_tbl}")
+        return None
+    con.execute(f"create or replace temp table {checked} as select rowid + 1 as _row, rowid + 2 as _line, "
+                f"{reason_sql} as _reason{''.join(', ' + k for k in keys)}, * from {raw_tbl}")
+    con.execute(f"drop table {raw_tbl}")
+    file_name = Path(snap.location).name
+    if key_idx:
+        kcols = [f"k{j}" for j in range(len(key_idx))]
+        klist = ", ".join(kcols)
+        # Keys seen in the earlier files of the source come first.
+        prior = f"{part}_prior"
+        if seen_keys:
+            con.register(prior, pa.table({**{k: [key[j] for key in seen_keys] for j, k in enumerate(kcols)},
+                                          "_where": list(seen_keys.values())}))
+            prior_join = (f"left join {prior} p using ({klist})")
+            prior_where = "p._where"
+        else:
+            prior_join, prior_where = "", "null::varchar"
+        key_text = ", ".join(contract.key)
+        key_values = " || ', ' || ".join(kcols)
+        con.execute(f"""
+            create or replace temp table {part}_dups as
+            with valid as (select _row, _line, {klist} from {checked} where _reason is null),
+            groups as (select {klist}, min(_row) as first_row, min(_line) as first_line, count(*) as n
+                       from valid group by all),
+            firsts as (select g.*, {prior_where} as prior_where from groups g {prior_join})
+            select v._row, 'doublon : même clé ({key_text.replace("'", "''")} = ' || {' || '.join(['v.' + k + (" || ', ' " if j < len(kcols) - 1 else '') for j, k in enumerate(kcols)])}
+                   || ') que ' || coalesce(f.prior_where, {_lit(file_name)} || ' ligne ' || f.first_line) as reason
+            from valid v join firsts f using ({klist})
+            where f.prior_where is not null or (f.n > 1 and v._row <> f.first_row)
+        """)
+        if seen_keys:
+            con.unregister(prior)
+        con.execute(f"update {checked} set _reason = d.reason from {part}_dups d where {checked}._row = d._row")
+        con.execute(f"drop table {part}_dups")
+        if more_files:
+            for row in con.execute(f"select {klist}, _line from {checked} where _reason is null").fetchall():
+                seen_keys.setdefault(tuple(row[:-1]), f"{file_name} ligne {row[-1]}")
+        del key_values
+    read, rejected = con.execute(f"select count(*), count(_reason) from {checked}").fetchone()
+    result = FileResult(snapshot=snap, encoding=detected["encoding"], separator=detected["separator"],
+                        format="zip:csv" if member else "csv", member=member, rows_read=read, rows_loaded=read - rejected,
+                        rows_rejected=rejected, engine="duckdb")
+    columns = list(dict.fromkeys([*names, *extra, *(c.name for c in contract.columns)]))
+    select = []
+    for c in columns:
+        if c in names:
+            select.append(f"nullif(c{names.index(c)}, '') as {_q(c)}")
+        elif c in extra:
+            select.append(f"{_lit(extra[c])} as {_q(c)}")
+        else:
+            select.append(f"null::varchar as {_q(c)}")
+    lineage = f"{_lit(source)} as _source, {_lit(file_name)} as _file, {_lit(snap.sha256)} as _sha256, _row, _line"
+    con.execute(f"create or replace temp view {part}_loaded as select {', '.join(select)}, {lineage} "
+                f"from {checked} where _reason is null")
+    record = ("'{' || " + " || ', ' || ".join(f"{_lit(json.dumps(h, ensure_ascii=False) + ': ')} || "
+                                             f"to_json(coalesce(c{i}, ''))::varchar"
+                                             for i, h in enumerate(header)) + " || '}'")
+    con.execute(f"create or replace temp view {part}_rejects as select {lineage}, "
+                f"{_lit(file_name + ', ligne ')} || _line || ' : ' || _reason as reason, {record} as record "
+                f"from {checked} where _reason is not null")
+    return result, columns
+
+
+def _use_fast(path: Path, fast: bool | None) -> bool:
+    """Whether to try the fast path on this file (for a zip: the archive, then its data member)."""
+    if fast is not None:
+        return fast
+    setting = os.environ.get("OBSERVATOIRE_FAST_CSV", "auto")
+    if setting in ("0", "never"):
+        return False
+    if setting in ("1", "always"):
+        return True
+    if zipfile.is_zipfile(path):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                return any(i.file_size >= FAST_CSV_MIN_BYTES for i in zf.infolist())
+        except (zipfile.BadZipFile, OSError):
+            return False     # the Python path reports the damaged archive in French
+    return path.stat().st_size >= FAST_CSV_MIN_BYTES
+
+
 def load_source(con: duckdb.DuckDBPyConnection, source: str, snapshots: list[Snapshot],
-                contract: Contract | None = None) -> LoadResult:
+                contract: Contract | None = None, *, fast: bool | None = None) -> LoadResult:
     """Read every snapshot of ``source`` and replace its raw tables in one transaction.
 
     A source without a contract but with a custom loader (:data:`ingest.sources.CUSTOM_LOADERS`) is
     handed to that loader, so every caller can load every known source through this function.
+    ``fast``: True/False forces DuckDB's CSV path on/off; None (default) uses it for CSV files of at
+    least :data:`FAST_CSV_MIN_BYTES` (``OBSERVATOIRE_FAST_CSV=always|never`` overrides). Both paths
+    give the same tables; a file the fast path cannot take exactly is read by the Python path.
     """
     if contract is None and source not in CONTRACTS:
         from ingest import sources
@@ -238,22 +475,50 @@ def load_source(con: duckdb.DuckDBPyConnection, source: str, snapshots: list[Sna
         raise ContractError(source, "aucun contrat ni chargeur n'est défini pour cette source "
                                     "(ingest/contracts.py, ingest/sources.py).")
     contract = contract or CONTRACTS[source]
-    loaded: dict[str, list] = {name: [] for name in LINEAGE}
-    rejects: dict[str, list] = {name: [] for name in (*LINEAGE, "reason", "record")}
     seen: dict[tuple, str] = {}
-    files = [_read_file(s, contract, loaded, rejects, seen) for s in snapshots]
-    order = [c for c in loaded if c not in LINEAGE] + list(LINEAGE)
-    loaded_tbl = _arrow({c: loaded[c] for c in order})
-    rejects_tbl = _arrow(rejects)
-    replace_raw(con, source, loaded_tbl, rejects_tbl, files)
+    files: list[FileResult] = []
+    parts: list[tuple[str, list[str]]] = []
+    tag = f"_ingest_{os.getpid()}_{id(files) % 100000}"
+    try:
+        for i, snap in enumerate(snapshots):
+            part = f"{tag}_{i}"
+            done = None
+            done = _fast_file(con, snap, contract, seen, part, i < len(snapshots) - 1, fast)
+            if done is None:
+                done = _python_file(snap, contract, seen, part, con)
+            files.append(done[0])
+            parts.append((part, done[1]))
+        order = list(dict.fromkeys(c for _, columns in parts for c in columns))
+        loaded_sql = " union all ".join(
+            "select " + ", ".join(_q(c) if c in columns else f"null::varchar as {_q(c)}" for c in order)
+            + f", {', '.join(LINEAGE)} from {part}_loaded" for part, columns in parts) if parts else None
+        if loaded_sql is None:
+            loaded_sql = pa.table({c: pa.array([], type=pa.int64() if c in ("_row", "_line") else pa.string())
+                                   for c in LINEAGE})
+        rejects_sql = " union all ".join(f"select {', '.join(LINEAGE)}, reason, record from {part}_rejects"
+                                         for part, _ in parts) if parts else _arrow(
+            {name: [] for name in (*LINEAGE, "reason", "record")})
+        replace_raw(con, source, loaded_sql, rejects_sql, files)
+        for f in files:
+            mark_loaded(f.snapshot)
+    finally:
+        for part, _ in parts:
+            for obj in (f"{part}_loaded", f"{part}_rejects"):
+                try:
+                    con.unregister(obj)
+                except Exception:
+                    pass
+                con.execute(f"drop view if exists {obj}")
+            con.execute(f"drop table if exists {part}_checked")
     return LoadResult(source=source, files=files)
 
 
-def replace_raw(con: duckdb.DuckDBPyConnection, source: str, loaded_tbl: pa.Table, rejects_tbl: pa.Table,
-                files: list[FileResult]) -> None:
+def replace_raw(con: duckdb.DuckDBPyConnection, source: str, loaded_tbl: pa.Table | str,
+                rejects_tbl: pa.Table | str, files: list[FileResult]) -> None:
     """Replace ``raw.<source>`` and ``raw.<source>_rejects`` and append the manifest rows, in one transaction.
 
-    ``loaded_tbl`` holds the published columns as strings plus the lineage columns :data:`LINEAGE`;
+    ``loaded_tbl`` (an Arrow table, or a SQL query on ``con``) holds the published columns as strings plus
+    the lineage columns :data:`LINEAGE`;
     ``rejects_tbl`` holds :data:`LINEAGE` + ``reason`` (French, naming file, line and column) + ``record``
     (the original record as JSON). Each :class:`FileResult` must satisfy read = loaded + rejected.
     """
@@ -268,10 +533,14 @@ def replace_raw(con: duckdb.DuckDBPyConnection, source: str, loaded_tbl: pa.Tabl
     con.execute("alter table raw._manifest add column if not exists member varchar")
     con.execute("begin transaction")
     try:
-        con.register("_loaded", loaded_tbl)
-        con.register("_rejects", rejects_tbl)
-        con.execute(f'create or replace table raw."{source}" as select * from _loaded')
-        con.execute(f'create or replace table raw."{source}_rejects" as select * from _rejects')
+        loaded_from = loaded_tbl if isinstance(loaded_tbl, str) else "select * from _loaded"
+        rejects_from = rejects_tbl if isinstance(rejects_tbl, str) else "select * from _rejects"
+        if not isinstance(loaded_tbl, str):
+            con.register("_loaded", loaded_tbl)
+        if not isinstance(rejects_tbl, str):
+            con.register("_rejects", rejects_tbl)
+        con.execute(f'create or replace table raw."{source}" as {loaded_from}')
+        con.execute(f'create or replace table raw."{source}_rejects" as {rejects_from}')
         for f in files:
             s = f.snapshot
             con.execute(f"insert into raw._manifest ({', '.join(MANIFEST_COLUMNS)}) "
@@ -284,5 +553,7 @@ def replace_raw(con: duckdb.DuckDBPyConnection, source: str, loaded_tbl: pa.Tabl
         con.execute("rollback")
         raise
     finally:
-        con.unregister("_loaded")
-        con.unregister("_rejects")
+        if not isinstance(loaded_tbl, str):
+            con.unregister("_loaded")
+        if not isinstance(rejects_tbl, str):
+            con.unregister("_rejects")

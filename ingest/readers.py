@@ -483,3 +483,18 @@ def read_table(path: Path, source: str, contract: "Contract | None" = None
         detected = {**detected, "format": f"zip:{inner}", "member": member}
         return header, records, detected
     return READERS[fmt](path, source, contract)
+
+
+def csv_header(path: Path, source: str) -> tuple[list[str], dict]:
+    """The header and what was detected (encoding, separator) of a CSV file, without reading its records."""
+    _check_not_html_or_empty(path, source)
+    encoding = detect_encoding(path, source)
+    with path.open("r", encoding=encoding, newline="") as fh:
+        sep = sniff_separator(fh.readline())
+        fh.seek(0)
+        try:
+            header = next(csv.reader(fh, delimiter=sep))
+        except (StopIteration, csv.Error) as exc:
+            raise ContractError(source, f"ligne d'en-tête illisible ou absente ({exc}).", location=str(path))
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    return header, {"encoding": encoding, "separator": sep, "format": "csv"}

@@ -220,6 +220,18 @@ def test_missing_required_column_is_a_french_error_and_keeps_previous_tables(ser
     assert state(loaded, "france_services") == before
 
 
+def test_stale_run_uses_the_last_snapshot_that_loaded(server, loaded, tmp_path):
+    """A new file that broke its contract is archived, but a later stale run skips it for the last good one."""
+    before = state(loaded, "france_services")
+    Handler.files["/liste-fs.csv"] = b"id_fs,lib_fs\n1,France services A\n"
+    with pytest.raises(ContractError):
+        ingest(loaded, "france_services", [f"{server}/liste-fs.csv"], tmp_path / "snap")
+    Handler.plan = ["500"] * 4
+    res = ingest(loaded, "france_services", [f"{server}/liste-fs.csv"], tmp_path / "snap", retries=3)
+    assert res.stale and res.files[0].snapshot.sha256 == hashlib.sha256(FS_CSV).hexdigest()
+    assert state(loaded, "france_services")[:2] == before[:2]
+
+
 def test_second_file_failing_loads_nothing_of_the_source(server, tmp_path):
     """A source of two files whose second file is broken: neither file reaches raw."""
     con = duckdb.connect()
