@@ -6,7 +6,9 @@ select
     p.source_name,
     p.place_family                              as source_family,
     p.place_name                                as source_place_name,
-    case when k.place_id in (select place_id from {{ ref('dim_place') }}) then k.place_id end as place_id,
+    -- the row of dim_place: a main record of the inventory or of France Services (computed here rather than
+    -- read from dim_place, so that a survey-only refresh, which rebuilds dim_place, does not rebuild this)
+    case when a.place_family in ('tiers_lieu', 'france_services') then k.place_id end as place_id,
     k.real_place_id,
     coalesce(k.link_method, 'non_place')        as link_method,
     k.match_score,
@@ -17,3 +19,4 @@ select
     p._row                                      as source_row
 from {{ ref('int_place_placement') }} p
 left join {{ ref('int_place_clusters') }} k on k.source_record_id = p.place_id
+left join {{ ref('int_place_placement') }} a on a.place_id = k.place_id
