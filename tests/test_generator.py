@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.demo import generator
+from ingest.demo import generator, referential
 from ingest.demo.generator import generate
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -131,7 +131,7 @@ def files_of(root: Path) -> dict[str, bytes]:
 def test_same_seed_gives_identical_bytes(runs):
     (a, ta), (b, tb), _ = runs
     fa, fb = files_of(a), files_of(b)
-    assert sorted(fa) == sorted([*FORMATS, "truth.json"])
+    assert sorted(fa) == sorted([*FORMATS, *referential.FILES, "truth.json"])
     for name in fa:
         assert fa[name] == fb[name], name
     assert ta == tb
@@ -155,7 +155,7 @@ def test_truth_json_is_the_returned_truth(m):
 def test_command_line(tmp_path, capsys):
     assert generator.main(["--out", str(tmp_path / "demo"), "--seed", "2024"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == len(FORMATS) + 1
+    assert len(lines) == len(FORMATS) + len(referential.FILES) + 1
     counts = {Path(line.split("\t")[0]).relative_to(tmp_path / "demo").as_posix(): int(line.split("\t")[1])
               for line in lines[:-1]}
     assert counts[COG] == 303 and counts[POP] == 300

@@ -153,7 +153,7 @@ def rows(con, sql, params=()):
 def test_placement_through_parent_code_and_coordinates(tiny):
     con = tiny[0]
     got = {r[0]: r[1:] for r in rows(con, "select place_id, commune_code, placement_method, place_category "
-                                          "from marts.dim_place where source_name <> 'enquete_locale'")}
+                                          "from marts.dim_place where place_family in ('tiers_lieu', 'france_services')")}
     # the survey answer matching no place: a place "recensé localement" (int_survey_local_places)
     assert rows(con, "select commune_code, placement_method, place_category, declared_type from marts.dim_place "
                      "where source_name = 'enquete_locale'") == [("96003", "enquete", "atelier_partage", "atelier partagé")]
@@ -360,7 +360,8 @@ def test_demo_coverage_matches_the_generator_truth(demo_warehouse, demo_mirror):
                                    "n_cantons_without_france_services, n_labels from marts.fct_coverage_territory "
                                    "where territory_level = 'national'")
     assert national == (truth["population_total"], truth["n_places"], truth["n_france_services"], len(truth["cantons"]),
-                        len(truth["cantons_without_france_services"]), 0)   # no laureate source in the demo
+                        len(truth["cantons_without_france_services"]),
+                        truth["referential"]["n_programme_labels_with_code"])
     by_epci = dict(rows(demo_warehouse, "select territory_code, n_tiers_lieux from marts.fct_coverage_territory "
                                         "where territory_level = 'epci'"))
     assert by_epci == {e: v["total"] for e, v in truth["places_by_epci"].items()}

@@ -24,7 +24,11 @@ def test_job_succeeds_and_dbt_tests_pass(demo_run):
 def test_every_row_accounted_for(demo_warehouse, demo_mirror):
     manifest = rows(demo_warehouse, "select source_name, rows_read, rows_loaded, rows_rejected from marts.meta_sources")
     assert {m[0] for m in manifest} == {"cog_communes", "populations", "communes_geo", "tierslieux_2019",
-                                        "france_services", "mobpro_flows", "subventions", "surveys", "occupancy_counts"}
+                                        "france_services", "mobpro_flows", "subventions", "surveys", "occupancy_counts",
+                                        # referential sources of the demo (config/demo.toml)
+                                        "communes_etalab", "epci_etalab", "departements_etalab", "regions_etalab",
+                                        "grille_densite", "typologie_ruralite", "programme_laureates",
+                                        "conseillers_numeriques"}
     for source, read, loaded, rejected in manifest:
         assert read == loaded + rejected, source
     for source in {m[0] for m in manifest}:

@@ -65,6 +65,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.demo.referential import write_referential
+
 TERRITORY_NAME = "Territoire d'exemple - données fictives"
 DEP_CODE = "96"
 DEP_NAME = "Val-d'Exemple"
@@ -1143,6 +1145,7 @@ def communes_france_rows(rng: random.Random, t: Territory) -> list[list]:
         km2 = ha / 100
         density = c.pmun / km2
         level = density_level(density, c.pmun, c.role)
+        c.extra["density_level"] = level        # the ANCT density grid of the referential files agrees
         alt = int(340 + 7 * c.dist_centre + rng.uniform(0, 260))
         alt_min = alt - rng.randint(20, 160)
         alt_max = alt + rng.randint(40, 420)
@@ -1245,7 +1248,11 @@ def write_mirror(out_dir: Path, seed: int = 2024) -> tuple[dict, dict[str, int]]
         written[f"enquetes/enquete_{year}.csv"] = _write(out_dir, f"enquetes/enquete_{year}.csv", rows)
     written.update(__import__("ingest.demo.attendance", fromlist=["_"]).write_attendance(out_dir, seed))
 
+    ref_truth, ref_written = write_referential(out_dir, t, places, seed, DEP_CODE, DEP_NAME, REG_CODE, REG_NAME, ids)
+    written.update(ref_written)
+
     truth = _truth(t, places, fs_list, flows, grants, surveys)
+    truth["referential"] = ref_truth
     (out_dir / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                                         encoding="utf-8")
     return truth, written

@@ -1,10 +1,6 @@
--- COG codes that are not communes of the referential but point to one: communes déléguées and
--- associées (merged into a commune nouvelle) and municipal arrondissements (Paris, Lyon, Marseille),
--- with their parent commune. Sources of other vintages or published by arrondissement are brought
--- back to the referential's communes through this table.
-select commune_code as old_code, min(parent_commune_code) as parent_commune_code,
-       string_agg(distinct commune_type, ',') as old_code_types
-from {{ ref('stg_cog_communes') }}
-where commune_type in ('COMD', 'COMA', 'ARM') and parent_commune_code is not null
-  and commune_code not in (select commune_code from {{ ref('stg_cog_communes') }} where commune_type = 'COM')
-group by commune_code
+-- Codes that are not communes of the referential but point to one (communes déléguées / associées,
+-- municipal arrondissements, codes merged into a commune nouvelle), with the commune of the vintage they
+-- belong to: the non-identity rows of dim_commune_code_history, kept under the names other models use.
+select old_code, commune_code as parent_commune_code, method as old_code_types
+from {{ ref('dim_commune_code_history') }}
+where method <> 'actuelle'

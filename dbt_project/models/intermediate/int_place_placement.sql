@@ -1,11 +1,13 @@
--- Places each facility in a commune of the referential, keeping the method per row:
---   1. code_insee: its published code is a commune of the referential;
---   2. code_insee_commune_parente: its published code is a commune déléguée, associée or a municipal
---      arrondissement of the COG (Paris, Lyon, Marseille; communes merged into a commune nouvelle):
---      placed in the parent commune the COG gives;
---   3. coordonnees_commune_la_plus_proche: else the commune whose centre is nearest to its
---      coordinates, within var placement_max_km (further than that, the facility is reported, not
---      placed: the referential has no commune there, e.g. a collectivité d'outre-mer).
+-- Places each facility record in a commune of the referential by the best evidence available, the method
+-- kept per row:
+--   1. code_insee: its published code is a commune of the COG vintage;
+--   2. code_insee_commune_parente: its code is a commune déléguée / associée or a municipal arrondissement
+--      (COG COMPARENT, Etalab chefLieu / commune): placed in that parent commune;
+--   3. code_insee_fusionne: its code was merged into a commune nouvelle (Etalab anciensCodes);
+--   4. code_postal: no usable code, but its postcode belongs to exactly one commune (Etalab codesPostaux);
+--   5. coordonnees_commune_la_plus_proche: else the commune whose centre is nearest to its coordinates,
+--      within var placement_max_km (further than that, the record is reported, not placed).
+-- Records that none of these place are listed in quality_unplaced_places with the reason (French).
 {%- set max_km = var('placement_max_km') %}
 with communes as (
     select commune_code as target_id, 'commune' as kind, latitude, longitude
@@ -13,30 +15,35 @@ with communes as (
 ),
 places as (select * from {{ ref('int_places') }}),
 by_code as (
-    select p.place_id, p.published_commune_code as commune_code
-    from places p join {{ ref('dim_commune') }} c on c.commune_code = p.published_commune_code
+    select p.place_id, h.commune_code,
+           case h.method when 'actuelle' then 'code_insee'
+                         when 'ancien_code_fusionne' then 'code_insee_fusionne'
+                         else 'code_insee_commune_parente' end as method
+    from places p join {{ ref('dim_commune_code_history') }} h on h.old_code = p.published_commune_code
 ),
-parents as (select * from {{ ref('int_cog_parents') }}),
-by_parent as (
-    select p.place_id, par.parent_commune_code as commune_code
-    from places p
-    join parents par on par.old_code = p.published_commune_code
-    join {{ ref('dim_commune') }} c on c.commune_code = par.parent_commune_code
+postcodes as (
+    select pc as postcode, min(commune_code) as commune_code
+    from {{ ref('dim_commune') }}, unnest(postcodes) t(pc)
+    group by pc having count(distinct commune_code) = 1
+),
+by_postcode as (
+    select p.place_id, pc.commune_code
+    from places p join postcodes pc on pc.postcode = p.postcode
     where p.place_id not in (select place_id from by_code)
 ),
 to_locate as (
     select place_id as origin_id, latitude, longitude from places
-    where place_id not in (select place_id from by_code union all select place_id from by_parent)
+    where place_id not in (select place_id from by_code union all select place_id from by_postcode)
       and latitude is not null and longitude is not null
 ),
 {{ nearest_neighbour_ctes('to_locate', 'communes', 'nearest_all') }},
 nearest as (select origin_id as place_id, target_id as commune_code, distance_km from nearest_all)
 select
-    p.*,
+    p.* exclude (source_priority),
     coalesce(b.commune_code, bp.commune_code,
              case when n.distance_km <= {{ max_km }} then n.commune_code end) as commune_code,
-    case when b.commune_code is not null then 'code_insee'
-         when bp.commune_code is not null then 'code_insee_commune_parente'
+    case when b.commune_code is not null then b.method
+         when bp.commune_code is not null then 'code_postal'
          when n.distance_km <= {{ max_km }} then 'coordonnees_commune_la_plus_proche'
          end as placement_method,
     case when b.commune_code is null and bp.commune_code is null then n.distance_km end as placement_distance_km,
@@ -49,10 +56,20 @@ select
                          else '' end
              when p.latitude is not null and p.longitude is not null then
                  'aucune commune du référentiel n''a de coordonnées pour placer le lieu par ses coordonnées'
-             when p.published_commune_code is not null then 'code commune inconnu du référentiel et pas de coordonnées'
-             else 'ni code commune ni coordonnées' end
-         end as unplaced_reason
+                 || case when p.published_commune_code is not null
+                         then ' ; code commune publié « ' || p.published_commune_code || ' » inconnu du référentiel'
+                         else '' end
+             when p.published_commune_code is not null then
+                 'code commune publié « ' || p.published_commune_code || ' » inconnu du référentiel (ni commune, ni '
+                 || 'commune déléguée, ni ancien code fusionné)'
+                 || case when p.postcode is not null then ', code postal « ' || p.postcode || ' » partagé par plusieurs communes ou inconnu' else '' end
+                 || ' et pas de coordonnées'
+             when p.postcode is not null then
+                 'pas de code commune ; code postal « ' || p.postcode || ' » partagé par plusieurs communes ou inconnu ; pas de coordonnées'
+             else 'ni code commune, ni code postal, ni coordonnées' end
+         end as unplaced_reason,
+    p.source_priority
 from places p
 left join by_code b using (place_id)
-left join by_parent bp using (place_id)
+left join by_postcode bp using (place_id)
 left join nearest n using (place_id)

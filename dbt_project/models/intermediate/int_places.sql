@@ -1,12 +1,32 @@
--- Every located facility of every source, before placement in a commune.
+-- Every facility record of every place source, before placement in a commune: the 2019 inventory of
+-- tiers-lieux, France Services, programme laureates (Fabriques de territoire, Manufactures de proximité:
+-- one record per project, at the commune's centroid) and the structures hosting conseillers numériques.
+-- coordinates_kind says whether the coordinates locate the place itself ("lieu") or only its commune
+-- ("centre_commune": the laureate files).
 select
     place_id, 'tiers_lieu' as place_family, 'inventaire_cget_2019' as source_name,
     place_name, place_type, cast(null as varchar) as fs_type,
-    published_commune_code, latitude, longitude, _file, _row
+    published_commune_code, latitude, longitude, _file, _row,
+    postcode, address, cast(null as varchar) as siret, 'lieu' as coordinates_kind, 1 as source_priority
 from {{ ref('stg_tierslieux_2019') }}
 union all
 select
     'FS-' || fs_id, 'france_services', 'anct_france_services',
     fs_name, 'france_services', fs_type,
-    commune_code, latitude, longitude, _file, _row
+    commune_code, latitude, longitude, _file, _row,
+    postcode, address, null, 'lieu', 2
 from {{ ref('stg_france_services') }}
+union all
+select
+    record_id, 'laureat_programme', 'anct_laureats_programmes',
+    project_name, programme_code, null,
+    published_commune_code, latitude, longitude, _file, _row,
+    null, null, null, 'centre_commune', 3
+from {{ ref('stg_programme_laureates') }}
+union all
+select
+    record_id, 'structure_conseiller_numerique', 'anct_conseillers_numeriques',
+    structure_name, 'conseiller_numerique', null,
+    published_commune_code, latitude, longitude, _file, _row,
+    postcode, address, siret, 'lieu', 4
+from {{ ref('stg_conseillers_numeriques') }}

@@ -1,3 +1,22 @@
+-- One row per place the indicators and the dashboard count (a tiers-lieu of the 2019 inventory or a France
+-- Services site) placed in a commune, with the records of the other sources that are the same real place
+-- folded in (programme laureates, conseillers numériques host structures; int_place_clusters), listed in
+-- source_ids / source_names (bridge: dim_place_source). An inventory tiers-lieu and a France Services site
+-- that are the same place keep one row each (counted separately) and share real_place_id. Every real place
+-- of every source, laureates and host structures matching no such place included, is in dim_real_place.
+-- Records that could not be placed are in quality_unplaced_places.
+with members as (
+    select k.place_id,
+           list(k.source_record_id order by k.source_priority, k.source_record_id) as source_ids,
+           list(distinct k.source_name order by k.source_name)                   as source_names,
+           count(*)                                                              as n_source_records,
+           any_value(k.real_place_id) filter (where k.source_record_id = k.place_id) as real_place_id,
+           list(distinct pp.place_type order by pp.place_type) filter (where pp.place_family = 'laureat_programme') as programme_codes,
+           max(pp.siret)                                                         as siret
+    from {{ ref('int_place_clusters') }} k
+    join {{ ref('int_place_placement') }} pp on pp.place_id = k.source_record_id
+    group by k.place_id
+)
 select
     p.place_id,
     p.place_family,
@@ -15,16 +34,26 @@ select
     p.placement_method,
     p._file  as source_file,
     p._row   as source_row,
-    -- Added columns: the category used by the indicators and where it comes from.
-    k.place_category,
-    k.category_source,
+    -- The category used by the indicators (tiers-lieux and France Services only) and where it comes from.
+    case when p.place_family in ('tiers_lieu', 'france_services') then k.place_category end as place_category,
+    case when p.place_family in ('tiers_lieu', 'france_services') then k.category_source end as category_source,
     k.declared_type,
     c.region_code,
     p.published_commune_code,
-    p.placement_distance_km
+    p.placement_distance_km,
+    -- Real place across sources (referential).
+    m.real_place_id,
+    m.source_ids,
+    m.source_names,
+    m.n_source_records,
+    m.programme_codes,
+    coalesce(p.siret, m.siret)                                     as siret,
+    p.address,
+    p.postcode
 from {{ ref('int_place_placement') }} p
+join members m using (place_id)
 left join {{ ref('dim_commune') }} c using (commune_code)
 left join {{ ref('int_place_category') }} k using (place_id)
-where p.commune_code is not null
+where p.commune_code is not null and p.place_family in ('tiers_lieu', 'france_services')
 -- Places "recensés localement" (survey answers matched to no place; surveys work, see the model).
 union all by name select * from {{ ref('int_survey_local_places') }}

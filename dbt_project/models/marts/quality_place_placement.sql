@@ -7,6 +7,8 @@ select
     count(*) filter (where placement_method = 'coordonnees_commune_la_plus_proche') as n_placed_by_coordinates,
     count(*) filter (where placement_method is null)                    as n_unplaced,
     count(*) filter (where placement_method is not null) / count(*)     as share_placed,
-    count(*) filter (where placement_method = 'code_insee_commune_parente') as n_placed_by_parent_code
+    count(*) filter (where placement_method = 'code_insee_commune_parente') as n_placed_by_parent_code,
+    count(*) filter (where placement_method = 'code_insee_fusionne')    as n_placed_by_merged_code,
+    count(*) filter (where placement_method = 'code_postal')            as n_placed_by_postcode
 from {{ ref('int_place_placement') }}
 group by source_name

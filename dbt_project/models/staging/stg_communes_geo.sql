@@ -1,17 +1,22 @@
 {%- set raw = source('raw', 'communes_geo') -%}
+-- data.gouv.fr communes-france (and/or the datas.fun communes.csv, same contract through aliases): one row
+-- per published code. Columns outside the contract are read when the file has them, else null.
 select
     {{ commune_code('code_insee') }}               as commune_code,
     trim(nom_standard)                             as commune_name,
     {{ to_double('latitude_centre') }}             as latitude,
     {{ to_double('longitude_centre') }}            as longitude,
-    nullif(trim(epci_code), '')                    as epci_code,
-    nullif(trim(epci_nom), '')                     as epci_name,
-    nullif(trim(canton_code), '')                  as canton_code,
-    nullif(trim(canton_nom), '')                   as canton_name,
-    try_cast(grille_densite as integer)            as density_level,
-    nullif(trim(grille_densite_texte), '')         as density_label,
+    -- "ZZZZZZZZZ" is INSEE's code for a commune outside any EPCI (islands): no EPCI.
+    case when trim({{ optional_column(raw, ['epci_code']) }}) ~ '^\d{9}$' then trim({{ optional_column(raw, ['epci_code']) }}) end as epci_code,
+    nullif(trim({{ optional_column(raw, ['epci_nom']) }}), '')        as epci_name,
+    nullif(trim({{ optional_column(raw, ['canton_code']) }}), '')     as canton_code,
+    nullif(trim({{ optional_column(raw, ['canton_nom']) }}), '')      as canton_name,
+    try_cast({{ optional_column(raw, ['grille_densite']) }} as integer) as density_level,
+    nullif(trim({{ optional_column(raw, ['grille_densite_texte']) }}), '') as density_label,
     -- Published by the communes-france file but outside the contract: null when the file lacks them.
     nullif(trim({{ optional_column(raw, ['dep_nom']) }}), '') as departement_name,
     nullif(trim({{ optional_column(raw, ['reg_nom']) }}), '') as region_name,
+    upper(nullif(trim({{ optional_column(raw, ['typecom', 'commune_type']) }}), '')) as geo_commune_type,
+    {{ postcode(optional_column(raw, ['code_postal'])) }}     as postcode,
     _file, _sha256, _row
 from {{ raw }}
