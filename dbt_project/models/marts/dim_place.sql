@@ -56,4 +56,8 @@ left join {{ ref('dim_commune') }} c using (commune_code)
 left join {{ ref('int_place_category') }} k using (place_id)
 where p.commune_code is not null and p.place_family in ('tiers_lieu', 'france_services')
 -- Places "recensés localement" (survey answers matched to no place; surveys work, see the model).
-union all by name select * from {{ ref('int_survey_local_places') }}
+-- A local place is its own real place, with one source record (the survey).
+union all by name
+select l.*, l.place_id as real_place_id, [l.place_id] as source_ids, ['enquete_locale'] as source_names,
+       1 as n_source_records
+from {{ ref('int_survey_local_places') }} l
