@@ -51,7 +51,10 @@ def _raw_rules(source: str) -> list[Rule]:
     contract = CONTRACTS[source]
     rules: list[Rule] = []
     for k in contract.key:
-        rules.append(Rule("ExpectColumnValuesToNotBeNull", {"column": k}, BLOCKING, f"clé {k} renseignée"))
+        # A key part the publisher may leave empty (e.g. siren_ept: only the EPT of the Grand Paris have
+        # one) is not required; a part the contract says is never empty must be there.
+        if any(c.name == k and c.not_empty for c in contract.columns):
+            rules.append(Rule("ExpectColumnValuesToNotBeNull", {"column": k}, BLOCKING, f"clé {k} renseignée"))
     if len(contract.key) == 1:
         rules.append(Rule("ExpectColumnValuesToBeUnique", {"column": contract.key[0]}, BLOCKING,
                           f"clé {contract.key[0]} unique"))

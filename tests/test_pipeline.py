@@ -27,7 +27,7 @@ def test_every_row_accounted_for(demo_warehouse, demo_mirror):
                                         "france_services", "mobpro_flows", "subventions", "surveys", "occupancy_counts",
                                         # referential sources of the demo (config/demo.toml)
                                         "communes_etalab", "epci_etalab", "departements_etalab", "regions_etalab",
-                                        "grille_densite", "typologie_ruralite", "programme_laureates",
+                                        "grille_densite", "typologie_ruralite", "programme_laureates", "epci_centroids",
                                         "conseillers_numeriques"}
     for source, read, loaded, rejected in manifest:
         assert read == loaded + rejected, source
