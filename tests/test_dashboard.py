@@ -250,3 +250,32 @@ def test_attendance_page_shows_the_daily_occupancy_mart(dashboard_env, demo_ware
     got = dict(zip(table["Site"], table["Occupation moyenne (%)"]))
     assert got.keys() == expected.keys() and len(got) >= 2
     assert all(abs(got[k] - expected[k]) < 1e-9 for k in got)
+
+
+def test_directory_filters_by_service(dashboard_env, territories, demo_warehouse):
+    """The places offering a service are the ones the referential matched to that programme's records."""
+    reg = territories["region"]
+    at = run_page("annuaire", "region", reg)
+    expected = {r[0] for r in demo_warehouse.execute(
+        "select place_name from marts.dim_place where region_code = ? "
+        "and list_contains(source_names, 'anct_conseillers_numeriques')", [reg]).fetchall()}
+    assert expected, "the demo has a tiers-lieu hosting a conseiller numérique"
+    at.multiselect[1].select("conseiller_numerique").run()
+    shown = at.dataframe[0].value
+    assert set(shown["Nom"]) == expected
+    assert all("Conseiller numérique" in s for s in shown["Services"])
+    at.multiselect[1].select("france_services").run()   # both services: the intersection
+    both = {r[0] for r in demo_warehouse.execute(
+        "select place_name from marts.dim_place p where region_code = ? "
+        "and list_contains(source_names, 'anct_conseillers_numeriques') and (place_family = 'france_services' or real_place_id in "
+        "(select real_place_id from marts.dim_place where place_family = 'france_services'))", [reg]).fetchall()}
+    assert set(at.dataframe[0].value["Nom"]) == both
+
+
+def test_quality_page_shows_the_share_placed_per_source(dashboard_env, demo_warehouse):
+    at = run_page("methodologie")
+    table = next(df.value for df in at.dataframe if "Part rattachée (%)" in df.value.columns)
+    rows, placed = demo_warehouse.execute(
+        "select sum(rows), sum(placed) from marts.quality_placement_by_source").fetchone()
+    assert (table["Lignes"].sum(), table["Rattachées"].sum()) == (rows, placed)
+    assert len(table) == demo_warehouse.execute("select count(*) from marts.quality_placement_by_source").fetchone()[0]

@@ -7,6 +7,16 @@ import streamlit as st
 
 from dashboards.common import DISTANCE_CAVEAT, SOURCE_LABELS, header
 from dashboards.data import has_table, query
+from dashboards.formatting import fr_table
+
+# Source names used by the referential's quality marts for facility sources.
+PLACEMENT_SOURCES = {
+    "inventaire_cget_2019": SOURCE_LABELS["tierslieux_2019"],
+    "anct_france_services": SOURCE_LABELS["france_services"],
+    "anct_laureats_programmes": SOURCE_LABELS["programme_laureates"],
+    "anct_conseillers_numeriques": SOURCE_LABELS["conseillers_numeriques"],
+    "enquete_locale": SOURCE_LABELS["surveys"],
+}
 
 DEFINITIONS = [
     ("Tiers-lieux", "Lieux de l'inventaire national des tiers-lieux (coworking, fablab...) placés dans une "
@@ -55,11 +65,24 @@ def render() -> None:
                                    "stale": "Ancienne copie"}), hide_index=True, placeholder="—", width="stretch")
     st.metric("Dernière publication des données", f"{pd.Timestamp(meta.built_at):%d/%m/%Y à %H:%M}")
 
-    st.subheader("Placement des lieux dans les communes")
-    q = query("select source_name, n_rows, n_unplaced, round(100 * share_placed, 1) as share_placed "
-              "from marts.quality_place_placement")
-    st.dataframe(q.rename(columns={"source_name": "Source", "n_rows": "Lieux", "n_unplaced": "Non placés",
-                                   "share_placed": "Part placée (%)"}), hide_index=True, placeholder="—", width="stretch")
+    st.subheader("Rattachement des données aux communes")
+    st.caption("Part des lignes de chaque source rattachées à une commune du référentiel (par leur code, "
+                "l'ancien code d'une commune fusionnée, le code postal ou les coordonnées). Les lignes non "
+                "rattachées ne disparaissent pas : elles sont listées avec leur raison dans l'entrepôt "
+                "(table marts.quality_unplaced_rows).")
+    q = query("select source_name, rows, placed, unplaced, 100 * share_placed as share_placed "
+              "from marts.quality_placement_by_source order by share_placed, source_name")
+    q.insert(0, "Source", q.pop("source_name").map(lambda v: PLACEMENT_SOURCES.get(v, SOURCE_LABELS.get(v, v))))
+    st.dataframe(fr_table(q.rename(columns={"rows": "Lignes", "placed": "Rattachées", "unplaced": "Non rattachées",
+                                            "share_placed": "Part rattachée (%)"}), {"Part rattachée (%)": 1}),
+                 hide_index=True, placeholder="—", width="stretch")
+    reasons = query("select source_name, reason, count(*) as n from marts.quality_unplaced_rows "
+                    "group by all order by n desc limit 20")
+    if not reasons.empty:
+        reasons.insert(0, "Source", reasons.pop("source_name").map(
+            lambda v: PLACEMENT_SOURCES.get(v, SOURCE_LABELS.get(v, v))))
+        st.dataframe(fr_table(reasons.rename(columns={"reason": "Raison", "n": "Lignes"})),
+                     hide_index=True, placeholder="—", width="stretch")
 
     st.subheader("Mises à jour et contrôles")
     if not (has_table("ops", "refresh_runs") and has_table("ops", "refresh_checks")):
