@@ -60,9 +60,10 @@ def render() -> None:
     s.insert(0, "Source", s.pop("source_name").map(lambda v: SOURCE_LABELS.get(v, v)))
     s["fetched_at"] = pd.to_datetime(s.fetched_at, utc=True, errors="coerce").dt.strftime("%d/%m/%Y %H:%M")
     s["stale"] = s.stale.map({True: "oui", False: "non"})
-    st.dataframe(s.rename(columns={"file_name": "Fichier", "fetched_at": "Récupéré le", "rows_read": "Lignes lues",
-                                   "rows_loaded": "Lignes chargées", "rows_rejected": "Lignes rejetées",
-                                   "stale": "Ancienne copie"}), hide_index=True, placeholder="—", width="stretch")
+    st.dataframe(fr_table(s.rename(columns={"file_name": "Fichier", "fetched_at": "Récupéré le",
+                                            "rows_read": "Lignes lues", "rows_loaded": "Lignes chargées",
+                                            "rows_rejected": "Lignes rejetées", "stale": "Ancienne copie"})),
+                 hide_index=True, placeholder="—", width="stretch")
     st.metric("Dernière publication des données", f"{pd.Timestamp(meta.built_at):%d/%m/%Y à %H:%M}")
 
     st.subheader("Rattachement des données aux communes")

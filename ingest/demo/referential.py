@@ -359,6 +359,15 @@ def write_referential_national(out_dir: Path, t, places, seed: int) -> dict[str,
     write(RURALITE, "insee_com,lib_com,niveau_ruralite\n" + "\n".join(rur) + "\n", bom=True)
     written[DENSITE] = written[RURALITE] = len(codes)
 
+    centroids = []
+    for e, m in sorted(members.items()):
+        centroids.append({"properties": {"siren_epci": e, "lib_epci": t.epci_names[e], "type": "epci",
+                                         "siren_ept": None, "lib_ept": None},
+                          "coordinates": [sum(float(t.lon[i]) for i in m) / len(m),
+                                          sum(float(t.lat[i]) for i in m) / len(m)]})
+    write(EPCI_CENTROIDS, _geojson("centroide-4326_epci-ept", centroids))
+    written[EPCI_CENTROIDS] = len(centroids)
+
     inventory = [p for p in places if not p.sentinel]
     fabt, manuprox = [], []
     for k, p in enumerate(inventory[::8]):
