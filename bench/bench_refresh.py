@@ -43,6 +43,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import hashlib
 import json
 import os
 import platform
@@ -288,11 +289,18 @@ def prepare_mirror(scale: float, seed: int, regenerate: bool, stress: bool) -> t
 
     mirror = BENCH_DIR / f"mirror-s{scale:g}-seed{seed}"
     timings = {}
-    if regenerate or not (mirror / "truth.json").exists():
+    # A mirror written by another version of the generators (new publications, new formats) is written again.
+    code = hashlib.sha256(b"".join(f.read_bytes() for f in sorted((ROOT / "ingest" / "demo").glob("*.py")))).hexdigest()
+    stamp = mirror / "generator.sha256"
+    if not regenerate and stamp.exists() and stamp.read_text().strip() != code:
+        print("  générateurs modifiés depuis la dernière génération : territoire régénéré")
+        regenerate = True
+    if regenerate or not (mirror / "truth.json").exists() or not stamp.exists():
         shutil.rmtree(mirror, ignore_errors=True)
         t0 = time.perf_counter()
         national.write_mirror(mirror, seed=seed, scale=scale, log=lambda m: print(f"  {m}"))
         timings["génération du territoire national"] = time.perf_counter() - t0
+        stamp.write_text(code + "\n")
     stress_path = mirror / national.STRESS_FLOWS
     if stress and (regenerate or not stress_path.exists()):
         t0 = time.perf_counter()
