@@ -233,6 +233,44 @@ def test_distances_and_the_exact_threshold(tiny):
                     "where epci_code = '200000001' and distance_km = 5") == (7000,)
 
 
+def test_distances_recomputed_only_for_the_kinds_that_changed(tiny, tmp_path):
+    """int_nearest_place is incremental by kind: a rebuild recomputes a kind only when its facilities
+    (or the commune centres) changed, drops the kinds without facilities, and ends equal to a full
+    recomputation."""
+    import shutil
+
+    con = tiny[0]
+    db = tmp_path / "copy.duckdb"
+    shutil.copyfile(tiny[1], db)
+    w = duckdb.connect(str(db))
+    # Markers: a kind that is not recomputed keeps them; a recomputed kind loses them.
+    w.execute("update intermediate.int_nearest_place set nearest_km = -1 where kind in ('tiers_lieu', 'france_services')")
+    w.execute("insert into intermediate.int_nearest_place select commune_code, 'obsolete', nearest_id, 1.0, "
+              "targets_fingerprint from intermediate.int_nearest_place where kind = 'coworking'")
+    # France Services of Epsilon moves to Gamma.
+    w.execute("update raw.france_services set latitude = '45.5' where id_fs = '3'")
+    w.close()
+    target = tmp_path / "target"
+    proc = dbt("run", "--select", "+int_nearest_place", db=db, target=target)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    w = duckdb.connect(str(db), read_only=True)
+    got = {(r[0], r[1]): r[2] for r in rows(w, "select commune_code, kind, nearest_km from intermediate.int_nearest_place")}
+    assert {k for k in got} == {k for k in rows(con, "select commune_code, kind from intermediate.int_nearest_place")}
+    assert all(got[(c, "tiers_lieu")] == -1 for c in ("96001", "96002", "96003", "96004", "98001"))  # not recomputed
+    assert got[("96003", "france_services")] == 0.0        # recomputed: FS-3 now at Gamma
+    assert got[("98001", "france_services")] == 111.195    # Epsilon: Alpha is now the nearest
+    assert not any(kind == "obsolete" for _, kind in got)  # a kind without facilities is dropped
+    w.close()
+    # The same rebuild from scratch gives the same distances for every recomputed kind.
+    proc = dbt("run", "--select", "int_nearest_place", "--full-refresh", db=db, target=target)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    w = duckdb.connect(str(db), read_only=True)
+    full = {(r[0], r[1]): r[2] for r in rows(w, "select commune_code, kind, nearest_km from intermediate.int_nearest_place")}
+    w.close()
+    assert {k: v for k, v in got.items() if k[1] != "tiers_lieu"} == {k: v for k, v in full.items() if k[1] != "tiers_lieu"}
+    assert full[("96003", "tiers_lieu")] == 55.597
+
+
 def test_attendance_waves_territories_and_trends(tiny):
     con = tiny[0]
     assert rows(con, "select wave_year, n_answers, n_respondents, n_local_respondents, n_known_places, response_rate "

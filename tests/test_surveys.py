@@ -337,3 +337,31 @@ def test_two_places_with_one_name_in_one_commune_are_two_answers(tmp_path):
     reasons = dict(con.execute("select _line, reason from raw.surveys_rejects").fetchall())
     assert "remplacée par la réponse plus récente de enquete_2026.csv, ligne 4" in reasons[3]
     assert "réponse identique à celle de enquete_2026.csv, ligne 2" in reasons[5]
+
+
+def test_reports_are_rewritten_only_when_their_content_changes(tmp_path):
+    """Every refresh reloads every wave: an unchanged report is not written again (its XLSX costs
+    about 1 s per 5,000 rows), a changed one is, and a deleted file is written back."""
+    row = {"fichier": "enquete_2025.csv", "ligne": 2, "vague": "2025", "lieu": "Lieu Un", "champ": "Surface",
+           "colonne": "surface_m2", "valeur": "120 m2", "valeur_retenue": "120", "probleme": "unité retirée",
+           "action": "valeur corrigée", "gravite": WARNING}
+    other = {**row, "fichier": "enquete_2026.csv", "vague": "2026"}
+    folder = tmp_path / "rapports"
+    importer.write_reports(folder, [row, other], ["enquete_2025.csv", "enquete_2026.csv"])
+    xlsx_2025, xlsx_2026 = folder / "rapport_enquete_2025.xlsx", folder / "rapport_enquete_2026.xlsx"
+    first = {p: p.stat().st_mtime_ns for p in (xlsx_2025, xlsx_2026)}
+    sheet = openpyxl.load_workbook(xlsx_2026).active
+    assert [c.value for c in sheet[1]][:3] == ["Fichier", "Ligne", "Vague"] and sheet["A1"].font.b
+    assert [c.value for c in sheet[2]][8] == "unité retirée" and sheet.freeze_panes == "A2"
+
+    changed = {**other, "valeur": "130 m2", "valeur_retenue": "130"}
+    importer.write_reports(folder, [row, changed], ["enquete_2025.csv", "enquete_2026.csv"])
+    assert xlsx_2025.stat().st_mtime_ns == first[xlsx_2025]            # unchanged: kept as it was
+    assert xlsx_2026.stat().st_mtime_ns != first[xlsx_2026]            # changed: written again
+    assert openpyxl.load_workbook(xlsx_2026).active["G2"].value == "130 m2"
+    with (folder / "rapport_enquete_2026.csv").open(encoding="utf-8-sig", newline="") as fh:
+        assert list(csv.reader(fh, delimiter=";"))[1][6] == "130 m2"
+
+    xlsx_2025.unlink()
+    importer.write_reports(folder, [row, changed], ["enquete_2025.csv", "enquete_2026.csv"])
+    assert openpyxl.load_workbook(xlsx_2025).active["I2"].value == "unité retirée"

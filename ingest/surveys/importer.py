@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import re
@@ -297,40 +298,67 @@ def _arrow(columns: dict[str, list]) -> pa.Table:
 
 
 def write_reports(folder: Path, report: list[dict], file_names: list[str]) -> list[Path]:
-    """One CSV (``;``, UTF-8 with BOM, opens in Excel) and one XLSX report per file loaded."""
-    import openpyxl
-    from openpyxl.styles import Font
+    """One CSV (``;``, UTF-8 with BOM, opens in Excel) and one XLSX report per file loaded.
 
+    Every refresh reloads every wave, so most reports are the same as last time: a report whose
+    content is unchanged (same rows, fingerprint kept in ``rapport_<fichier>.sha256``) and whose two
+    files are still there is not written again (writing an XLSX costs about 1 s per 5,000 rows).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     labels = ["Fichier", "Ligne", "Vague", "Lieu", "Champ", "Colonne du fichier", "Valeur saisie", "Valeur retenue",
               "Problème", "Action", "Gravité"]
+    by_file: dict[str, list[list]] = {name: [] for name in file_names}
+    for r in report:
+        if r["fichier"] in by_file:
+            by_file[r["fichier"]].append([r[c] for c in REPORT_COLUMNS])
     for name in file_names:
-        rows = [r for r in report if r["fichier"] == name]
+        rows = by_file[name]
         stem = re.sub(r"[^\w.-]+", "_", Path(name).stem)
         buf = io.StringIO(newline="")
         w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
         w.writerow(labels)
-        w.writerows([[r[c] for c in REPORT_COLUMNS] for r in rows])
-        csv_path = folder / f"rapport_{stem}.csv"
-        csv_path.write_bytes(buf.getvalue().encode("utf-8-sig"))
-        wb = openpyxl.Workbook()
-        ws = wb.active
-        ws.title = "Rapport"
-        ws.append(labels)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for r in rows:
-            ws.append([r[c] for c in REPORT_COLUMNS])
-        if not rows:
-            ws.append([name, None, None, None, None, None, None, None, "aucun problème relevé", None, None])
-        for col, width in zip("ABCDEFGHIJK", (28, 7, 7, 30, 30, 30, 22, 16, 60, 50, 14)):
-            ws.column_dimensions[col].width = width
-        ws.freeze_panes = "A2"
-        xlsx_path = folder / f"rapport_{stem}.xlsx"
-        wb.save(xlsx_path)
+        w.writerows(rows)
+        content = buf.getvalue().encode("utf-8-sig")
+        csv_path, xlsx_path = folder / f"rapport_{stem}.csv", folder / f"rapport_{stem}.xlsx"
+        stamp = folder / f"rapport_{stem}.sha256"
+        fingerprint = hashlib.sha256(content + b"|xlsx-v2").hexdigest()
         written += [csv_path, xlsx_path]
+        if (stamp.exists() and stamp.read_text(encoding="utf-8").strip() == fingerprint
+                and csv_path.exists() and xlsx_path.exists()):
+            continue
+        stamp.unlink(missing_ok=True)
+        csv_path.write_bytes(content)
+        _write_xlsx(xlsx_path, labels, rows, name)
+        stamp.write_text(fingerprint + "\n", encoding="utf-8")
     return written
+
+
+def _write_xlsx(path: Path, labels: list[str], rows: list[list], name: str) -> None:
+    """The XLSX report, streamed (openpyxl write-only mode): bold frozen header, readable widths."""
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Rapport")
+    for col, width in zip("ABCDEFGHIJK", (28, 7, 7, 30, 30, 30, 22, 16, 60, 50, 14)):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for label in labels:
+        cell = WriteOnlyCell(ws, value=label)
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    if not rows:
+        ws.append([name, None, None, None, None, None, None, None, "aucun problème relevé", None, None])
+    tmp = path.with_name(path.name + ".tmp")
+    wb.save(tmp)
+    tmp.replace(path)
 
 
 def reports_dir(settings: Settings | None) -> Path | None:
