@@ -20,9 +20,10 @@ What it does (everything lives under ``data/bench/``, ignored by git; nothing el
    checks, the publication;
 3. checks that the published warehouse agrees with the generator's truth (places per EPCI,
    France Services per canton, commuters out of each EPCI, population);
-4. **survey-only refresh**: one new survey file (wave 2026) is dropped in the inbox folder and
-   listed in the configuration; the job ``refresh_surveys`` (raw/surveys and everything downstream,
-   with their checks, then publication) runs in a child process;
+4. **survey-only refresh**: one new survey file (wave 2026: the 2025 answers, one place in 50
+   declaring another type) is dropped in the inbox folder and listed in the configuration; the job
+   ``refresh_surveys`` (raw/surveys and everything downstream, with their checks, then publication)
+   runs in a child process; it also says for which kinds of place the distances were recomputed;
 5. **ingestion of the 8,000,000-row flows file** alone (fetch + contract + load into a scratch
    DuckDB file), in a child process with a time limit and a memory guard;
 6. a cProfile of ``ingest.load.load_source`` on the national flows file (where ingestion time goes);
@@ -331,10 +332,22 @@ def write_configs(mirror: Path, run_dir: Path) -> tuple[Path, Path, Path]:
 
 
 def write_new_survey(mirror: Path, new_file: Path) -> int:
-    """Wave 2026: the 2025 answers, one year later (same format: ``;``, CRLF, UTF-8 with BOM)."""
+    """Wave 2026: the 2025 answers one year later (same format: ``;``, CRLF, UTF-8 with BOM), where one
+    place in 50 declares another type than in 2025 (coworking <-> fablab), as a real new wave does: the
+    categories of those places change, so the refresh recomputes the distances of the kinds concerned."""
     text = (mirror / "enquetes" / "enquete_2025.csv").read_bytes().decode("utf-8-sig")
     lines = text.split("\r\n")
-    out = [lines[0]] + [("2026" + line[4:]) if line.startswith("2025;") else line for line in lines[1:]]
+    header = lines[0].split(";")
+    type_col = header.index("type_lieu")
+    out = [lines[0]]
+    for i, line in enumerate(lines[1:]):
+        if not line.startswith("2025;"):
+            out.append(line)
+            continue
+        cells = ("2026" + line[4:]).split(";")
+        if i % 50 == 0 and len(cells) == len(header):
+            cells[type_col] = "fablab" if cells[type_col] == "coworking" else "coworking"
+        out.append(";".join(cells))
     new_file.parent.mkdir(parents=True, exist_ok=True)
     new_file.write_bytes("\r\n".join(out).encode("utf-8-sig"))
     return sum(1 for line in out[1:] if line)
@@ -475,6 +488,22 @@ def bench_queries(published: Path, repeat: int) -> dict:
         every += times
     out["toutes les requêtes"] = {"p50_ms": 1000 * _percentile(every, 0.5), "p95_ms": 1000 * _percentile(every, 0.95)}
     return out
+
+
+def distance_fingerprints(published: Path) -> dict[str, str]:
+    """Kind -> fingerprint of int_nearest_place in the published warehouse (empty when unavailable)."""
+    import duckdb
+
+    if not published.exists():
+        return {}
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        return dict(con.execute("select kind, any_value(targets_fingerprint) from intermediate.int_nearest_place "
+                                "group by kind").fetchall())
+    except duckdb.Error:
+        return {}
+    finally:
+        con.close()
 
 
 def warehouse_indicators(published: Path, repeat: int = 5) -> tuple[float, dict]:
@@ -699,6 +728,7 @@ def main(argv: list[str] | None = None) -> int:
     survey = None
     if ok_full:
         n_new = write_new_survey(mirror, new_survey)
+        kinds_before = distance_fingerprints(settings_published)
         survey = run_child("surveys", ["--config", str(survey_cfg)], mem_limit=mem_guard,
                            env={"OBSERVATOIRE_CONFIG": str(survey_cfg)})
         sres = survey["result"]
@@ -707,7 +737,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  ÉCHEC ({survey['stopped'] or 'voir ' + survey['log']})")
             for f in sres.get("failures", []):
                 print(f"    {f}")
-        print(f"  nouveau fichier : {new_survey.name} ({n_new} réponses) ; {sres.get('how', '?')}")
+        print(f"  nouveau fichier : {new_survey.name} ({n_new} réponses, 1 lieu sur 50 change de type) ; "
+              f"{sres.get('how', '?')}")
+        kinds_after = distance_fingerprints(settings_published)
+        if kinds_before and kinds_after:
+            changed = sorted(k for k, fp in kinds_after.items() if kinds_before.get(k) != fp)
+            figures["survey_refresh_recomputed_kinds"] = changed
+            print(f"  distances recalculées pour {len(changed)} genre(s) de lieu sur {len(kinds_after)} "
+                  f"(int_nearest_place incrémental) : {', '.join(changed) or 'aucun'}")
         print(f"  exécution du job                                    {sres.get('job_s', float('nan')):8.1f} s   "
               f"objectif < {TARGET_SURVEY_S:.0f} s")
         print(f"  durée du processus (avec chargement des définitions) {survey['wall_s']:7.1f} s   "

@@ -170,20 +170,63 @@ def quality_check(settings: Settings, asset_key: dg.AssetKey, table: str, rules:
         finally:
             con.close()
         docs = quality.write_data_docs(settings, context.op_execution_context.run_id, label.replace("/", "."), outcomes)
-        blocking = [o for o in outcomes if not o["passed"] and o["severity"] == report.BLOCKING]
-        warnings = [o for o in outcomes if not o["passed"] and o["severity"] == report.WARNING]
-        for o in blocking:
-            context.log.error(f"{label} : contrôle bloquant en échec : {o['message']}")
-        for o in warnings:
-            context.log.warning(f"{label} : avertissement : {o['message']}")
-        return dg.AssetCheckResult(
-            passed=not blocking and not warnings,
-            severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
-            description="; ".join(o["message"] for o in blocking + warnings) or "toutes les attentes sont satisfaites",
-            metadata={"expectations": len(outcomes), "blocking_failed": len(blocking),
-                      "warnings_failed": len(warnings), "data_docs": dg.MetadataValue.path(str(docs))})
+        return check_result(context, label, outcomes, docs)
 
     return _check
+
+
+def mart_quality_checks(settings: Settings, dbt_assets_def: dg.AssetsDefinition,
+                        manifest_path: Path) -> dg.AssetChecksDefinition:
+    """The Great Expectations suite of every mart (orchestration.checks.mart_rules), as one blocking
+    check per mart computed by a single step: a step per mart would cost Dagster's step overhead
+    (about 0.1 s) some forty times per refresh. A run that rebuilds some marts only (refresh_surveys)
+    checks those marts only (can_subset)."""
+    suites = quality.mart_rules(json.loads(Path(manifest_path).read_text(encoding="utf-8")))
+    keys = {k.path[-1]: k for k in dbt_assets_def.keys if len(k.path) == 2 and k.path[0] == "marts"}
+    specs = [dg.AssetCheckSpec("great_expectations", asset=keys[m], blocking=True,
+                               description=f"Attentes de qualité de marts.{m} ({len(rules)} attentes et la variation "
+                                           "du nombre de lignes)")
+             for m, rules in sorted(suites.items()) if m in keys]
+
+    @dg.multi_asset_check(specs=specs, can_subset=True, name="marts_great_expectations",
+                          description="Attentes Great Expectations de chaque table des marts (bloquantes et avertissements)")
+    def _checks(context: dg.AssetCheckExecutionContext):
+        run_id = context.op_execution_context.run_id
+        selected = sorted(context.selected_asset_check_keys, key=lambda k: k.asset_key.path[-1])
+        con = open_build(settings, run_id)
+        try:
+            evaluated = []
+            for key in selected:
+                mart = key.asset_key.path[-1]
+                outcomes = quality.validate_table(settings, con, f"marts.{mart}", suites.get(mart, []))
+                report.record_checks(con, run_id, "/".join(key.asset_key.path), outcomes)
+                evaluated.append((key, outcomes))
+        finally:
+            con.close()
+        for key, outcomes in evaluated:
+            label = "/".join(key.asset_key.path)
+            docs = quality.write_data_docs(settings, run_id, label.replace("/", "."), outcomes)
+            yield check_result(context, label, outcomes, docs, asset_key=key.asset_key,
+                               check_name=key.name)
+
+    return _checks
+
+
+def check_result(context, label: str, outcomes: list[dict], docs: Path, **keys) -> dg.AssetCheckResult:
+    """The Dagster result of one suite: failed blocking expectations -> ERROR, warnings -> WARN."""
+    blocking = [o for o in outcomes if not o["passed"] and o["severity"] == report.BLOCKING]
+    warnings = [o for o in outcomes if not o["passed"] and o["severity"] == report.WARNING]
+    for o in blocking:
+        context.log.error(f"{label} : contrôle bloquant en échec : {o['message']}")
+    for o in warnings:
+        context.log.warning(f"{label} : avertissement : {o['message']}")
+    return dg.AssetCheckResult(
+        passed=not blocking and not warnings,
+        severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
+        description="; ".join(o["message"] for o in blocking + warnings) or "toutes les attentes sont satisfaites",
+        metadata={"expectations": len(outcomes), "blocking_failed": len(blocking),
+                  "warnings_failed": len(warnings), "data_docs": dg.MetadataValue.path(str(docs))},
+        **keys)
 
 
 class _Translator(DagsterDbtTranslator):
@@ -219,11 +262,9 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         context.log.info(f"published {path}")
         return dg.MaterializeResult(metadata={"path": str(path), "bytes": Path(path).stat().st_size})
 
-    mart_keys = {k.path[-1]: k for k in observatoire_dbt.keys}
     asset_checks = [quality_check(settings, dg.AssetKey(["raw", name]), f'raw."{name}"', quality.raw_rules(name))
                     for name in settings.sources if source_loaders.is_known(name)]
-    asset_checks += [quality_check(settings, mart_keys[m], f"marts.{m}", rules)
-                     for m, rules in quality.MART_RULES.items() if m in mart_keys]
+    asset_checks.append(mart_quality_checks(settings, observatoire_dbt, project.manifest_path))
 
     @dg.run_failure_sensor(name="notify_refresh_failure", minimum_interval_seconds=30,
                            description="Rapport d'échec et notification (webhook / e-mail) d'un rafraîchissement")

@@ -222,13 +222,14 @@ def test_attendance_page_equals_the_attendance_mart(dashboard_env, territories, 
     for level, code in (("region", territories["region"]), ("epci", territories["epci"])):
         m = metrics(run_page("frequentation", level, code))
         year, visitors, per_1000, respondents, known, rate = demo_warehouse.execute(
-            "select wave_year, visitors_per_week, visitors_per_week_per_1000_inhabitants, n_respondents, "
+            "select wave_year, visitors_per_week, visitors_per_week_per_1000_inhabitants, n_known_respondents, "
             "n_known_places, response_rate from marts.fct_attendance_territory "
             "where territory_level = ? and territory_code = ? and place_category = 'tous' "
             "order by wave_year desc limit 1", [level, code]).fetchone()
         assert m[f"Visiteurs par semaine ({year})"] == fr_number(visitors)
         assert m["Visiteurs par semaine pour 1 000 hab."] == fr_number(per_1000, 1)
-        assert m["Lieux répondants"] == f"{fr_number(respondents)} sur {fr_number(known)}"
+        assert m["Lieux connus répondants"] == f"{fr_number(respondents)} sur {fr_number(known)}"
+        assert 0 <= rate <= 1
         assert m["Taux de réponse"] == fr_number(100 * rate, 1, " %")
 
 

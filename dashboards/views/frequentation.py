@@ -21,7 +21,8 @@ CATEGORY_LABELS = {"tous": "Tous les lieux", "coworking": "Coworking", "fablab_m
 def territory_waves(level: str, code: str) -> pd.DataFrame:
     """Every wave of the territory's attendance figures, all categories."""
     return query("""
-        select wave_year, place_category, n_known_places, n_respondents, response_rate, visitors_per_week,
+        select wave_year, place_category, n_known_places, n_respondents, n_known_respondents, n_local_respondents,
+               response_rate, visitors_per_week,
                visitors_per_week_per_1000_inhabitants, members, members_per_1000_inhabitants, desks,
                panel_n_places, panel_visitors_per_week_change_pct,
                region_visitors_per_week_per_1000_inhabitants, national_visitors_per_week_per_1000_inhabitants,
@@ -52,8 +53,11 @@ def render() -> None:
     c[0].metric(f"Visiteurs par semaine ({year})", fr_number(last.visitors_per_week),
                 help=f"Somme des visiteurs hebdomadaires déclarés par les lieux répondants (enquête {year}).")
     c[1].metric("Visiteurs par semaine pour 1 000 hab.", fr_number(last.visitors_per_week_per_1000_inhabitants, 1))
-    c[2].metric("Lieux répondants", f"{fr_number(last.n_respondents)} sur {fr_number(last.n_known_places)}",
-                help="Lieux connus du territoire ayant répondu à l'enquête de cette année.")
+    local = int(last.n_local_respondents or 0)
+    c[2].metric("Lieux connus répondants", f"{fr_number(last.n_known_respondents)} sur {fr_number(last.n_known_places)}",
+                help="Tiers-lieux connus du territoire (inventaire national) ayant répondu à l'enquête de cette année"
+                     + (f" ; {fr_number(local)} autre(s) réponse(s) de lieux recensés localement, comptées dans "
+                        "les visiteurs mais pas dans le taux de réponse." if local else "."))
     c[3].metric("Taux de réponse", pct(last.response_rate))
     if pd.notna(last.panel_visitors_per_week_change_pct):
         st.caption(f"Évolution des visiteurs sur un an, à lieux constants ({fr_number(last.panel_n_places)} lieux "
@@ -95,7 +99,7 @@ def render() -> None:
         st.markdown(f"**Par type de lieu (enquête {year})**")
         table = pd.DataFrame({
             "Type de lieu": by_type.place_category.map(lambda v: CATEGORY_LABELS.get(v, v)),
-            "Lieux connus": by_type.n_known_places, "Répondants": by_type.n_respondents,
+            "Lieux connus": by_type.n_known_places, "Répondants connus": by_type.n_known_respondents,
             "Taux de réponse (%)": 100 * by_type.response_rate, "Visiteurs / semaine": by_type.visitors_per_week,
             "Adhérents": by_type.members, "Postes de travail": by_type.desks})
         st.dataframe(fr_table(table, {"Taux de réponse (%)": 1}), hide_index=True, placeholder="—", width="stretch")

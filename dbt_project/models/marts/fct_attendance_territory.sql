@@ -1,7 +1,8 @@
 -- Attendance per survey wave, territory (every level) and place category ('tous' = every category):
 -- declared visitors per week, members and desks (sums over the answers, places only known from the
 -- survey included), per 1,000 inhabitants; the occupancy proxy (weekly visits per desk, over the
--- answers giving both); the response rate (respondents among the tiers-lieux known in dim_place);
+-- answers giving both); the response rate (known tiers-lieux that answered, among those known in
+-- dim_place, both counted with dim_place's commune and category);
 -- the trend against the previous wave, as totals and on the panel of places that answered both.
 {%- set measures = ['visitors_per_week', 'members', 'desks'] %}
 with b as (select * from {{ ref('int_commune_territory') }}),
@@ -18,6 +19,18 @@ known as (
     from {{ ref('dim_place') }} p join b using (commune_code),
          (select unnest([p.place_category, 'tous']) as place_category) x
     where p.place_family = 'tiers_lieu'
+    group by all
+),
+-- Respondents among the known tiers-lieux, counted where and as what dim_place knows them (the
+-- numerator of response_rate: a place that declares another type in a later wave, or an answer
+-- giving another commune, must not push a rate above 1).
+known_respondents as (
+    select a.wave_year, b.territory_level, b.territory_code, x.place_category as category,
+           count(distinct a.place_id) as n_known_respondents
+    from {{ ref('fct_attendance_place') }} a
+    join {{ ref('dim_place') }} p on p.place_id = a.place_id and p.place_family = 'tiers_lieu'
+    join b on b.commune_code = p.commune_code,
+         (select unnest([p.place_category, 'tous']) as place_category) x
     group by all
 ),
 agg as (
@@ -71,7 +84,8 @@ base as (
         coalesce(k.n_known_places, 0)                                     as n_known_places,
         coalesce(a.n_respondents, 0)                                      as n_respondents,
         coalesce(a.n_local_respondents, 0)                                as n_local_respondents,
-        {{ ratio('coalesce(a.n_respondents, 0)', 'k.n_known_places') }}   as response_rate,
+        coalesce(kr.n_known_respondents, 0)                               as n_known_respondents,
+        {{ ratio('coalesce(kr.n_known_respondents, 0)', 'k.n_known_places') }} as response_rate,
         {%- for m in measures %}
         coalesce(a.{{ m }}, 0)                                            as {{ m }},
         {{ ratio('coalesce(a.' ~ m ~ ', 0)', 't.population', 1000) }}     as {{ m }}_per_1000_inhabitants,
@@ -91,6 +105,7 @@ base as (
     join {{ ref('dim_territory') }} t using (territory_level, territory_code)
     left join known k using (territory_level, territory_code, category)
     left join agg a using (wave_year, territory_level, territory_code, category)
+    left join known_respondents kr using (wave_year, territory_level, territory_code, category)
     left join agg prev on prev.wave_year = g.previous_wave_year and prev.territory_level = g.territory_level
                       and prev.territory_code = g.territory_code and prev.category = g.category
     left join panel p using (wave_year, territory_level, territory_code, category)

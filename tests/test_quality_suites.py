@@ -1,0 +1,79 @@
+"""Great Expectations suites of the marts: one per mart of the dbt project, derived from its dbt tests
+and its column names, run by the refresh as blocking Dagster asset checks (orchestration.checks)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from ingest.config import PROJECT_ROOT
+from orchestration import checks
+from orchestration.report import BLOCKING, WARNING
+
+MANIFEST = PROJECT_ROOT / "dbt_project" / "target" / "manifest.json"
+
+
+def _suites(demo_run) -> dict:
+    return checks.mart_rules(json.loads(Path(MANIFEST).read_text(encoding="utf-8")))
+
+
+def test_every_mart_has_a_suite_from_its_dbt_tests_and_columns(demo_run):
+    suites = _suites(demo_run)
+    settings, _ = demo_run
+    con = duckdb.connect(str(settings.published_path), read_only=True)
+    marts = {r[0] for r in con.execute("select table_name from information_schema.tables "
+                                       "where table_schema = 'marts'").fetchall()}
+    con.close()
+    assert marts and set(suites) == marts
+    by_kind = {(r.expectation, json.dumps(r.kwargs, sort_keys=True)): r.severity for r in suites["fct_access_territory"]}
+    assert by_kind[("ExpectCompoundColumnsToBeUnique", json.dumps(
+        {"column_list": ["territory_level", "territory_code", "kind", "distance_km"]}, sort_keys=True))] == BLOCKING
+    assert by_kind[("ExpectColumnValuesToBeBetween", json.dumps(
+        {"column": "share_within", "max_value": 1, "min_value": 0}, sort_keys=True))] == BLOCKING
+    place = {r.expectation: r for r in suites["dim_place"] if r.kwargs.get("column") == "place_family"}
+    assert "tiers_lieu" in place["ExpectColumnValuesToBeInSet"].kwargs["value_set"]
+    assert any(r.kwargs == {"column": "commune_code", "regex": f"^{checks.INSEE_COMMUNE}$"} and r.severity == BLOCKING
+               for r in suites["fct_access_commune_kind"])
+    # Codes as the publishers wrote them are not held to the harmonised format.
+    assert not any(r.kwargs.get("column") == "published_commune_code" for rules in suites.values() for r in rules)
+
+
+def test_every_mart_was_checked_by_the_refresh_and_passed(demo_run, demo_warehouse):
+    settings, result = demo_run
+    evaluations = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
+                   and e.event_specific_data.check_name == "great_expectations"
+                   and e.event_specific_data.asset_key.path[0] == "marts"]
+    assert {"/".join(e.asset_key.path) for e in evaluations} == {f"marts/{m}" for m in _suites(demo_run)}
+    assert [(e.asset_key.path[-1], e.description) for e in evaluations if not e.passed] == []
+    n, failed = demo_warehouse.execute(
+        "select count(*), count(*) filter (where not passed) from ops.refresh_checks "
+        "where asset like 'marts/%' and run_id = ?", [result.run_id]).fetchone()
+    assert n > 300 and failed == 0
+
+
+def test_broken_mart_fails_its_blocking_expectations(tmp_path, demo_run):
+    """A mart whose key is duplicated, whose share exceeds 1 and whose commune code lost its leading zero
+    fails blocking expectations, with the count over the whole table and examples; a plausible but odd
+    rate is only a warning."""
+    settings, _ = demo_run
+    rules = checks.mart_rules({"nodes": {
+        "model.x.fct_demo": {"resource_type": "model", "schema": "marts", "name": "fct_demo",
+                             "columns": {"commune_code": {}, "share_within": {}, "response_rate": {}, "label": {}}},
+        "test.x.unique": {"resource_type": "test", "attached_node": "model.x.fct_demo", "column_name": "commune_code",
+                          "test_metadata": {"name": "unique", "kwargs": {"column_name": "commune_code"}}}}})["fct_demo"]
+    con = duckdb.connect(str(tmp_path / "m.duckdb"))
+    con.execute("create schema marts")
+    con.execute("create table marts.fct_demo as select * from (values ('01001', 0.5, 0.5, 'a'), ('01001', 0.2, 0.2, 'b'), "
+                "('1053', 1.5, 1.2, 'c'), ('2A004', 0.0, 0.0, 'd')) t(commune_code, share_within, response_rate, label)")
+    outcomes = {o["message"].split(" — ")[0]: o for o in checks.validate_table(settings, con, "marts.fct_demo", rules)}
+    assert not outcomes["commune_code unique"]["passed"] and outcomes["commune_code unique"]["severity"] == BLOCKING
+    assert "2 valeur(s) en défaut sur 4" in outcomes["commune_code unique"]["message"]
+    assert not outcomes["commune_code : code commune INSEE valide"]["passed"]
+    assert "1053" in outcomes["commune_code : code commune INSEE valide"]["message"]
+    share = outcomes["share_within : part entre 0 et 1"]
+    assert not share["passed"] and share["severity"] == BLOCKING and "1 valeur(s) en défaut sur 4" in share["message"]
+    rate = outcomes["response_rate : taux entre 0 et 1"]
+    assert not rate["passed"] and rate["severity"] == WARNING
+    assert not any(k.startswith("label") for k in outcomes)   # no rule for a free-text column
