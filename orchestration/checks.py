@@ -22,9 +22,12 @@ from __future__ import annotations
 
 import html
 import logging
+import multiprocessing
 import os
 import re
+import threading
 import tomllib
+from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,8 +131,9 @@ _EXCLUDED_NAMES = re.compile(r"published_.*|old_.*|source_.*")   # codes as publ
 def mart_rules(manifest: dict) -> dict[str, list[Rule]]:
     """The expectation suite of every model of the ``marts`` schema, from dbt's manifest.
 
-    Three parts: the dbt tests of the model turned into GE expectations (not_null, unique,
-    unique_combination_of_columns, accepted_values: all blocking), expectations derived from the
+    Three parts: the dbt tests of the model turned into GE expectations (unique,
+    unique_combination_of_columns, accepted_values, and not_null on the identifying columns: keys,
+    codes, ids; all blocking), expectations derived from the
     column names of the model (codes valid, shares in [0, 1], counts and populations positive,
     distances and rates plausible) and the hand-written ones of :data:`EXTRA_MART_RULES`. The
     row-count change against the previous publication is added by :func:`validate_table`.
@@ -137,6 +141,7 @@ def mart_rules(manifest: dict) -> dict[str, list[Rule]]:
     models = {uid: n for uid, n in manifest.get("nodes", {}).items()
               if n.get("resource_type") == "model" and n.get("schema") == "marts"}
     suites: dict[str, list[Rule]] = {n["name"]: [] for n in models.values()}
+    not_null: dict[str, list[str]] = {}
     for node in manifest.get("nodes", {}).values():
         model = models.get(node.get("attached_node") or "")
         if node.get("resource_type") != "test" or model is None:
@@ -146,7 +151,7 @@ def mart_rules(manifest: dict) -> dict[str, list[Rule]]:
         column = node.get("column_name") or kwargs.get("column_name")
         name, rules = meta.get("name"), suites[model["name"]]
         if name == "not_null" and column:
-            rules.append(Rule("ExpectColumnValuesToNotBeNull", {"column": column}, BLOCKING, f"{column} renseigné"))
+            not_null.setdefault(model["name"], []).append(column)
         elif name == "unique" and column:
             rules.append(Rule("ExpectColumnValuesToBeUnique", {"column": column}, BLOCKING, f"{column} unique"))
         elif name == "unique_combination_of_columns" and kwargs.get("columns"):
@@ -158,6 +163,14 @@ def mart_rules(manifest: dict) -> dict[str, list[Rule]]:
                               BLOCKING, f"{column} parmi les valeurs admises"))
     for model in models.values():
         rules = suites[model["name"]]
+        # Not-null expectations for the identifying columns (keys, codes, ids); the not-null dbt tests
+        # of the other columns stay in dbt only (each GE expectation costs about 10 ms per refresh).
+        keys = {c for r in rules for c in r.kwargs.get("column_list", [])}
+        keys |= {r.kwargs["column"] for r in rules if r.expectation == "ExpectColumnValuesToBeUnique"}
+        for column in not_null.get(model["name"], []):
+            if column in keys or re.fullmatch(r".+_(?:code|id|key)|wave_year|kind", column):
+                rules.insert(0, Rule("ExpectColumnValuesToNotBeNull", {"column": column}, BLOCKING,
+                                     f"{column} renseigné"))
         for column in model.get("columns", {}):
             if _EXCLUDED_NAMES.fullmatch(column):
                 continue
@@ -185,6 +198,44 @@ def quality_settings(settings: Settings) -> dict:
 
 
 _CONTEXT = None
+_POOL = None
+_POOL_LOCK = threading.Lock()
+_log = logging.getLogger(__name__)
+
+
+def warm_up() -> None:
+    """Start, once per process, a worker process that imports Great Expectations and then runs the
+    GE part of every validation (:func:`validate_table`).
+
+    Importing GE costs about 2 s (it pulls scipy, altair...) and would be paid by the first check of
+    every run, after the ingestion. Called when a run starts ingesting, the worker imports GE on the
+    other core meanwhile. ``OBSERVATOIRE_GX_WORKER=0`` keeps everything in process; a worker that
+    cannot start or dies is replaced by the in-process path, with a log line.
+    """
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is not None or os.environ.get("OBSERVATOIRE_GX_WORKER", "1") == "0":
+            return
+        _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                    initializer=_worker_init)
+        _POOL.submit(int)   # start the worker now (the pool starts its processes on the first task)
+
+
+def _worker_init() -> None:
+    _gx()
+
+
+def _run_rules_anywhere(table: str, frame, rules: list[Rule], counts: list[int], total: int) -> list[dict]:
+    global _POOL
+    pool = _POOL
+    if pool is not None:
+        try:
+            return pool.submit(run_rules, table, frame, rules, counts, total).result()
+        except BrokenExecutor as exc:
+            _log.warning("processus Great Expectations indisponible (%s) : validation dans le processus", exc)
+            with _POOL_LOCK:
+                _POOL = None
+    return run_rules(table, frame, rules, counts, total)
 
 
 def _gx():
@@ -253,6 +304,26 @@ def row_count_rule(table: str, current: int, previous: int | None, bounds: dict)
     return {"check_name": name, "severity": BLOCKING, "passed": ok, "message": msg}
 
 
+def previous_counts(settings: Settings, tables: list[str]) -> dict[str, int | None]:
+    """Row counts of ``tables`` in the current publication (None for a table it does not have)."""
+    out: dict[str, int | None] = {t: None for t in tables}
+    if not settings.published_path.exists():
+        return out
+    try:
+        con = duckdb.connect(str(settings.published_path), read_only=True)
+    except duckdb.Error:
+        return out
+    try:
+        for t in tables:
+            try:
+                out[t] = con.execute(f"select count(*) from {t}").fetchone()[0]
+            except duckdb.CatalogException:
+                pass
+    finally:
+        con.close()
+    return out
+
+
 def previous_count(settings: Settings, table: str) -> int | None:
     if not settings.published_path.exists():
         return None
@@ -306,9 +377,15 @@ def _offending(table: str, rule: Rule) -> tuple[str, str]:
     return (f"select rowid from {table} where {pred}", f"select count(*) from {table} where {pred}")
 
 
-def validate_table(settings: Settings, con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule]) -> list[dict]:
+_UNKNOWN = object()
+
+
+def validate_table(settings: Settings, con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule],
+                   previous: int | None | object = _UNKNOWN, bounds: dict | None = None) -> list[dict]:
     """All outcomes for one table of the build file: GE rules (SQL counts on the whole table, GE on
-    a sample holding the offending rows), then the row-count change."""
+    a sample holding the offending rows), then the row-count change. ``previous`` (the row count in
+    the current publication, None without one) and ``bounds`` (:func:`quality_settings`) are read
+    when not given."""
     total = con.execute(f"select count(*) from {table}").fetchone()[0]
     rules = applicable_rules(con, table, rules)
     counts, parts = [], [f"(select rowid from {table} using sample reservoir({SAMPLE_ROWS} rows) repeatable (42))"]
@@ -318,8 +395,9 @@ def validate_table(settings: Settings, con: duckdb.DuckDBPyConnection, table: st
         if counts[-1]:
             parts.append(f"({rows_sql} limit {OFFENDERS})")
     frame = con.execute(f"select * from {table} where rowid in ({' union '.join(parts)})").df() if rules else None
-    outcomes = run_rules(table, frame, rules, counts, total)
-    count_rule = row_count_rule(table, total, previous_count(settings, table), quality_settings(settings))
+    outcomes = _run_rules_anywhere(table, frame, rules, counts, total)
+    previous = previous_count(settings, table) if previous is _UNKNOWN else previous
+    count_rule = row_count_rule(table, total, previous, bounds or quality_settings(settings))
     if table.startswith(("marts.quality_", "marts.meta_")):
         # Lists of problems and metadata: a change of size is worth a warning, an empty list of
         # problems is good news.
@@ -356,8 +434,8 @@ def data_docs_dir(settings: Settings) -> Path:
     return settings.warehouse_dir / "data_docs"
 
 
-def write_data_docs(settings: Settings, run_id: str, asset: str, outcomes: list[dict]) -> Path:
-    """HTML validation report of one asset for one run, plus the run and global indexes."""
+def write_data_docs(settings: Settings, run_id: str, asset: str, outcomes: list[dict], index: bool = True) -> Path:
+    """HTML validation report of one asset for one run, plus (``index``) the run and global indexes."""
     root = data_docs_dir(settings)
     folder = root / run_id
     folder.mkdir(parents=True, exist_ok=True)
@@ -372,6 +450,16 @@ def write_data_docs(settings: Settings, run_id: str, asset: str, outcomes: list[
                     f"<h1>Contrôles de qualité : {html.escape(asset)}</h1><p>Exécution {html.escape(run_id)}</p>"
                     f"<table><tr><th>Résultat</th><th>Gravité</th><th>Attente</th><th>Détail</th></tr>{rows}</table>",
                     encoding="utf-8")
+    if index:
+        write_docs_index(settings, run_id)
+    return page
+
+
+def write_docs_index(settings: Settings, run_id: str) -> None:
+    """The index of one run's reports and the index of the runs."""
+    root = data_docs_dir(settings)
+    folder = root / run_id
+    folder.mkdir(parents=True, exist_ok=True)
     links = "".join(f"<li><a href='{p.name}'>{html.escape(p.stem)}</a></li>"
                     for p in sorted(folder.glob("*.html")) if p.name != "index.html")
     (folder / "index.html").write_text(f"<!doctype html><meta charset=utf-8><h1>Exécution {html.escape(run_id)}</h1>"
@@ -380,4 +468,3 @@ def write_data_docs(settings: Settings, run_id: str, asset: str, outcomes: list[
                    for p in sorted(root.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True) if p.is_dir())
     (root / "index.html").write_text(f"<!doctype html><meta charset=utf-8><h1>Contrôles de qualité par "
                                      f"exécution</h1><ul>{runs}</ul>", encoding="utf-8")
-    return page

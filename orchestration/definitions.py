@@ -120,6 +120,7 @@ def raw_asset(name: str, settings: Settings) -> dg.AssetsDefinition:
     @dg.asset(key=["raw", name], group_name="raw", kinds={"duckdb"},
               description=f"{source.description or source_loaders.description(name)} (raw rows + rejects)")
     def _asset(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        quality.warm_up()   # the Great Expectations worker imports GE while this source loads
         locations = list(source.locations)
         if name in ("surveys", "occupancy_counts"):  # files dropped in the inbox folder (see the inbox sensor)
             locations += [str(p) for p in inbox_files(settings, name) if str(p) not in locations]
@@ -163,6 +164,7 @@ def quality_check(settings: Settings, asset_key: dg.AssetKey, table: str, rules:
     @dg.asset_check(asset=asset_key, name="great_expectations", blocking=True,
                     description=f"Attentes de qualité de {table} (bloquantes et avertissements)")
     def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        quality.warm_up()
         con = open_build(settings, context.op_execution_context.run_id)
         try:
             outcomes = quality.validate_table(settings, con, table, rules)
@@ -193,21 +195,25 @@ def mart_quality_checks(settings: Settings, dbt_assets_def: dg.AssetsDefinition,
     def _checks(context: dg.AssetCheckExecutionContext):
         run_id = context.op_execution_context.run_id
         selected = sorted(context.selected_asset_check_keys, key=lambda k: k.asset_key.path[-1])
+        quality.warm_up()
+        tables = [f"marts.{k.asset_key.path[-1]}" for k in selected]
+        previous, bounds = quality.previous_counts(settings, tables), quality.quality_settings(settings)
         con = open_build(settings, run_id)
         try:
             evaluated = []
-            for key in selected:
-                mart = key.asset_key.path[-1]
-                outcomes = quality.validate_table(settings, con, f"marts.{mart}", suites.get(mart, []))
+            for key, table in zip(selected, tables):
+                outcomes = quality.validate_table(settings, con, table, suites.get(key.asset_key.path[-1], []),
+                                                  previous=previous[table], bounds=bounds)
                 report.record_checks(con, run_id, "/".join(key.asset_key.path), outcomes)
                 evaluated.append((key, outcomes))
         finally:
             con.close()
         for key, outcomes in evaluated:
             label = "/".join(key.asset_key.path)
-            docs = quality.write_data_docs(settings, run_id, label.replace("/", "."), outcomes)
+            docs = quality.write_data_docs(settings, run_id, label.replace("/", "."), outcomes, index=False)
             yield check_result(context, label, outcomes, docs, asset_key=key.asset_key,
                                check_name=key.name)
+        quality.write_docs_index(settings, run_id)
 
     return _checks
 

@@ -77,3 +77,30 @@ def test_broken_mart_fails_its_blocking_expectations(tmp_path, demo_run):
     rate = outcomes["response_rate : taux entre 0 et 1"]
     assert not rate["passed"] and rate["severity"] == WARNING
     assert not any(k.startswith("label") for k in outcomes)   # no rule for a free-text column
+
+
+def test_ge_worker_gives_the_in_process_results_and_survives_its_death(tmp_path, demo_run, monkeypatch):
+    """Great Expectations runs in a worker process started with the run (its ~2 s import overlaps the
+    ingestion): same outcomes as in process, and a dead worker falls back to the in-process path."""
+    settings, _ = demo_run
+    rules = [checks.Rule("ExpectColumnValuesToBeUnique", {"column": "code"}, BLOCKING, "code unique"),
+             checks.Rule("ExpectColumnValuesToBeBetween", {"column": "share", "min_value": 0, "max_value": 1},
+                         BLOCKING, "share : part entre 0 et 1")]
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("create schema marts")
+    con.execute("create table marts.t as select * from (values ('a', 0.5), ('a', 1.5), ('b', 0.1)) v(code, share)")
+    checks.warm_up()
+    pool = checks._POOL
+    assert pool is not None
+    in_worker = checks.validate_table(settings, con, "marts.t", rules, previous=None)
+    assert [o["passed"] for o in in_worker[:2]] == [False, False]
+    for process in list(pool._processes.values()):
+        process.kill()
+        process.join()
+    after_death = checks.validate_table(settings, con, "marts.t", rules, previous=None)
+    assert checks._POOL is None                     # the broken worker is dropped...
+    monkeypatch.setenv("OBSERVATOIRE_GX_WORKER", "0")
+    checks.warm_up()
+    assert checks._POOL is None                     # ...and none is started when switched off
+    in_process = checks.validate_table(settings, con, "marts.t", rules, previous=None)
+    assert in_worker == after_death == in_process
