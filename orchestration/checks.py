@@ -225,17 +225,33 @@ def _worker_init() -> None:
     _gx()
 
 
-def _run_rules_anywhere(table: str, frame, rules: list[Rule], counts: list[int], total: int) -> list[dict]:
+def _submit(table: str, frame, rules: list[Rule], counts: list[int], total: int):
+    """The GE validation handed to the worker (a future), or None when there is no worker."""
     global _POOL
     pool = _POOL
-    if pool is not None:
+    if pool is None or not rules:
+        return None
+    try:
+        return pool.submit(run_rules, table, frame, rules, counts, total)
+    except BrokenExecutor as exc:
+        _worker_lost(exc)
+        return None
+
+
+def _result(future, table: str, frame, rules: list[Rule], counts: list[int], total: int) -> list[dict]:
+    if future is not None:
         try:
-            return pool.submit(run_rules, table, frame, rules, counts, total).result()
+            return future.result()
         except BrokenExecutor as exc:
-            _log.warning("processus Great Expectations indisponible (%s) : validation dans le processus", exc)
-            with _POOL_LOCK:
-                _POOL = None
+            _worker_lost(exc)
     return run_rules(table, frame, rules, counts, total)
+
+
+def _worker_lost(exc: BaseException) -> None:
+    global _POOL
+    _log.warning("processus Great Expectations indisponible (%s) : validation dans le processus", exc)
+    with _POOL_LOCK:
+        _POOL = None
 
 
 def _gx():
@@ -386,6 +402,29 @@ def validate_table(settings: Settings, con: duckdb.DuckDBPyConnection, table: st
     a sample holding the offending rows), then the row-count change. ``previous`` (the row count in
     the current publication, None without one) and ``bounds`` (:func:`quality_settings`) are read
     when not given."""
+    previous = previous_count(settings, table) if previous is _UNKNOWN else previous
+    return validate_tables(settings, con, [(table, rules)], {table: previous}, bounds)[table]
+
+
+def validate_tables(settings: Settings, con: duckdb.DuckDBPyConnection, suites: list[tuple[str, list[Rule]]],
+                    previous: dict[str, int | None], bounds: dict | None = None) -> dict[str, list[dict]]:
+    """:func:`validate_table` for several tables, pipelined: while the GE worker validates the sample
+    of one table, this process runs the SQL counts of the next one."""
+    bounds = bounds or quality_settings(settings)
+    pending = []
+    for table, rules in suites:
+        total, rules, frame, counts = _sql_part(con, table, rules)
+        pending.append((table, total, rules, frame, counts, _submit(table, frame, rules, counts, total)))
+    results = {}
+    for table, total, rules, frame, counts, future in pending:
+        outcomes = _result(future, table, frame, rules, counts, total)
+        outcomes.append(_count_outcome(table, total, previous.get(table), bounds))
+        results[table] = outcomes
+    return results
+
+
+def _sql_part(con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule]):
+    """Row count, the rules that apply, the sample for GE and the SQL count of offending rows per rule."""
     total = con.execute(f"select count(*) from {table}").fetchone()[0]
     rules = applicable_rules(con, table, rules)
     counts, parts = [], [f"(select rowid from {table} using sample reservoir({SAMPLE_ROWS} rows) repeatable (42))"]
@@ -395,9 +434,11 @@ def validate_table(settings: Settings, con: duckdb.DuckDBPyConnection, table: st
         if counts[-1]:
             parts.append(f"({rows_sql} limit {OFFENDERS})")
     frame = con.execute(f"select * from {table} where rowid in ({' union '.join(parts)})").df() if rules else None
-    outcomes = _run_rules_anywhere(table, frame, rules, counts, total)
-    previous = previous_count(settings, table) if previous is _UNKNOWN else previous
-    count_rule = row_count_rule(table, total, previous, bounds or quality_settings(settings))
+    return total, rules, frame, counts
+
+
+def _count_outcome(table: str, total: int, previous: int | None, bounds: dict) -> dict:
+    count_rule = row_count_rule(table, total, previous, bounds)
     if table.startswith(("marts.quality_", "marts.meta_")):
         # Lists of problems and metadata: a change of size is worth a warning, an empty list of
         # problems is good news.
@@ -405,8 +446,7 @@ def validate_table(settings: Settings, con: duckdb.DuckDBPyConnection, table: st
         count_rule["passed"] = count_rule["passed"] or total == 0
     elif table.startswith("marts.") and total == 0:
         count_rule["severity"] = WARNING   # a mart whose optional source is not configured: reported only
-    outcomes.append(count_rule)
-    return outcomes
+    return count_rule
 
 
 NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",

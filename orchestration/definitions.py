@@ -200,12 +200,12 @@ def mart_quality_checks(settings: Settings, dbt_assets_def: dg.AssetsDefinition,
         previous, bounds = quality.previous_counts(settings, tables), quality.quality_settings(settings)
         con = open_build(settings, run_id)
         try:
+            results = quality.validate_tables(settings, con, [(t, suites.get(t.split(".")[-1], [])) for t in tables],
+                                              previous, bounds)
             evaluated = []
             for key, table in zip(selected, tables):
-                outcomes = quality.validate_table(settings, con, table, suites.get(key.asset_key.path[-1], []),
-                                                  previous=previous[table], bounds=bounds)
-                report.record_checks(con, run_id, "/".join(key.asset_key.path), outcomes)
-                evaluated.append((key, outcomes))
+                report.record_checks(con, run_id, "/".join(key.asset_key.path), results[table])
+                evaluated.append((key, results[table]))
         finally:
             con.close()
         for key, outcomes in evaluated:
