@@ -97,6 +97,20 @@ class ObservatoireDbtCli(DbtCliResource):
         return None
 
 
+DBT_RUNS_KEPT = 20
+
+
+def prune_dbt_targets(target: Path, keep: int = DBT_RUNS_KEPT) -> list[Path]:
+    """Remove all but the ``keep`` newest per-run dbt folders (``<asset op>-<run id>-<hash>``, about
+    10 MB each: manifest, logs, compiled SQL) that dagster-dbt writes under ``target/`` for every run;
+    without this a daily refresh would pile up gigabytes. Returns the folders removed."""
+    runs = sorted((p for p in target.glob("observatoire_dbt-*") if p.is_dir()),
+                  key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in runs[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+    return runs[keep:]
+
+
 def dbt_executable() -> str:
     """The dbt installed beside this Python (the project's venv), even when the venv is not activated."""
     beside = Path(sys.executable).parent / "dbt"
@@ -254,6 +268,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             if i == 3:
                 crash_point("dbt")
             yield event
+        prune_dbt_targets(Path(project.project_dir) / project.target_path)   # target_path is relative
 
     @dg.asset(key=["warehouse", "published"], group_name="publication", deps=list(observatoire_dbt.keys),
               description="Atomic swap of the freshly built warehouse into the published file.")

@@ -104,3 +104,21 @@ def test_ge_worker_gives_the_in_process_results_and_survives_its_death(tmp_path,
     assert checks._POOL is None                     # ...and none is started when switched off
     in_process = checks.validate_table(settings, con, "marts.t", rules, previous=None)
     assert in_worker == after_death == in_process
+
+
+def test_old_dbt_run_folders_are_pruned(tmp_path):
+    """dagster-dbt writes a ~10 MB folder per run under dbt's target/: only the newest are kept."""
+    import os
+
+    from orchestration.definitions import prune_dbt_targets
+
+    for i in range(5):
+        folder = tmp_path / f"observatoire_dbt-{i:07d}-abc"
+        folder.mkdir()
+        (folder / "manifest.json").write_text("{}", encoding="utf-8")
+        os.utime(folder, (1_000_000 + i, 1_000_000 + i))
+    (tmp_path / "manifest.json").write_text("{}", encoding="utf-8")   # the project's own artifacts stay
+    removed = prune_dbt_targets(tmp_path, keep=2)
+    assert sorted(p.name for p in removed) == [f"observatoire_dbt-{i:07d}-abc" for i in range(3)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.json", "observatoire_dbt-0000003-abc",
+                                                          "observatoire_dbt-0000004-abc"]
