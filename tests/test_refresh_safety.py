@@ -218,3 +218,29 @@ def test_blocking_expectation_stops_publication_and_notifies(tmp_path, demo_run,
     assert len(_Hook.received) == 1 and _Hook.received[0]["run_id"] == result.run_id
     assert "PMUN" in _Hook.received[0]["text"]
     assert commune  # the broken row is a real commune of the mirror
+
+
+def test_blocking_mart_expectation_stops_publication(tmp_path, demo_run, demo_mirror):
+    """The mart suites gate the publication too: here the current publication holds ten times the rows
+    of marts.fct_coverage_canton, so the rebuilt mart "loses" 90 % of them (row-count change beyond
+    `max_row_drop`): its blocking check fails, nothing is published, the report names the mart."""
+    from orchestration.run import refresh
+
+    settings0, _ = demo_run
+    cfg = seeded_config(tmp_path, demo_mirror[0], settings0.published_path)
+    settings = load_settings(cfg)
+    con = duckdb.connect(str(settings.published_path))
+    n = con.execute("select count(*) from marts.fct_coverage_canton").fetchone()[0]
+    for _ in range(9):
+        con.execute("insert into marts.fct_coverage_canton select * from marts.fct_coverage_canton limit ?", [n])
+    con.close()
+    before = figures(settings.published_path)
+    inode = settings.published_path.stat().st_ino
+    result = refresh(str(cfg))
+    assert not result.success
+    assert settings.published_path.stat().st_ino == inode and figures(settings.published_path) == before
+    report = json.loads((settings.warehouse_dir / "reports" / f"{result.run_id}.json").read_text(encoding="utf-8"))
+    failed = [c for c in report["checks"] if not c["passed"] and c["severity"] == "bloquant"]
+    assert [c["asset"] for c in failed] == ["marts/fct_coverage_canton"], failed
+    assert f"{n} ligne(s) contre {10 * n}" in failed[0]["message"]
+    assert "marts/fct_coverage_canton" in report["message"]
