@@ -340,21 +340,6 @@ def previous_counts(settings: Settings, tables: list[str]) -> dict[str, int | No
     return out
 
 
-def previous_count(settings: Settings, table: str) -> int | None:
-    if not settings.published_path.exists():
-        return None
-    try:
-        con = duckdb.connect(str(settings.published_path), read_only=True)
-    except duckdb.Error:
-        return None
-    try:
-        return con.execute(f"select count(*) from {table}").fetchone()[0]
-    except duckdb.CatalogException:
-        return None
-    finally:
-        con.close()
-
-
 SAMPLE_ROWS = 2000   # random rows given to GE besides the offending ones
 OFFENDERS = 500      # offending rows per expectation given to GE (the SQL count covers the whole table)
 
@@ -402,7 +387,7 @@ def validate_table(settings: Settings, con: duckdb.DuckDBPyConnection, table: st
     a sample holding the offending rows), then the row-count change. ``previous`` (the row count in
     the current publication, None without one) and ``bounds`` (:func:`quality_settings`) are read
     when not given."""
-    previous = previous_count(settings, table) if previous is _UNKNOWN else previous
+    previous = previous_counts(settings, [table])[table] if previous is _UNKNOWN else previous
     return validate_tables(settings, con, [(table, rules)], {table: previous}, bounds)[table]
 
 
