@@ -1,5 +1,6 @@
 """Shared fixtures: a generated demo territory, a configuration pointing at it, and a warehouse
-built from it by the real Dagster job (dbt build included). Built once per test session."""
+built from it by the real Dagster job (dbt build included); the warehouse of the real public files of
+../shared/data (skipped when absent). Built once per test session."""
 
 from __future__ import annotations
 
@@ -62,3 +63,34 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real public files not available: {SHARED_DATA} is absent (see shared/data/SOURCES.md)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def real_warehouse(tmp_path_factory):
+    """config/shared-data.toml's sources fetched and loaded by the production code, then `dbt build`
+    (tests included): (read-only connection, the shared data folder, the settings)."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real public files not available: {SHARED_DATA} is absent (see shared/data/SOURCES.md)")
+    import duckdb
+
+    from ingest.fetch import fetch
+    from ingest.load import load_source
+    from tests.test_indicators import dbt
+
+    tmp = tmp_path_factory.mktemp("real")
+    text = (PROJECT_ROOT / "config" / "shared-data.toml").read_text(encoding="utf-8")
+    cfg = tmp / "shared.toml"
+    cfg.write_text(text.replace('mirror = "../shared/data"', f'mirror = "{SHARED_DATA}"'), encoding="utf-8")
+    settings = load_settings(cfg)
+    db = tmp / "real.duckdb"
+    con = duckdb.connect(str(db))
+    for name, source in settings.sources.items():
+        load_source(con, name, [fetch(name, loc, tmp / "snapshots") for loc in source.locations])
+    con.close()
+    proc = dbt("build", db=db, target=tmp / "target",
+               vars={"territory_name": settings.territory.name, "territory_departements": [],
+                     "territory_fictional": False, "access_distances_km": list(settings.access_distances_km)})
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    con = duckdb.connect(str(db), read_only=True)
+    yield con, SHARED_DATA, settings
+    con.close()

@@ -11,43 +11,17 @@ import math
 from collections import Counter
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from ingest.config import PROJECT_ROOT
 
 MAX_KM = 50.0   # dbt var placement_max_km (default)
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory):
-    """config/shared-data.toml's sources fetched and loaded by the production code, then `dbt build`."""
-    from tests.conftest import SHARED_DATA
-
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"real public files not available: {SHARED_DATA} is absent (see shared/data/SOURCES.md)")
-    from ingest.config import load_settings
-    from ingest.fetch import fetch
-    from ingest.load import load_source
-    from tests.test_indicators import dbt
-
-    tmp = tmp_path_factory.mktemp("real")
-    text = (PROJECT_ROOT / "config" / "shared-data.toml").read_text(encoding="utf-8")
-    cfg = tmp / "shared.toml"
-    cfg.write_text(text.replace('mirror = "../shared/data"', f'mirror = "{SHARED_DATA}"'), encoding="utf-8")
-    settings = load_settings(cfg)
-    db = tmp / "real.duckdb"
-    con = duckdb.connect(str(db))
-    for name, source in settings.sources.items():
-        load_source(con, name, [fetch(name, loc, tmp / "snapshots") for loc in source.locations])
-    con.close()
-    proc = dbt("build", db=db, target=tmp / "target",
-               vars={"territory_name": settings.territory.name, "territory_departements": [],
-                     "territory_fictional": False, "access_distances_km": list(settings.access_distances_km)})
-    assert proc.returncode == 0, proc.stdout[-4000:]
-    con = duckdb.connect(str(db), read_only=True)
-    yield con, SHARED_DATA
-    con.close()
+def real(real_warehouse):
+    """The warehouse of the real files (tests/conftest.py)."""
+    con, data, _ = real_warehouse
+    return con, data
 
 
 def _rows(path: Path) -> list[dict]:

@@ -12,45 +12,19 @@ import json
 from collections import Counter
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from ingest.config import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory):
-    """config/shared-data.toml's sources fetched and loaded by the production code, then `dbt build`."""
-    from tests.conftest import SHARED_DATA
-
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"real public files not available: {SHARED_DATA} is absent (see shared/data/SOURCES.md)")
-    from ingest.config import load_settings
-    from ingest.fetch import fetch
-    from ingest.load import load_source
-    from tests.test_indicators import dbt
-
-    tmp = tmp_path_factory.mktemp("real_referential")
-    text = (PROJECT_ROOT / "config" / "shared-data.toml").read_text(encoding="utf-8")
-    cfg = tmp / "shared.toml"
-    cfg.write_text(text.replace('mirror = "../shared/data"', f'mirror = "{SHARED_DATA}"'), encoding="utf-8")
-    settings = load_settings(cfg)
+def real(real_warehouse):
+    """The warehouse of the real files (tests/conftest.py), with the referential sources listed."""
+    con, data, settings = real_warehouse
     needed = {"communes_etalab", "epci_etalab", "programme_laureates", "conseillers_numeriques"}
     missing = needed - set(settings.sources)
     if missing:
         pytest.skip(f"config/shared-data.toml does not list the referential sources {sorted(missing)}")
-    db = tmp / "real.duckdb"
-    con = duckdb.connect(str(db))
-    for name, source in settings.sources.items():
-        load_source(con, name, [fetch(name, loc, tmp / "snapshots") for loc in source.locations])
-    con.close()
-    proc = dbt("build", db=db, target=tmp / "target",
-               vars={"territory_name": settings.territory.name, "territory_departements": [],
-                     "territory_fictional": False, "access_distances_km": list(settings.access_distances_km)})
-    assert proc.returncode == 0, proc.stdout[-4000:]
-    con = duckdb.connect(str(db), read_only=True)
-    yield con, SHARED_DATA
-    con.close()
+    return con, data
 
 
 def _csv(path: Path, sep: str = ",") -> list[dict]:
