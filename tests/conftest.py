@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,14 +16,24 @@ from ingest.config import PROJECT_ROOT, load_settings
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 
 
-def write_config(tmp: Path, mirror: Path, name: str = "config.toml") -> Path:
-    """A copy of config/demo.toml whose mirror, warehouse and snapshots live under ``tmp``."""
+def write_config(tmp: Path, mirror: Path, name: str = "config.toml", extra: str = "") -> Path:
+    """A copy of config/demo.toml whose mirror, warehouse and snapshots live under ``tmp``, with
+    ``extra`` (TOML tables) appended."""
     text = (PROJECT_ROOT / "config" / "demo.toml").read_text(encoding="utf-8")
     paths = (f'[paths]\nmirror = "{mirror}"\nwarehouse = "{tmp / "warehouse"}"\n'
              f'snapshots = "{tmp / "snapshots"}"\n')
     text = re.sub(r"\[paths\]\n(?:[^\[\n][^\n]*\n)*", paths + "\n", text)
     cfg = tmp / name
-    cfg.write_text(text, encoding="utf-8")
+    cfg.write_text(text + ("\n" + extra if extra else ""), encoding="utf-8")
+    return cfg
+
+
+def seeded_config(tmp: Path, mirror: Path, published: Path, extra: str = "") -> Path:
+    """:func:`write_config` whose warehouse starts from a copy of an existing publication."""
+    cfg = write_config(tmp, mirror, extra=extra)
+    settings = load_settings(cfg)
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(published, settings.published_path)
     return cfg
 
 

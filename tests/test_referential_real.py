@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 
-
 @pytest.fixture(scope="module")
 def real(real_warehouse):
     """The warehouse of the real files (tests/conftest.py), with the referential sources listed."""

@@ -18,7 +18,7 @@ import duckdb
 import pytest
 
 from ingest.config import PROJECT_ROOT, load_settings
-from tests.conftest import write_config
+from tests.conftest import seeded_config
 
 FIGURES_SQL = """
 select (select max(built_at) from marts.meta_publication)::varchar,
@@ -34,17 +34,6 @@ def figures(path: Path) -> tuple:
         return con.execute(FIGURES_SQL).fetchone()
     finally:
         con.close()
-
-
-def seeded_config(tmp: Path, mirror: Path, published: Path, extra: str = "") -> Path:
-    """A configuration whose warehouse starts from a copy of an existing publication."""
-    cfg = write_config(tmp, mirror)
-    if extra:
-        cfg.write_text(cfg.read_text(encoding="utf-8") + "\n" + extra, encoding="utf-8")
-    settings = load_settings(cfg)
-    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(published, settings.published_path)
-    return cfg
 
 
 def copy_mirror(src: Path, dst: Path) -> Path:

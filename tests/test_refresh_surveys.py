@@ -4,13 +4,12 @@ and every mart outside the surveys' downstream graph is unchanged."""
 
 from __future__ import annotations
 
-import shutil
 
 import dagster as dg
 import duckdb
 
 from ingest.config import load_settings
-from tests.conftest import write_config
+from tests.conftest import seeded_config, write_config
 
 
 def _table_rows(path, tables: list[str]) -> dict[str, list]:
@@ -28,11 +27,9 @@ def test_inbox_file_triggers_survey_refresh_and_publishes(tmp_path, demo_run, de
     settings0, result0 = demo_run
     assert result0.success
     inbox = tmp_path / "inbox"
-    cfg = write_config(tmp_path, demo_mirror[0])
-    cfg.write_text(cfg.read_text(encoding="utf-8") + f'\n[inbox]\npath = "{inbox}"\n', encoding="utf-8")
+    cfg = seeded_config(tmp_path, demo_mirror[0], settings0.published_path,   # the current publication
+                        f'[inbox]\npath = "{inbox}"\n')
     settings = load_settings(cfg)
-    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(settings0.published_path, settings.published_path)   # the current publication
 
     defs = build_definitions(settings)
     repo = defs.get_repository_def()
@@ -98,8 +95,7 @@ def test_sensor_accepts_xlsx_files(tmp_path, demo_mirror):
     from orchestration.definitions import build_definitions
 
     inbox = tmp_path / "inbox"
-    cfg = write_config(tmp_path, demo_mirror[0])
-    cfg.write_text(cfg.read_text(encoding="utf-8") + f'\n[inbox]\npath = "{inbox}"\n', encoding="utf-8")
+    cfg = write_config(tmp_path, demo_mirror[0], extra=f'[inbox]\npath = "{inbox}"\n')
     repo = build_definitions(load_settings(cfg)).get_repository_def()
     sensor = repo.get_sensor_def("survey_inbox_sensor")
     (tmp_path / "dagster_home").mkdir()
@@ -128,11 +124,9 @@ def test_xlsx_template_and_count_series_in_the_inbox_refresh_only_their_own_mart
     settings0, result0 = demo_run
     assert result0.success
     inbox = tmp_path / "inbox"
-    cfg = write_config(tmp_path, demo_mirror[0])
-    cfg.write_text(cfg.read_text(encoding="utf-8") + f'\n[inbox]\npath = "{inbox}"\n', encoding="utf-8")
+    cfg = seeded_config(tmp_path, demo_mirror[0], settings0.published_path,   # the current publication
+                        f'[inbox]\npath = "{inbox}"\n')
     settings = load_settings(cfg)
-    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(settings0.published_path, settings.published_path)
     defs = build_definitions(settings)
     repo = defs.get_repository_def()
     survey_job, occupancy_job = defs.resolve_job_def(SURVEY_JOB), defs.resolve_job_def(OCCUPANCY_JOB)

@@ -270,8 +270,7 @@ def survey_warehouse(tmp_path_factory, demo_mirror, survey_files):
 
     folder, places, _ = survey_files
     tmp = tmp_path_factory.mktemp("survey_pipeline")
-    cfg = write_config(tmp, demo_mirror[0])
-    cfg.write_text(cfg.read_text(encoding="utf-8") + f'\n[inbox]\npath = "{folder}"\n', encoding="utf-8")
+    cfg = write_config(tmp, demo_mirror[0], extra=f'[inbox]\npath = "{folder}"\n')
     result = refresh(str(cfg))
     assert result.success, [e.message for e in result.all_events if e.is_step_failure]
     settings = load_settings(cfg)
