@@ -3,19 +3,42 @@
 -- that straight-line distance of a place of that kind (a commune at exactly the distance counts as
 -- within; distances are rounded to the metre). A proxy for travel time, never a travel time. Only
 -- communes with coordinates are counted: population_with_coordinates says how much that covers.
-with d as (select unnest({{ double_list(var('access_distances_km')) }}) as distance_km),
-b as (select * from {{ ref('int_commune_territory') }} where territory_level <> 'commune'),
-a as (select * from {{ ref('fct_access_commune_kind') }}),
-per_kind as (
-    select b.territory_level, b.territory_code, a.kind, d.distance_km,
+{%- set distances = var('access_distances_km') %}
+-- One pass over (commune, kind) rows per territory with one filtered sum per distance, then one row
+-- per distance: the distance list is a var, so the columns are generated.
+with b as (select * from {{ ref('int_commune_territory') }} where territory_level <> 'commune'),
+-- Every commune with coordinates and every kind (int_access_kinds), as in fct_access_commune_kind
+-- (read from int_nearest_place so that this model does not wait for that one).
+a as (
+    select c.commune_code, k.kind, n.nearest_km, c.population
+    from {{ ref('dim_commune') }} c
+    cross join {{ ref('int_access_kinds') }} k
+    left join {{ ref('int_nearest_place') }} n on n.commune_code = c.commune_code and n.kind = k.kind
+    where c.latitude is not null and c.longitude is not null
+),
+per_kind_wide as (
+    select b.territory_level, b.territory_code, a.kind,
            count(*)                                                              as n_communes_with_coordinates,
-           count(*) filter (where a.nearest_km <= d.distance_km)                 as n_communes_within,
            coalesce(sum(a.population), 0)                                        as population_with_coordinates,
-           coalesce(sum(a.population) filter (where a.nearest_km <= d.distance_km), 0) as population_within,
+           {%- for km in distances %}
+           count(*) filter (where a.nearest_km <= {{ km }})                      as n_within_{{ loop.index }},
+           coalesce(sum(a.population) filter (where a.nearest_km <= {{ km }}), 0) as population_within_{{ loop.index }},
+           {%- endfor %}
            sum(a.population * a.nearest_km) / nullif(sum(a.population) filter (where a.nearest_km is not null), 0)
                                                                                  as mean_nearest_km_per_inhabitant
-    from a join b using (commune_code) cross join d
-    group by b.territory_level, b.territory_code, a.kind, d.distance_km
+    from a join b using (commune_code)
+    group by b.territory_level, b.territory_code, a.kind
+),
+per_kind as (
+    {%- for km in distances %}
+    select territory_level, territory_code, kind, {{ km }}::double as distance_km, n_communes_with_coordinates,
+           population_with_coordinates, n_within_{{ loop.index }} as n_communes_within,
+           population_within_{{ loop.index }} as population_within, mean_nearest_km_per_inhabitant
+    from per_kind_wide
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
 )
 select
     t.territory_level,

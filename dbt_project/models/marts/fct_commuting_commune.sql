@@ -4,55 +4,13 @@
 -- Long commutes: straight-line distance between the two commune centres strictly beyond var
 -- long_commute_km (default 30 km); unknown distances (abroad, no coordinates) are counted apart.
 -- Employment poles: int_employment_poles.
-{%- set long_km = var('long_commute_km') %}
+-- The flows are aggregated in int_commuting_commune; this model adds the straight-line distance to
+-- the nearest tiers-lieu and the long-distance commuters it leaves unserved.
 {%- set access_km = var('opportunity_access_km') %}
-with f as (
-    select f.*, p.is_employment_pole as workplace_is_pole
-    from {{ ref('int_commuting_flows') }} f
-    left join {{ ref('int_employment_poles') }} p on p.commune_code = f.workplace_code
-),
-c as (select commune_code, commune_name, epci_code, population from {{ ref('dim_commune') }}),
-main_pole as (
-    select residence_commune_code as commune_code,
-           arg_max(workplace_code, (w, workplace_code)) as main_pole_code,
-           max(w)                                       as main_pole_workers
-    from (select residence_commune_code, workplace_code, sum(workers) as w from f
-          where workplace_is_pole and not works_in_residence_commune group by all)
-    group by residence_commune_code
-)
 select
-    o.commune_code,
-    o.commune_name,
-    o.epci_code,
-    max(f.census_year)                                                        as census_year,
-    sum(f.workers)                                                            as active_residents,
-    coalesce(sum(f.workers) filter (where f.workplace_code = o.commune_code), 0) as working_in_commune,
-    coalesce(sum(f.workers) filter (where f.workplace_code <> o.commune_code), 0) as commuters_out_of_commune,
-    coalesce(sum(f.workers) filter (where f.workplace_epci_code is distinct from o.epci_code), 0) as commuters_out_of_epci,
-    coalesce(sum(f.workers) filter (where f.workplace_code <> o.commune_code), 0)
-        / nullif(sum(f.workers), 0)                                           as share_out_of_commune,
-    -- Added columns.
-    coalesce(sum(f.workers) filter (where f.workplace_is_pole and f.workplace_code <> o.commune_code), 0)
-                                                                              as commuters_to_poles,
-    any_value(mp.main_pole_code)                                              as main_pole_code,
-    any_value(pc.commune_name)                                                as main_pole_name,
-    coalesce(any_value(mp.main_pole_workers), 0)                              as main_pole_workers,
-    {{ long_km }}                                                             as long_commute_km,
-    coalesce(sum(f.workers) filter (where f.distance_km > {{ long_km }}), 0)  as long_commuters,
-    coalesce(sum(f.workers) filter (where f.workplace_code <> o.commune_code and f.distance_km is null), 0)
-                                                                              as commuters_distance_unknown,
-    {{ ratio('coalesce(sum(f.workers) filter (where f.distance_km > ' ~ long_km ~ '), 0)', 'sum(f.workers)') }}
-                                                                              as share_long_commuters,
-    coalesce(any_value(ep.jobs), 0)                                           as jobs,
-    coalesce(any_value(ep.is_employment_pole), false)                         as is_employment_pole,
-    any_value(a.nearest_tiers_lieu_km)                                        as nearest_tiers_lieu_km,
-    case when any_value(a.nearest_tiers_lieu_km) <= {{ access_km }} then 0
-         else coalesce(sum(f.workers) filter (where f.distance_km > {{ long_km }}), 0) end
+    c.*,
+    a.nearest_tiers_lieu_km,
+    case when a.nearest_tiers_lieu_km <= {{ access_km }} then 0 else c.long_commuters end
                                                                               as unserved_long_commuters
-from f
-join c o on o.commune_code = f.residence_commune_code
-left join main_pole mp on mp.commune_code = o.commune_code
-left join c pc on pc.commune_code = mp.main_pole_code
-left join {{ ref('int_employment_poles') }} ep on ep.commune_code = o.commune_code
-left join {{ ref('fct_access_commune') }} a on a.commune_code = o.commune_code
-group by o.commune_code, o.commune_name, o.epci_code
+from {{ ref('int_commuting_commune') }} c
+left join {{ ref('fct_access_commune') }} a on a.commune_code = c.commune_code

@@ -1,7 +1,6 @@
 -- One row per published grant, matched to a tiers-lieu by SIRET (known from the surveys), else by
 -- normalised name when exactly one place carries that name. The programme is recognised from the
--- grant's purpose and beneficiary (seed map_programme, whole words, longest key first), else
--- "hors_programme".
+-- grant's purpose and beneficiary (int_grant_programmes), else "hors_programme".
 with g as (select * from {{ ref('stg_subventions') }}),
 places as (
     select place_id, epci_code, {{ normalize_name('place_name') }} as name_key
@@ -14,14 +13,7 @@ sirets as (
     select siret, min(place_id) as place_id from {{ ref('fct_attendance_place') }}
     where siret is not null and place_id is not null group by siret having count(distinct place_id) = 1
 ),
-programme_match as (
-    select g._file, g._row, arg_max(m.programme_code, length(m.programme_key)) as programme_code
-    from g join {{ ref('map_programme') }} m
-      on m.use_for_grants
-     and (' ' || {{ normalize_name("coalesce(g.purpose, '') || ' ' || g.beneficiary_name") }} || ' ')
-         like ('% ' || m.programme_key || ' %')
-    group by g._file, g._row
-)
+programme_match as (select * from {{ ref('int_grant_programmes') }})
 select
     g.funder_name,
     g.funder_siret,
