@@ -125,9 +125,10 @@ def import_reports(con, settings: Settings) -> int:
             record_source(con, rep["run_id"], s["source"], s["rows_read"], s["rows_loaded"], s["rows_rejected"],
                           s["fetched_at"], s["stale"])
         con.execute("delete from ops.refresh_checks where run_id = ?", [rep["run_id"]])
-        for c in rep.get("checks", []):
-            con.execute("insert into ops.refresh_checks values (?, ?, ?, ?, ?, ?)",
-                        [rep["run_id"], c["asset"], c["check_name"], c["severity"], c["passed"], c["message"]])
+        checks = [[rep["run_id"], c["asset"], c["check_name"], c["severity"], c["passed"], c["message"]]
+                  for c in rep.get("checks", [])]
+        if checks:   # a few hundred per run: one statement
+            con.executemany("insert into ops.refresh_checks values (?, ?, ?, ?, ?, ?)", checks)
         n += 1
     return n
 
