@@ -31,6 +31,7 @@ from ingest.fetch import fetch
 from ingest import sources as source_loaders
 from ingest.warehouse import crash_point, open_build, prepare_build, publish
 from orchestration import checks as quality
+from orchestration import dbt_server
 from orchestration import report
 from orchestration.notify import notify_failure
 from orchestration.schedules import inbox_files, schedules_and_sensors
@@ -82,14 +83,15 @@ class ObservatoireDbtCli(DbtCliResource):
     """dagster-dbt's CLI resource without two start-up costs paid by every run (~4 s at national scale):
 
     - ``dbt --version`` in a subprocess (a full dbt start-up) to learn the version: when the dbt
-      used is the one installed beside this Python, its package metadata says it;
+      used is the one installed beside this Python (directly or through the client of the warm dbt
+      process, :mod:`orchestration.dbt_server`), its package metadata says it;
     - a dbt adapter opened in the Dagster process (profile, project and macros loaded) that
       dagster-dbt only uses to fetch optional row-count / column metadata, which we do not request.
     """
 
     @cached_property
     def _cli_version(self):
-        if Path(self.dbt_executable) == Path(sys.executable).parent / "dbt":
+        if Path(self.dbt_executable) in (Path(sys.executable).parent / "dbt", _client_path()):
             return packaging_version.parse(importlib.metadata.version("dbt-core"))
         return super()._cli_version
 
@@ -112,9 +114,29 @@ def prune_dbt_targets(target: Path, keep: int = DBT_RUNS_KEPT) -> list[Path]:
 
 
 def dbt_executable() -> str:
-    """The dbt installed beside this Python (the project's venv), even when the venv is not activated."""
+    """The dbt installed beside this Python (the project's venv), even when the venv is not activated,
+    through the client of the warm dbt process (:mod:`orchestration.dbt_server`: the real dbt when
+    the run has no warm process)."""
     beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+    if beside.exists():
+        return str(dbt_server.client_executable(_client_path().parent) if dbt_server.enabled() else beside)
+    return shutil.which("dbt") or "dbt"
+
+
+def _client_path() -> Path:
+    return DBT_DIR / "target" / "dbt-client"
+
+
+def _warm_dbt_command(settings: Settings) -> tuple[Path, dict, dict]:
+    """What the warm dbt process prepares: the project, the --vars and the environment of the build."""
+    return DBT_DIR, dbt_vars(settings), {"OBSERVATOIRE_BUILD_DB": str(settings.build_path),
+                                         "DBT_PROFILES_DIR": str(DBT_DIR)}
+
+
+def _run_builds_dbt(context) -> bool:
+    """Whether the run has the dbt step (its steps, else every step of its job)."""
+    steps = context.run.step_keys_to_execute
+    return "observatoire_dbt" in (steps if steps is not None else context.job_def.graph.node_dict)
 
 
 def dbt_vars(settings: Settings) -> dict:
@@ -135,6 +157,8 @@ def raw_asset(name: str, settings: Settings) -> dg.AssetsDefinition:
               description=f"{source.description or source_loaders.description(name)} (raw rows + rejects)")
     def _asset(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         quality.warm_up()   # the Great Expectations worker imports GE while this source loads
+        if _run_builds_dbt(context):   # and a dbt process starts and parses the project meanwhile
+            dbt_server.start(*_warm_dbt_command(settings))
         locations = list(source.locations)
         if name in ("surveys", "occupancy_counts"):  # files dropped in the inbox folder (see the inbox sensor)
             locations += [str(p) for p in inbox_files(settings, name) if str(p) not in locations]
@@ -192,12 +216,12 @@ def quality_check(settings: Settings, asset_key: dg.AssetKey, table: str, rules:
 
 
 def mart_quality_checks(settings: Settings, dbt_assets_def: dg.AssetsDefinition,
-                        manifest_path: Path) -> dg.AssetChecksDefinition:
+                        manifest: dict) -> dg.AssetChecksDefinition:
     """The Great Expectations suite of every mart (orchestration.checks.mart_rules), as one blocking
     check per mart computed by a single step: a step per mart would cost Dagster's step overhead
     (about 0.1 s) some forty times per refresh. A run that rebuilds some marts only (refresh_surveys)
     checks those marts only (can_subset)."""
-    suites = quality.mart_rules(json.loads(Path(manifest_path).read_text(encoding="utf-8")))
+    suites = quality.mart_rules(manifest)
     keys = {k.path[-1]: k for k in dbt_assets_def.keys if len(k.path) == 2 and k.path[0] == "marts"}
     specs = [dg.AssetCheckSpec("great_expectations", asset=keys[m], blocking=True,
                                description=f"Attentes de qualité de marts.{m} ({len(rules)} attentes et la variation "
@@ -250,24 +274,51 @@ def check_result(context, label: str, outcomes: list[dict], docs: Path, **keys) 
 
 
 class _Translator(DagsterDbtTranslator):
+    """Groups by dbt folder; the dbt tests that a mart's Great Expectations suite evaluates
+    (``in_suites``, see checks.dbt_tests_in_suites) are not Dagster checks of their own: the check
+    ``great_expectations`` of their mart reports them."""
+
+    def __init__(self, in_suites: frozenset[str] = frozenset()):
+        super().__init__()
+        self.in_suites = in_suites
+
     def get_group_name(self, dbt_resource_props) -> str:
         fqn = dbt_resource_props.get("fqn", [])
         return fqn[1] if len(fqn) > 2 else "dbt"
+
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
+        if manifest["nodes"].get(unique_id, {}).get("name") in self.in_suites:
+            return None
+        return super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     project = dbt_project(settings)
     raw_assets = [raw_asset(name, settings) for name in settings.sources if source_loaders.is_known(name)]
+    # The marts' not_null / unique / accepted_values tests are evaluated once, by the GE suites
+    # (about 100 tests: run by dbt too, they cost ~2.5 s of a survey-only refresh at national scale).
+    manifest = json.loads(Path(project.manifest_path).read_text(encoding="utf-8"))
+    in_suites = quality.dbt_tests_in_suites(manifest)
 
-    @dbt_assets(manifest=project.manifest_path, project=project, dagster_dbt_translator=_Translator())
+    @dbt_assets(manifest=project.manifest_path, project=project,
+                dagster_dbt_translator=_Translator(frozenset(in_suites)))
     def observatoire_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-        """Staging, intermediate and mart models, with their dbt tests, built in the build file."""
+        """Staging, intermediate and mart models, with the dbt tests that no GE suite evaluates, built
+        in the build file (by the warm dbt process of the run when there is one)."""
         os.environ["OBSERVATOIRE_BUILD_DB"] = str(prepare_build(settings, context.run_id))
         args = ["build", "--vars", json.dumps(dbt_vars(settings))]
-        for i, event in enumerate(dbt.cli(args, context=context).stream()):
-            if i == 3:
-                crash_point("dbt")
-            yield event
+        if in_suites:
+            args += ["--exclude", " ".join(in_suites)]   # one value: dagster-dbt splits it
+        warm = dbt_server.take(*_warm_dbt_command(settings))
+        if warm:
+            os.environ[dbt_server.ENV_SOCKET] = warm   # read by the dbt client that dagster-dbt starts
+        try:
+            for i, event in enumerate(dbt.cli(args, context=context).stream()):
+                if i == 3:
+                    crash_point("dbt")
+                yield event
+        finally:
+            os.environ.pop(dbt_server.ENV_SOCKET, None)
         prune_dbt_targets(Path(project.project_dir) / project.target_path)   # target_path is relative
 
     @dg.asset(key=["warehouse", "published"], group_name="publication", deps=list(observatoire_dbt.keys),
@@ -285,7 +336,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
 
     asset_checks = [quality_check(settings, dg.AssetKey(["raw", name]), f'raw."{name}"', quality.raw_rules(name))
                     for name in settings.sources if source_loaders.is_known(name)]
-    asset_checks.append(mart_quality_checks(settings, observatoire_dbt, project.manifest_path))
+    asset_checks.append(mart_quality_checks(settings, observatoire_dbt, manifest))
 
     @dg.run_failure_sensor(name="notify_refresh_failure", minimum_interval_seconds=30,
                            description="Rapport d'échec et notification (webhook / e-mail) d'un rafraîchissement")
