@@ -364,3 +364,41 @@ def test_reports_are_rewritten_only_when_their_content_changes(tmp_path):
     xlsx_2025.unlink()
     importer.write_reports(folder, [row, changed], ["enquete_2025.csv", "enquete_2026.csv"])
     assert openpyxl.load_workbook(xlsx_2025).active["I2"].value == "unité retirée"
+
+
+def test_unchanged_files_are_read_from_the_cache(tmp_path, survey_files, monkeypatch):
+    """A new wave validates the new file only: the other files come from the per-file cache of
+    ``<warehouse>/cache/enquetes``, and the tables and reports are the same as a full read. A changed
+    file is read and validated again, and the entry of its old content is dropped."""
+    from types import SimpleNamespace
+
+    folder, _, _ = survey_files
+    settings = SimpleNamespace(warehouse_dir=tmp_path / "entrepot")
+    snaps = [fetch("surveys", str(p), tmp_path / "snapshots") for p in sorted(folder.iterdir())]
+    tables = ("raw.surveys", "raw.surveys_rejects", "raw.surveys_report")
+
+    def content(con):
+        return {t: sorted(map(repr, con.execute(f"select * from {t}").fetchall())) for t in tables}
+
+    cold = duckdb.connect()
+    importer.load(cold, snaps, settings)
+    cache = importer.cache_dir(settings)
+    assert len(list(cache.glob("*.pickle"))) == len(snaps)
+
+    reads = []
+    real_read = importer._read_file
+    monkeypatch.setattr(importer, "_read_file", lambda snap, *a: reads.append(snap.location) or real_read(snap, *a))
+    warm = duckdb.connect()
+    result = importer.load(warm, snaps, settings)
+    assert reads == []                                     # every file from the cache
+    assert content(warm) == content(cold)
+    assert result.rows_read == result.rows_loaded + result.rows_rejected == 11
+
+    changed = tmp_path / "enquete_2026.csv"
+    changed.write_text("annee;nom_lieu;code_commune;visiteurs_semaine\n2026;Lieu Nouveau;96001;12\n", encoding="utf-8")
+    snaps = snaps[1:] + [fetch("surveys", str(changed), tmp_path / "snapshots")]
+    again = duckdb.connect()
+    importer.load(again, snaps, settings)
+    assert reads == [str(changed)]                         # only the new file validated
+    assert len(list(cache.glob("*.pickle"))) == len(snaps)  # the entry of enquete_2026.xlsx dropped
+    assert again.execute("select count(*) from raw.surveys where _file = 'enquete_2026.csv'").fetchone()[0] == 1

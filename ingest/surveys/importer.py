@@ -26,6 +26,8 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
+import pickle
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -365,6 +367,99 @@ def reports_dir(settings: Settings | None) -> Path | None:
     return settings.warehouse_dir / "reports" / "enquetes" if settings is not None else None
 
 
+@dataclass
+class _ReadFile:
+    """One survey file read and validated row by row (before the checks across files): what the
+    per-file cache keeps."""
+    encoding: str
+    separator: str
+    rows_read: int
+    findings: list[dict]          # about the header
+    answers: list[Answer]         # file_index 0 (set when loaded)
+
+
+def _read_file(snap: Snapshot, name: str, mappings: list[Mapping]) -> _ReadFile:
+    header, records, detected = read_any(snap)
+    layout = resolve_layout(header, mappings, snap.location)
+    out = _ReadFile(detected["encoding"], detected["separator"], 0, [], [])
+    file_wave = _wave_from_text(Path(name).stem)
+    for h in layout.unknown:
+        out.findings.append({"fichier": name, "ligne": 1, "vague": "", "lieu": "", "champ": "en-tête",
+                             "colonne": h, "valeur": h, "valeur_retenue": "", "probleme": "colonne non reconnue",
+                             "action": "colonne ignorée (l'ajouter à un fichier de config/survey_mappings/ si "
+                                       "elle correspond à un champ)", "gravite": WARNING})
+    for h, code in layout.duplicates:
+        out.findings.append({"fichier": name, "ligne": 1, "vague": "", "lieu": "", "champ": BY_CODE[code].label,
+                             "colonne": h, "valeur": h, "valeur_retenue": "", "probleme": "second intitulé pour "
+                             "le même champ", "action": "colonne ignorée", "gravite": WARNING})
+    columns = {code: header[idx] for idx, code in layout.fields.items()}
+    width = len(header)
+    for row, line, cells in records:
+        out.rows_read += 1
+        record = dict(zip(header, cells)) if len(cells) == width else {"valeurs": cells}
+        if len(cells) != width:
+            out.answers.append(Answer(0, name, snap.sha256, row, line, record, {c.code: None for c in FIELDS}, [],
+                                      columns, [f"nombre de champs incorrect : {len(cells)} au lieu de {width}"]))
+            continue
+        values = {code: cells[idx] for idx, code in layout.fields.items()}
+        if not values.get("annee"):
+            wave = _wave_from_text(cells[layout.wave_column]) if layout.wave_column is not None else None
+            values["annee"] = wave or file_wave
+        cleaned, findings = validate_row(values)
+        out.answers.append(Answer(0, name, snap.sha256, row, line, record, cleaned, findings, columns))
+    return out
+
+
+_CODE_FILES = ("importer.py", "validate.py", "schema.py")
+
+
+def _cache_key(snap: Snapshot, name: str, mappings: list[Mapping]) -> str:
+    """The file's content, its name (waves are read from it) and everything that validates it: this
+    package's code and the column mappings."""
+    h = hashlib.sha256()
+    for f in _CODE_FILES:
+        h.update((Path(__file__).parent / f).read_bytes())
+    h.update((Path(__file__).parent.parent / "readers.py").read_bytes())
+    h.update(repr(mappings).encode())
+    h.update(name.encode())
+    return f"{snap.sha256[:32]}-{h.hexdigest()[:16]}"
+
+
+def _read_files(snapshots: list[Snapshot], mappings: list[Mapping], cache: Path | None) -> list[_ReadFile]:
+    """Every file read and validated, unchanged files from the cache: a new survey wave validates the
+    new file only (each answer of a file is validated alone; the checks across files, duplicates,
+    run on every load). The cache keeps the entries of the files of the last load only."""
+    out, used = [], set()
+    for snap in snapshots:
+        name = Path(snap.location).name
+        path = cache / f"{_cache_key(snap, name, mappings)}.pickle" if cache is not None else None
+        read = None
+        if path is not None and path.exists():
+            try:
+                read = pickle.loads(path.read_bytes())
+            except Exception:   # an unreadable entry is read again from the file
+                read = None
+        if read is None:
+            read = _read_file(snap, name, mappings)
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(".tmp")
+                tmp.write_bytes(pickle.dumps(read, protocol=pickle.HIGHEST_PROTOCOL))
+                os.replace(tmp, path)
+        if path is not None:
+            used.add(path.name)
+        out.append(read)
+    if cache is not None and cache.is_dir():
+        for old in cache.glob("*.pickle"):
+            if old.name not in used:
+                old.unlink(missing_ok=True)
+    return out
+
+
+def cache_dir(settings: Settings | None) -> Path | None:
+    return settings.warehouse_dir / "cache" / "enquetes" if settings is not None else None
+
+
 def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Settings | None = None,
          mappings: list[Mapping] | None = None) -> LoadResult:
     """Read, validate and load every survey file; see the module docstring."""
@@ -372,38 +467,13 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
     answers: list[Answer] = []
     files: list[FileResult] = []
     file_findings: list[dict] = []
-    for i, snap in enumerate(snapshots):
-        name = Path(snap.location).name
-        header, records, detected = read_any(snap)
-        layout = resolve_layout(header, mappings, snap.location)
-        fr = FileResult(snapshot=snap, encoding=detected["encoding"], separator=detected["separator"])
-        files.append(fr)
-        file_wave = _wave_from_text(Path(name).stem)
-        for h in layout.unknown:
-            file_findings.append({"fichier": name, "ligne": 1, "vague": "", "lieu": "", "champ": "en-tête",
-                                  "colonne": h, "valeur": h, "valeur_retenue": "", "probleme": "colonne non reconnue",
-                                  "action": "colonne ignorée (l'ajouter à un fichier de config/survey_mappings/ si "
-                                            "elle correspond à un champ)", "gravite": WARNING})
-        for h, code in layout.duplicates:
-            file_findings.append({"fichier": name, "ligne": 1, "vague": "", "lieu": "", "champ": BY_CODE[code].label,
-                                  "colonne": h, "valeur": h, "valeur_retenue": "", "probleme": "second intitulé pour "
-                                  "le même champ", "action": "colonne ignorée", "gravite": WARNING})
-        columns = {code: header[idx] for idx, code in layout.fields.items()}
-        width = len(header)
-        for row, line, cells in records:
-            fr.rows_read += 1
-            record = dict(zip(header, cells)) if len(cells) == width else {"valeurs": cells}
-            if len(cells) != width:
-                a = Answer(i, name, snap.sha256, row, line, record, {c.code: None for c in FIELDS}, [], columns,
-                           [f"nombre de champs incorrect : {len(cells)} au lieu de {width}"])
-                answers.append(a)
-                continue
-            values = {code: cells[idx] for idx, code in layout.fields.items()}
-            if not values.get("annee"):
-                wave = _wave_from_text(cells[layout.wave_column]) if layout.wave_column is not None else None
-                values["annee"] = wave or file_wave
-            cleaned, findings = validate_row(values)
-            answers.append(Answer(i, name, snap.sha256, row, line, record, cleaned, findings, columns))
+    for i, (snap, read) in enumerate(zip(snapshots, _read_files(snapshots, mappings, cache_dir(settings)))):
+        files.append(FileResult(snapshot=snap, encoding=read.encoding, separator=read.separator,
+                                rows_read=read.rows_read))
+        file_findings += read.findings
+        for a in read.answers:
+            a.file_index = i
+        answers += read.answers
     _deduplicate(answers)
 
     loaded: dict[str, list] = {f.code: [] for f in FIELDS} | {c: [] for c in LINEAGE}
