@@ -168,6 +168,25 @@ def dbt_tests_in_suites(manifest: dict) -> list[str]:
     return sorted(nodes[uid]["name"] for _, uid, _ in _mart_test_rules(manifest))
 
 
+_SUITE_TESTS = ("not_null", "unique", "unique_combination_of_columns", "accepted_values")
+
+
+def dbt_exclude_criteria(manifest: dict) -> list[str]:
+    """The ``--exclude`` criteria of ``dbt build`` that leave out the tests of
+    :func:`dbt_tests_in_suites`.
+
+    dbt evaluates each criterion against every node of the project: the hundred test names cost
+    about 1 s of every build. ``test_name:<type>,fqn:marts`` (the four test types, declared in the
+    property files of ``models/marts``) say the same in four criteria as long as those files document
+    mart models only (intermediate models and seeds have their own files); when they would not select
+    exactly those tests, the names are given."""
+    names = set(dbt_tests_in_suites(manifest))
+    compact = {n["name"] for n in manifest.get("nodes", {}).values()
+               if n.get("resource_type") == "test" and (n.get("test_metadata") or {}).get("name") in _SUITE_TESTS
+               and n.get("fqn", [None, None])[1:2] == ["marts"]}
+    return [f"test_name:{t},fqn:marts" for t in _SUITE_TESTS] if compact == names else sorted(names)
+
+
 def mart_rules(manifest: dict) -> dict[str, list[Rule]]:
     """The expectation suite of every model of the ``marts`` schema, from dbt's manifest.
 
@@ -213,6 +232,7 @@ def quality_settings(settings: Settings) -> dict:
 
 
 _CONTEXT = None
+GX_IMPORT_NICE = 10
 _POOL = None
 _POOL_LOCK = threading.Lock()
 _log = logging.getLogger(__name__)
@@ -237,7 +257,19 @@ def warm_up() -> None:
 
 
 def _worker_init() -> None:
+    """Import GE at a lower priority (nice 10, this thread only), back to normal when done if allowed:
+    on two cores, the loads and dbt come first; a check that needs GE's result waits for it."""
+    tid = threading.get_native_id()
+    _set_priority(tid, GX_IMPORT_NICE)
     _gx()
+    _set_priority(tid, 0)
+
+
+def _set_priority(tid: int, nice: int) -> None:
+    try:
+        os.setpriority(os.PRIO_PROCESS, tid, nice)
+    except (OSError, AttributeError):   # raising it back needs a privilege: the worker stays lower
+        pass
 
 
 def _submit(table: str, frame, rules: list[Rule], counts: list[int], total: int):
@@ -314,10 +346,14 @@ def run_rules(table: str, frame, rules: list[Rule], counts: list[int] | None = N
                 sample = res.result.get("partial_unexpected_list") or []
                 detail = (f"{n} valeur(s) en défaut sur {total if total is not None else len(frame)}"
                           + (f", par ex. {sample[:3]}" if sample else ""))
-        outcomes.append({"check_name": f"{rule.expectation}({', '.join(f'{k}={v}' for k, v in rule.kwargs.items() if k != 'regex')})",
+        outcomes.append({"check_name": _check_name(rule),
                          "severity": rule.severity, "passed": success,
                          "message": rule.label + (f" — {detail}" if detail else "")})
     return outcomes
+
+
+def _check_name(rule: Rule) -> str:
+    return f"{rule.expectation}({', '.join(f'{k}={v}' for k, v in rule.kwargs.items() if k != 'regex')})"
 
 
 def row_count_rule(table: str, current: int, previous: int | None, bounds: dict) -> dict:
@@ -347,6 +383,7 @@ def previous_counts(settings: Settings, tables: list[str]) -> dict[str, int | No
     except duckdb.Error:
         return out
     try:
+        con.execute("set python_enable_replacements = false")   # a missing table is missing, not a Python name
         for t in tables:
             try:
                 out[t] = con.execute(f"select count(*) from {t}").fetchone()[0]
@@ -407,6 +444,47 @@ def validate_table(settings: Settings, con: duckdb.DuckDBPyConnection, table: st
     when not given."""
     previous = previous_counts(settings, [table])[table] if previous is _UNKNOWN else previous
     return validate_tables(settings, con, [(table, rules)], {table: previous}, bounds)[table]
+
+
+_PENDING: dict[str, list[tuple]] = {}   # run id -> GE validations not awaited yet (see validate_raw_table)
+
+
+def validate_raw_table(settings: Settings, con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule],
+                       run_id: str) -> list[dict]:
+    """:func:`validate_table` for a raw source, without waiting for Great Expectations when it has
+    nothing to find.
+
+    Every expectation is first counted by SQL on the whole table. When no row breaks any of them,
+    the outcomes are given at once and GE's validation of the sample is left to the worker: it is
+    awaited by :func:`confirm_pending`, which the publication calls, so that the dbt build does not
+    wait for GE's import (about 4 s of one core, on the critical path of a survey-only refresh) and
+    nothing is published before GE agrees. When SQL finds offending rows, GE's result (with its
+    examples) is awaited here, as for the marts. Needs the run's steps in one process (the
+    in-process executor of the definitions)."""
+    for other in [r for r, pending in _PENDING.items() if r != run_id and all(p[1].done() for p in pending)]:
+        _PENDING.pop(other, None)   # runs that ended before their publication
+    previous = previous_counts(settings, [table])[table]
+    bounds = quality_settings(settings)
+    total, rules, frame, counts = _sql_part(con, table, rules)
+    future = _submit(table, frame, rules, counts, total) if not any(counts) else None
+    if future is None:
+        outcomes = _result(None, table, frame, rules, counts, total)
+    else:
+        _PENDING.setdefault(run_id, []).append((table, future, frame, rules, counts, total))
+        outcomes = [{"check_name": _check_name(rule), "severity": rule.severity, "passed": True,
+                     "message": rule.label} for rule in rules]
+    return outcomes + [_count_outcome(table, total, previous, bounds)]
+
+
+def confirm_pending(run_id: str) -> list[tuple[str, dict]]:
+    """Wait for the GE validations that :func:`validate_raw_table` left to the worker for this run;
+    the outcomes that GE failed although SQL found nothing, as (table, outcome)."""
+    failed = []
+    for table, future, frame, rules, counts, total in _PENDING.pop(run_id, []):
+        for outcome in _result(future, table, frame, rules, counts, total):
+            if not outcome["passed"]:
+                failed.append((table, outcome))
+    return failed
 
 
 def validate_tables(settings: Settings, con: duckdb.DuckDBPyConnection, suites: list[tuple[str, list[Rule]]],

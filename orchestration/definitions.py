@@ -29,6 +29,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from ingest.config import PROJECT_ROOT, Settings, load_settings
 from ingest.fetch import fetch
 from ingest import sources as source_loaders
+from ingest.surveys import importer as survey_importer
 from ingest.warehouse import crash_point, open_build, prepare_build, publish
 from orchestration import checks as quality
 from orchestration import dbt_server
@@ -205,7 +206,7 @@ def quality_check(settings: Settings, asset_key: dg.AssetKey, table: str, rules:
         quality.warm_up()
         con = open_build(settings, context.op_execution_context.run_id)
         try:
-            outcomes = quality.validate_table(settings, con, table, rules)
+            outcomes = quality.validate_raw_table(settings, con, table, rules, context.op_execution_context.run_id)
             report.record_checks(con, context.op_execution_context.run_id, label, outcomes)
         finally:
             con.close()
@@ -240,10 +241,8 @@ def mart_quality_checks(settings: Settings, dbt_assets_def: dg.AssetsDefinition,
         try:
             results = quality.validate_tables(settings, con, [(t, suites.get(t.split(".")[-1], [])) for t in tables],
                                               previous, bounds)
-            evaluated = []
-            for key, table in zip(selected, tables):
-                report.record_checks(con, run_id, "/".join(key.asset_key.path), results[table])
-                evaluated.append((key, results[table]))
+            evaluated = [(key, results[table]) for key, table in zip(selected, tables)]
+            report.record_many_checks(con, run_id, [("/".join(k.asset_key.path), o) for k, o in evaluated])
         finally:
             con.close()
         for key, outcomes in evaluated:
@@ -299,6 +298,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     # (about 100 tests: run by dbt too, they cost ~2.5 s of a survey-only refresh at national scale).
     manifest = json.loads(Path(project.manifest_path).read_text(encoding="utf-8"))
     in_suites = quality.dbt_tests_in_suites(manifest)
+    excluded = quality.dbt_exclude_criteria(manifest)
 
     @dbt_assets(manifest=project.manifest_path, project=project,
                 dagster_dbt_translator=_Translator(frozenset(in_suites)))
@@ -307,8 +307,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         in the build file (by the warm dbt process of the run when there is one)."""
         os.environ["OBSERVATOIRE_BUILD_DB"] = str(prepare_build(settings, context.run_id))
         args = ["build", "--vars", json.dumps(dbt_vars(settings))]
-        if in_suites:
-            args += ["--exclude", " ".join(in_suites)]   # one value: dagster-dbt splits it
+        if excluded:
+            args += ["--exclude", " ".join(excluded)]   # one value: dagster-dbt splits it
         warm = dbt_server.take(*_warm_dbt_command(settings))
         if warm:
             os.environ[dbt_server.ENV_SOCKET] = warm   # read by the dbt client that dagster-dbt starts
@@ -324,8 +324,17 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     @dg.asset(key=["warehouse", "published"], group_name="publication", deps=list(observatoire_dbt.keys),
               description="Atomic swap of the freshly built warehouse into the published file.")
     def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        survey_importer.wait_for_reports()   # the per-file survey reports, written meanwhile
         con = open_build(settings, context.run_id)
         try:
+            disagreements = quality.confirm_pending(context.run_id)   # GE's part of the raw checks
+            if disagreements:
+                for table, outcome in disagreements:
+                    label = "raw/" + table.split(".", 1)[1].strip('"')
+                    report.record_checks(con, context.run_id, label, [outcome])
+                raise dg.Failure(description="Publication annulée : Great Expectations signale des attentes en échec "
+                                             "que le décompte SQL n'avait pas vues : " + " ; ".join(
+                                                 f"{t} : {o['message']}" for t, o in disagreements))
             run_report = report.record_success(con, settings, context.run_id, _started_at(context))
         finally:
             con.close()

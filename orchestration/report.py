@@ -52,11 +52,27 @@ def record_source(con, run_id: str, source: str, rows_read: int, rows_loaded: in
 
 
 def record_checks(con, run_id: str, asset: str, outcomes: list[dict]) -> None:
+    record_many_checks(con, run_id, [(asset, outcomes)])
+
+
+def record_many_checks(con, run_id: str, by_asset: list[tuple[str, list[dict]]]) -> None:
+    """The outcomes of the checks of several assets, replacing those this run recorded before, in
+    one statement (a row-by-row insert costs ~1 ms per outcome: 0.3 s for the marts' suites)."""
+    import pyarrow as pa
+
     ensure_ops(con)
-    con.execute("delete from ops.refresh_checks where run_id = ? and asset = ?", [run_id, asset])
-    for o in outcomes:
-        con.execute("insert into ops.refresh_checks values (?, ?, ?, ?, ?, ?)",
-                    [run_id, asset, o["check_name"], o["severity"], o["passed"], o["message"]])
+    assets = [asset for asset, _ in by_asset]
+    rows = [(run_id, asset, o["check_name"], o["severity"], o["passed"], o["message"])
+            for asset, outcomes in by_asset for o in outcomes]
+    con.execute("delete from ops.refresh_checks where run_id = ? and list_contains(?, asset)", [run_id, assets])
+    if rows:
+        table = pa.table({name: [r[i] for r in rows] for i, name in
+                          enumerate(["run_id", "asset", "check_name", "severity", "passed", "message"])})
+        con.register("_checks_batch", table)
+        try:
+            con.execute("insert into ops.refresh_checks select * from _checks_batch")
+        finally:
+            con.unregister("_checks_batch")
 
 
 def _rows(con, sql: str, params: list) -> list[dict]:

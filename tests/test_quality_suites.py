@@ -40,6 +40,30 @@ def test_every_mart_has_a_suite_from_its_dbt_tests_and_columns(demo_run):
     assert not any(r.kwargs.get("column") == "published_commune_code" for rules in suites.values() for r in rules)
 
 
+def test_dbt_leaves_out_exactly_the_tests_the_suites_evaluate(demo_run):
+    """The dbt tests turned into GE expectations run once, in GE: ``dbt build`` excludes them with four
+    criteria (not a hundred names, ~1 s of every build), and dbt itself, asked which tests those
+    criteria select, names exactly the tests of the suites; the other tests (relationships,
+    expressions, singular tests, those of intermediate models and seeds) stay in dbt."""
+    import os
+    import subprocess
+    import sys
+
+    manifest = json.loads(Path(MANIFEST).read_text(encoding="utf-8"))
+    in_suites = set(checks.dbt_tests_in_suites(manifest))
+    criteria = checks.dbt_exclude_criteria(manifest)
+    assert len(criteria) == 4 and len(in_suites) > 90
+    settings, _ = demo_run
+    listed = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "ls", "--resource-type", "test", "--select", *criteria,
+         "--output", "name", "--quiet"], cwd=PROJECT_ROOT / "dbt_project", capture_output=True, text=True,
+        env=os.environ | {"DBT_PROFILES_DIR": str(PROJECT_ROOT / "dbt_project"),
+                          "OBSERVATOIRE_BUILD_DB": str(settings.build_path)}, check=True)
+    assert set(listed.stdout.split()) == in_suites
+    kept = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "test"} - in_suites
+    assert "not_null_int_survey_matches_survey_place_key" in kept and "unique_ref_regions_region_code" in kept
+
+
 def test_every_mart_was_checked_by_the_refresh_and_passed(demo_run, demo_warehouse):
     settings, result = demo_run
     evaluations = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
@@ -104,6 +128,30 @@ def test_ge_worker_gives_the_in_process_results_and_survives_its_death(tmp_path,
     assert checks._POOL is None                     # ...and none is started when switched off
     in_process = checks.validate_table(settings, con, "marts.t", rules, previous=None)
     assert in_worker == after_death == in_process
+
+
+def test_raw_checks_do_not_wait_for_ge_but_the_publication_does(tmp_path, demo_run):
+    """A raw source whose expectations SQL finds unbroken gets its outcomes at once (dbt does not wait
+    for GE's import); GE's validation is awaited by the publication, which learns of any expectation
+    GE fails nonetheless (here a set of texts against whole numbers: SQL compares them as text, GE
+    does not). When SQL finds offending rows, GE's result is awaited at once."""
+    settings, _ = demo_run
+    rules = [checks.Rule("ExpectColumnValuesToBeUnique", {"column": "code"}, BLOCKING, "code unique"),
+             checks.Rule("ExpectColumnValuesToBeInSet", {"column": "n", "value_set": ["1", "2"]}, BLOCKING,
+                         "n parmi 1, 2")]
+    con = duckdb.connect(str(tmp_path / "r.duckdb"))
+    con.execute("create schema raw")
+    con.execute("create table raw.t as select * from (values (1, 'a'), (2, 'b')) v(n, code)")
+    checks.warm_up()
+    outcomes = checks.validate_raw_table(settings, con, "raw.t", rules, "run-a")
+    assert [o["passed"] for o in outcomes[:2]] == [True, True] and "run-a" in checks._PENDING
+    failed = checks.confirm_pending("run-a")
+    assert [(table, o["message"].split(" — ")[0]) for table, o in failed] == [("raw.t", "n parmi 1, 2")]
+    assert checks.confirm_pending("run-a") == []
+    con.execute("insert into raw.t values (3, 'a')")
+    outcomes = checks.validate_raw_table(settings, con, "raw.t", rules, "run-b")
+    assert not outcomes[0]["passed"] and "2 valeur(s) en défaut sur 3" in outcomes[0]["message"]
+    assert "run-b" not in checks._PENDING
 
 
 def test_old_dbt_run_folders_are_pruned(tmp_path):
