@@ -68,7 +68,10 @@ def start(project_dir: Path, dbt_vars: dict, env: dict[str, str]) -> None:
                 [sys.executable, "-m", "orchestration.dbt_server", "serve", str(path), str(project_dir),
                  json.dumps(dbt_vars), str(os.getpid())],
                 cwd=str(Path(__file__).resolve().parent.parent), env={**os.environ, **env},
-                stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        # Same session as the run, on purpose: Linux shares the CPU between sessions first (autogroups),
+        # so a session of its own would get a whole core of two, as much as the run's loads and checks
+        # together.
         _server = {"popen": popen, "socket": path, "key": key, "used": False}
 
 
@@ -172,20 +175,15 @@ def serve(path: str, project_dir: str, vars_json: str, parent_pid: int) -> None:
     listener.listen(1)
     _exit_with(parent_pid)
     os.chdir(project_dir)
-    from dbt.cli.main import dbtRunner
-
-    manifest = None
     started = time.monotonic()
     try:
-        result = dbtRunner().invoke(["parse", "--vars", vars_json, "--quiet", "--no-write-json"])
-        manifest = result.result if result.success else None
-        _log(f"parse: success={result.success} exception={result.exception!r}", started)
-    except Exception as exc:   # parsing again at the command is the ordinary path
-        _log(f"parse failed: {exc!r}", started)
+        manifest = _prepare(vars_json, started)
+    except KeyboardInterrupt:   # Ctrl-C in the terminal of the run
+        _exit(0)
     listener.settimeout(IDLE_TIMEOUT_S)
     try:
         conn, _ = listener.accept()
-    except TimeoutError:
+    except (TimeoutError, KeyboardInterrupt):   # unused, or Ctrl-C in the terminal of the run
         _exit(0)
     listener.close()
     Path(path).unlink(missing_ok=True)
@@ -206,6 +204,8 @@ def serve(path: str, project_dir: str, vars_json: str, parent_pid: int) -> None:
     sys.stderr.reconfigure(line_buffering=True)
     conn.sendall(f"{os.getpid()}\n".encode())
     threading.Thread(target=_exit_when_closed, args=(conn,), daemon=True).start()
+    from dbt.cli.main import dbtRunner
+
 
     if manifest is None:   # said where the run's logs are read
         print("processus dbt préparé : analyse anticipée du projet en échec, analyse refaite\n  "
@@ -228,11 +228,26 @@ def serve(path: str, project_dir: str, vars_json: str, parent_pid: int) -> None:
     _close_duckdb()
     sys.stdout.flush()
     sys.stderr.flush()
+    global _answered
+    _answered = code   # the client may close (and wake _exit_when_closed) as soon as it has the code
     try:
         conn.sendall(f"{code}\n".encode())
     except OSError:
         pass
     _exit(code)
+
+
+def _prepare(vars_json: str, started: float):
+    """Import dbt and parse the project (partial parsing: ~1.5 s of CPU); the manifest, or None."""
+    try:
+        from dbt.cli.main import dbtRunner
+
+        result = dbtRunner().invoke(["parse", "--vars", vars_json, "--quiet", "--no-write-json"])
+        _log(f"parse: success={result.success} exception={result.exception!r}", started)
+        return result.result if result.success else None
+    except Exception as exc:   # parsing again at the command is the ordinary path
+        _log(f"parse failed: {exc!r}", started)
+        return None
 
 
 def _same_command(argv: list[str], request: dict, vars_json: str, project_dir: str) -> bool:
@@ -266,6 +281,7 @@ def _close_duckdb() -> None:
         env.close()
 
 
+_answered: int | None = None   # dbt's exit code, once being sent to the client
 _folder: Path | None = None   # the warm process's temporary folder (socket, server.log)
 
 
@@ -305,7 +321,7 @@ def _exit_when_closed(conn: socket.socket) -> None:
             pass
     except OSError:
         pass
-    _exit(130)
+    _exit(130 if _answered is None else _answered)
 
 
 if __name__ == "__main__":
