@@ -37,6 +37,7 @@ from pathlib import Path
 
 ENV_SOCKET = "OBSERVATOIRE_DBT_SERVER"   # set for the dbt client of the step that uses the warm process
 IDLE_TIMEOUT_S = 1800
+FOLDER_PREFIX = "observatoire-dbt-"   # in the temporary folder: the socket and server.log of a warm process
 
 _server: dict | None = None   # the warm process of this (Dagster) process: popen, socket, key, used
 _lock = threading.Lock()
@@ -56,12 +57,13 @@ def start(project_dir: Path, dbt_vars: dict, env: dict[str, str]) -> None:
     if not enabled():
         return
     key = _key(project_dir, dbt_vars, env)
+    _remove_stale_folders()
     with _lock:
         if _server is not None and not _server["used"] and _server["popen"].poll() is None:
             if _server["key"] == key:
                 return
             _stop(_server)
-        folder = Path(tempfile.mkdtemp(prefix="observatoire-dbt-"))
+        folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))
         path = folder / "dbt.sock"
         with open(folder / "server.log", "wb") as log:   # what the warm process did before the command
             popen = subprocess.Popen(
@@ -73,6 +75,19 @@ def start(project_dir: Path, dbt_vars: dict, env: dict[str, str]) -> None:
         # so a session of its own would get a whole core of two, as much as the run's loads and checks
         # together.
         _server = {"popen": popen, "socket": path, "key": key, "used": False}
+
+
+def _remove_stale_folders() -> None:
+    """The folders of warm processes killed with their run (a SIGKILL to the run's process group leaves
+    them no time to clean up): removed once older than twice the idle timeout, which no warm process
+    waiting for its command outlives."""
+    limit = time.time() - 2 * IDLE_TIMEOUT_S
+    for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"):
+        try:
+            if folder.stat().st_mtime < limit:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            pass
 
 
 def take(project_dir: Path, dbt_vars: dict, env: dict[str, str]) -> str | None:

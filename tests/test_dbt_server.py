@@ -78,6 +78,25 @@ def test_warm_process_runs_the_command_and_exits(project):
     assert not folder.exists()                                  # its temporary folder removed
 
 
+def test_folders_left_by_killed_processes_are_removed(project):
+    """A run killed with its process group leaves its warm process's folder: the next start removes
+    the folders older than twice the idle timeout, never a recent one."""
+    import os
+    import tempfile
+
+    proj, env, _ = project
+    stale = Path(tempfile.mkdtemp(prefix=dbt_server.FOLDER_PREFIX))
+    recent = Path(tempfile.mkdtemp(prefix=dbt_server.FOLDER_PREFIX))
+    (stale / "server.log").write_text("", encoding="utf-8")
+    old = time.time() - 2 * dbt_server.IDLE_TIMEOUT_S - 60
+    os.utime(stale, (old, old))
+    try:
+        dbt_server.start(proj, {"x": 1}, env)
+        assert not stale.exists() and recent.exists()
+    finally:
+        recent.rmdir()
+
+
 def test_other_vars_are_parsed_again(project):
     proj, env, client = project
     dbt_server.start(proj, {"x": 1}, env)
