@@ -329,9 +329,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         try:
             disagreements = quality.confirm_pending(context.run_id)   # GE's part of the raw checks
             if disagreements:
-                for table, outcome in disagreements:
-                    label = "raw/" + table.split(".", 1)[1].strip('"')
-                    report.record_checks(con, context.run_id, label, [outcome])
+                report.overrule_checks(con, context.run_id, [("raw/" + table.split(".", 1)[1].strip('"'), outcome)
+                                                             for table, outcome in disagreements])
                 raise dg.Failure(description="Publication annulée : Great Expectations signale des attentes en échec "
                                              "que le décompte SQL n'avait pas vues : " + " ; ".join(
                                                  f"{t} : {o['message']}" for t, o in disagreements))

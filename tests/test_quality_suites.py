@@ -145,9 +145,15 @@ def test_raw_checks_do_not_wait_for_ge_but_the_publication_does(tmp_path, demo_r
     checks.warm_up()
     outcomes = checks.validate_raw_table(settings, con, "raw.t", rules, "run-a")
     assert [o["passed"] for o in outcomes[:2]] == [True, True] and "run-a" in checks._PENDING
+    from orchestration import report
+
+    report.record_checks(con, "run-a", "raw/t", outcomes)
     failed = checks.confirm_pending("run-a")
     assert [(table, o["message"].split(" — ")[0]) for table, o in failed] == [("raw.t", "n parmi 1, 2")]
     assert checks.confirm_pending("run-a") == []
+    report.overrule_checks(con, "run-a", [("raw/t", o) for _, o in failed])   # what the publication records
+    recorded = dict(con.execute("select check_name, passed from ops.refresh_checks where run_id = 'run-a'").fetchall())
+    assert len(recorded) == len(outcomes) and [n for n, ok in recorded.items() if not ok] == [failed[0][1]["check_name"]]
     con.execute("insert into raw.t values (3, 'a')")
     outcomes = checks.validate_raw_table(settings, con, "raw.t", rules, "run-b")
     assert not outcomes[0]["passed"] and "2 valeur(s) en défaut sur 3" in outcomes[0]["message"]
