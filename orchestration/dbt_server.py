@@ -221,7 +221,6 @@ def serve(path: str, project_dir: str, vars_json: str, parent_pid: int) -> None:
     threading.Thread(target=_exit_when_closed, args=(conn,), daemon=True).start()
     from dbt.cli.main import dbtRunner
 
-
     if manifest is None:   # said where the run's logs are read
         print("processus dbt préparé : analyse anticipée du projet en échec, analyse refaite\n  "
               + "\n  ".join(_messages), file=sys.stderr)

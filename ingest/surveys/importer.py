@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -411,16 +412,22 @@ def _read_file(snap: Snapshot, name: str, mappings: list[Mapping]) -> _ReadFile:
     return out
 
 
-_CODE_FILES = ("importer.py", "validate.py", "schema.py")
+_CODE_FILES = ("importer.py", "validate.py", "schema.py", "../readers.py")
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    """The code that reads and validates a file (this package's and the CSV reader's), hashed once."""
+    h = hashlib.sha256()
+    for f in _CODE_FILES:
+        h.update((Path(__file__).parent / f).read_bytes())
+    return h.digest()
 
 
 def _cache_key(snap: Snapshot, name: str, mappings: list[Mapping]) -> str:
     """The file's content, its name (waves are read from it) and everything that validates it: this
     package's code and the column mappings."""
-    h = hashlib.sha256()
-    for f in _CODE_FILES:
-        h.update((Path(__file__).parent / f).read_bytes())
-    h.update((Path(__file__).parent.parent / "readers.py").read_bytes())
+    h = hashlib.sha256(_code_digest())
     h.update(repr(mappings).encode())
     h.update(name.encode())
     return f"{snap.sha256[:32]}-{h.hexdigest()[:16]}"
