@@ -20,7 +20,11 @@ lists the runs.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
+import importlib.metadata
+import json
 import logging
 import multiprocessing
 import os
@@ -338,8 +342,9 @@ def run_rules(table: str, frame, rules: list[Rule], counts: list[int] | None = N
         sql_bad = counts[i] if counts is not None else 0
         success = bool(res.success) and not sql_bad
         detail = ""
+        error = bool(res.exception_info and res.exception_info.get("raised_exception"))
         if not success:
-            if res.exception_info and res.exception_info.get("raised_exception"):
+            if error:
                 detail = f"erreur : {res.exception_info.get('exception_message')}"
             else:
                 n = sql_bad if counts is not None else res.result.get("unexpected_count")
@@ -348,7 +353,8 @@ def run_rules(table: str, frame, rules: list[Rule], counts: list[int] | None = N
                           + (f", par ex. {sample[:3]}" if sample else ""))
         outcomes.append({"check_name": _check_name(rule),
                          "severity": rule.severity, "passed": success,
-                         "message": rule.label + (f" — {detail}" if detail else "")})
+                         "message": rule.label + (f" — {detail}" if detail else "")}
+                        | ({"ge_error": True} if error else {}))
     return outcomes
 
 
@@ -488,20 +494,76 @@ def confirm_pending(run_id: str) -> list[tuple[str, dict]]:
 
 
 def validate_tables(settings: Settings, con: duckdb.DuckDBPyConnection, suites: list[tuple[str, list[Rule]]],
-                    previous: dict[str, int | None], bounds: dict | None = None) -> dict[str, list[dict]]:
+                    previous: dict[str, int | None], bounds: dict | None = None,
+                    reuse: bool = False) -> dict[str, list[dict]]:
     """:func:`validate_table` for several tables, pipelined: while the GE worker validates the sample
-    of one table, this process runs the SQL counts of the next one."""
+    of one table, this process runs the SQL counts of the next one.
+
+    ``reuse``: a table whose content is the one an earlier run validated with the same rules gets that
+    run's outcomes back (:func:`content_fingerprint`, table ``ops.validation_cache`` of the build
+    file), its row-count change being measured again; the outcomes of the tables validated are kept
+    for the next run. A new survey wave leaves about half of the marts it rebuilds unchanged."""
     bounds = bounds or quality_settings(settings)
-    pending = []
+    known = _cached_outcomes(con) if reuse else {}
+    pending, fresh, results = [], [], {}
     for table, rules in suites:
+        fingerprint, total = content_fingerprint(con, table, rules) if reuse else (None, None)
+        hit = known.get(table)
+        if hit is not None and hit[0] == fingerprint:
+            results[table] = [{**o, "reused_from": hit[2]} for o in hit[1]] \
+                + [_count_outcome(table, total, previous.get(table), bounds)]
+            continue
         total, rules, frame, counts = _sql_part(con, table, rules)
-        pending.append((table, total, rules, frame, counts, _submit(table, frame, rules, counts, total)))
-    results = {}
-    for table, total, rules, frame, counts, future in pending:
+        pending.append((table, fingerprint, total, rules, frame, counts, _submit(table, frame, rules, counts, total)))
+    for table, fingerprint, total, rules, frame, counts, future in pending:
         outcomes = _result(future, table, frame, rules, counts, total)
-        outcomes.append(_count_outcome(table, total, previous.get(table), bounds))
-        results[table] = outcomes
-    return results
+        if fingerprint is not None and not any(o.get("ge_error") for o in outcomes):
+            fresh.append((table, fingerprint, outcomes))
+        results[table] = outcomes + [_count_outcome(table, total, previous.get(table), bounds)]
+    if fresh:
+        _store_outcomes(con, fresh)
+    return {table: results[table] for table, _ in suites}
+
+
+_CACHE_DDL = ("create schema if not exists ops; create table if not exists ops.validation_cache "
+              "(table_name varchar, fingerprint varchar, outcomes varchar, validated_at timestamp)")
+
+
+@functools.cache
+def _code_digest() -> str:
+    """This module's code and the GE and DuckDB versions: what turns a table's content into outcomes."""
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    h.update(f"{importlib.metadata.version('great_expectations')} {duckdb.__version__}".encode())
+    return h.hexdigest()
+
+
+def content_fingerprint(con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule]) -> tuple[str, int]:
+    """What a validation of ``table`` depends on, hashed: its columns and types, its rows (the count
+    and the order-independent sum of the rows' DuckDB hashes, one scan), the rules and
+    :func:`_code_digest`; and the row count."""
+    columns = con.execute(f"describe {table}").fetchall()
+    rows = con.execute(f"select count(*), coalesce(sum(hash(t)), 0) from {table} t").fetchone()
+    h = hashlib.sha256(_code_digest().encode())
+    for part in (table, [(c[0], str(c[1])) for c in columns], rows, [(r.expectation, r.kwargs, r.severity, r.label)
+                                                                    for r in rules]):
+        h.update(repr(part).encode())
+    return h.hexdigest(), rows[0]
+
+
+def _cached_outcomes(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, list[dict], str]]:
+    """table -> (fingerprint, outcomes without the row-count change, when validated) of ops.validation_cache."""
+    con.execute(_CACHE_DDL)
+    return {t: (fp, json.loads(o), f"{at:%d/%m/%Y %H:%M:%S}")
+            for t, fp, o, at in con.execute("select table_name, fingerprint, outcomes, validated_at "
+                                            "from ops.validation_cache").fetchall()}
+
+
+def _store_outcomes(con: duckdb.DuckDBPyConnection, fresh: list[tuple[str, str, list[dict]]]) -> None:
+    """One row per table (the last validation), replacing the table's earlier row."""
+    rows = [(t, fp, json.dumps([{k: v for k, v in o.items() if k != "reused_from"} for o in outcomes],
+                               ensure_ascii=False)) for t, fp, outcomes in fresh]
+    con.execute("delete from ops.validation_cache where list_contains(?, table_name)", [[r[0] for r in rows]])
+    con.executemany("insert into ops.validation_cache values (?, ?, ?, current_localtimestamp())", rows)
 
 
 def _sql_part(con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule]):

@@ -240,7 +240,7 @@ def mart_quality_checks(settings: Settings, dbt_assets_def: dg.AssetsDefinition,
         con = open_build(settings, run_id)
         try:
             results = quality.validate_tables(settings, con, [(t, suites.get(t.split(".")[-1], [])) for t in tables],
-                                              previous, bounds)
+                                              previous, bounds, reuse=True)
             evaluated = [(key, results[table]) for key, table in zip(selected, tables)]
             report.record_many_checks(con, run_id, [("/".join(k.asset_key.path), o) for k, o in evaluated])
         finally:
@@ -263,13 +263,16 @@ def check_result(context, label: str, outcomes: list[dict], docs: Path, **keys) 
         context.log.error(f"{label} : contrôle bloquant en échec : {o['message']}")
     for o in warnings:
         context.log.warning(f"{label} : avertissement : {o['message']}")
+    metadata = {"expectations": len(outcomes), "blocking_failed": len(blocking),
+                "warnings_failed": len(warnings), "data_docs": dg.MetadataValue.path(str(docs))}
+    reused = next((o["reused_from"] for o in outcomes if o.get("reused_from")), None)
+    if reused:   # see checks.validate_tables(reuse=True)
+        metadata["validation_reprise"] = f"contenu identique à celui validé le {reused} : attentes non réévaluées"
     return dg.AssetCheckResult(
         passed=not blocking and not warnings,
         severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
         description="; ".join(o["message"] for o in blocking + warnings) or "toutes les attentes sont satisfaites",
-        metadata={"expectations": len(outcomes), "blocking_failed": len(blocking),
-                  "warnings_failed": len(warnings), "data_docs": dg.MetadataValue.path(str(docs))},
-        **keys)
+        metadata=metadata, **keys)
 
 
 class _Translator(DagsterDbtTranslator):

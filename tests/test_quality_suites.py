@@ -130,6 +130,44 @@ def test_ge_worker_gives_the_in_process_results_and_survives_its_death(tmp_path,
     assert in_worker == after_death == in_process
 
 
+def test_marts_validation_is_reused_for_an_unchanged_content_only(tmp_path, demo_run):
+    """validate_tables(reuse=True) gives back the outcomes of an earlier validation of the same content
+    with the same rules (ops.validation_cache), the row-count change measured again; a changed row,
+    a changed column type or other rules validate again."""
+    settings, _ = demo_run
+    rules = [checks.Rule("ExpectColumnValuesToBeBetween", {"column": "share", "min_value": 0, "max_value": 1},
+                         BLOCKING, "share : part entre 0 et 1"),
+             checks.Rule("ExpectColumnValuesToNotBeNull", {"column": "code"}, WARNING, "code renseigné")]
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("create schema marts")
+    con.execute("create table marts.t as select * from (values ('a', 0.5), ('b', 0.1), (null, 0.2)) v(code, share)")
+
+    def validate(with_rules=rules, previous=None):
+        return checks.validate_tables(settings, con, [("marts.t", with_rules)], {"marts.t": previous},
+                                      reuse=True)["marts.t"]
+
+    first = validate()
+    assert [o["passed"] for o in first] == [True, False, True] and not any("reused_from" in o for o in first)
+    again = validate(previous=100)   # same content: reused, except the row-count change (3 rows against 100)
+    assert [o.get("reused_from") is not None for o in again] == [True, True, False]
+    assert [{k: v for k, v in o.items() if k != "reused_from"} for o in again[:2]] == first[:2]
+    assert not again[2]["passed"]
+    # The same rows in another physical order are the same content.
+    con.execute("create or replace table marts.t as select * from (values (null, 0.2), ('b', 0.1), ('a', 0.5)) "
+                "v(code, share)")
+    assert validate()[0].get("reused_from")
+    con.execute("update marts.t set share = 1.5 where code = 'a'")
+    changed = validate()
+    assert not changed[0]["passed"] and "1 valeur(s) en défaut sur 3" in changed[0]["message"]
+    assert not any("reused_from" in o for o in changed)
+    assert validate()[0].get("reused_from") and not validate()[0]["passed"]   # a failure is reused too
+    con.execute("create or replace table marts.t as select code, share::decimal(4, 2) as share from marts.t")
+    assert not any("reused_from" in o for o in validate())                    # another column type
+    assert not any("reused_from" in o for o in validate(rules[:1]))           # other rules
+    assert con.execute("select count(*) from ops.validation_cache").fetchone() == (1,)   # the last one per table
+    con.close()
+
+
 def test_raw_checks_do_not_wait_for_ge_but_the_publication_does(tmp_path, demo_run):
     """A raw source whose expectations SQL finds unbroken gets its outcomes at once (dbt does not wait
     for GE's import); GE's validation is awaited by the publication, which learns of any expectation
