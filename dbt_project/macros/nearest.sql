@@ -17,21 +17,29 @@
     coarser grid, and what is left after the last grid is solved by brute force over the targets
     of its kind. Ties are broken by the smallest target_id. Distances are rounded to the metre
     (coordinates are not more precise), so a distance equal to a threshold compares as equal.
+
+    `pairs` (instead of `origins`, which is then ignored): a relation of (origin_id, latitude,
+    longitude, kind), the only pairs searched. `prefix` names the CTEs (default nn_), so that one
+    query can hold two searches.
 -#}
-{% macro nearest_neighbour_ctes(origins, targets, result, cell_sizes_deg=[0.1, 0.5, 2.5]) -%}
+{% macro nearest_neighbour_ctes(origins, targets, result, cell_sizes_deg=[0.1, 0.5, 2.5], pairs=none, prefix='nn') -%}
 {%- set d = haversine_km('p.latitude', 'p.longitude', 't.latitude', 't.longitude') -%}
-nn_kinds as (select distinct kind from {{ targets }}),
-nn_pending_0 as materialized (
-    select o.origin_id, o.latitude, o.longitude, k.kind from {{ origins }} o cross join nn_kinds k
+{%- if pairs is none %}
+{{ prefix }}_kinds as (select distinct kind from {{ targets }}),
+{{ prefix }}_pending_0 as materialized (
+    select o.origin_id, o.latitude, o.longitude, k.kind from {{ origins }} o cross join {{ prefix }}_kinds k
 ),
+{%- else %}
+{{ prefix }}_pending_0 as materialized (select origin_id, latitude, longitude, kind from {{ pairs }}),
+{%- endif %}
 {%- for s in cell_sizes_deg %}
 {%- set n = loop.index0 %}
-nn_targets_{{ n }} as materialized (
+{{ prefix }}_targets_{{ n }} as materialized (
     select kind, target_id, latitude, longitude,
            cast(floor(latitude / {{ s }}) as bigint) as cy, cast(floor(longitude / {{ s }}) as bigint) as cx
     from {{ targets }}
 ),
-nn_candidates_{{ n }} as materialized (
+{{ prefix }}_candidates_{{ n }} as materialized (
     select p.origin_id, p.kind,
            arg_min(t.target_id, (round({{ d }}, 3), t.target_id)) as target_id,
            min({{ d }})                                           as distance_raw_km,
@@ -39,34 +47,34 @@ nn_candidates_{{ n }} as materialized (
     from (
         select p.*, cast(floor(p.latitude / {{ s }}) as bigint) + o.dy as cy,
                cast(floor(p.longitude / {{ s }}) as bigint) + o.dx as cx
-        from nn_pending_{{ n }} p
+        from {{ prefix }}_pending_{{ n }} p
         cross join (select unnest([-1, -1, -1, 0, 0, 0, 1, 1, 1]) as dy,
                            unnest([-1, 0, 1, -1, 0, 1, -1, 0, 1]) as dx) o
     ) p
-    join nn_targets_{{ n }} t on t.kind = p.kind and t.cy = p.cy and t.cx = p.cx
+    join {{ prefix }}_targets_{{ n }} t on t.kind = p.kind and t.cy = p.cy and t.cx = p.cx
     group by p.origin_id, p.kind
 ),
-nn_done_{{ n }} as materialized (
+{{ prefix }}_done_{{ n }} as materialized (
     select origin_id, kind, target_id, round(distance_raw_km, 3) as distance_km
-    from nn_candidates_{{ n }} where distance_raw_km <= bound_km
+    from {{ prefix }}_candidates_{{ n }} where distance_raw_km <= bound_km
 ),
-nn_pending_{{ n + 1 }} as materialized (
-    select p.* from nn_pending_{{ n }} p anti join nn_done_{{ n }} d using (origin_id, kind)
+{{ prefix }}_pending_{{ n + 1 }} as materialized (
+    select p.* from {{ prefix }}_pending_{{ n }} p anti join {{ prefix }}_done_{{ n }} d using (origin_id, kind)
 ),
 {%- endfor %}
-nn_brute as (
+{{ prefix }}_brute as (
     select p.origin_id, p.kind,
            arg_min(t.target_id, (round({{ d }}, 3), t.target_id)) as target_id,
            min(round({{ d }}, 3))                                 as distance_km
-    from nn_pending_{{ cell_sizes_deg | length }} p
+    from {{ prefix }}_pending_{{ cell_sizes_deg | length }} p
     join {{ targets }} t on t.kind = p.kind
     group by p.origin_id, p.kind
 ),
 {{ result }} as (
     {%- for s in cell_sizes_deg %}
-    select origin_id, kind, target_id, distance_km from nn_done_{{ loop.index0 }}
+    select origin_id, kind, target_id, distance_km from {{ prefix }}_done_{{ loop.index0 }}
     union all
     {%- endfor %}
-    select origin_id, kind, target_id, distance_km from nn_brute
+    select origin_id, kind, target_id, distance_km from {{ prefix }}_brute
 )
 {%- endmacro %}
