@@ -4,30 +4,51 @@
 -- within; distances are rounded to the metre). A proxy for travel time, never a travel time. Only
 -- communes with coordinates are counted: population_with_coordinates says how much that covers.
 {%- set distances = var('access_distances_km') %}
--- One pass over (commune, kind) rows per territory with one filtered sum per distance, then one row
--- per distance: the distance list is a var, so the columns are generated.
-with b as (select * from {{ ref('int_commune_territory') }} where territory_level <> 'commune'),
--- Every commune with coordinates and every kind (int_access_kinds), as in fct_access_commune_kind
--- (read from int_nearest_place so that this model does not wait for that one).
-a as (
-    select c.commune_code, k.kind, n.nearest_km, c.population
+-- Two passes: the (commune, kind) rows summed per kind and combination of the commune's canton, EPCI,
+-- département and région (a few thousand cells), then the cells summed per territory of each level, with
+-- one filtered sum per distance; then one row per distance (the distance list is a var, so the columns
+-- are generated). A commune without canton or EPCI has no row at that level, as in int_commune_territory.
+with a as (
+    select c.canton_code, c.epci_code, c.departement_code, c.region_code, k.kind, n.nearest_km, c.population
     from {{ ref('dim_commune') }} c
     cross join {{ ref('int_access_kinds') }} k
     left join {{ ref('int_nearest_place') }} n on n.commune_code = c.commune_code and n.kind = k.kind
     where c.latitude is not null and c.longitude is not null
 ),
-per_kind_wide as (
-    select b.territory_level, b.territory_code, a.kind,
-           count(*)                                                              as n_communes_with_coordinates,
-           coalesce(sum(a.population), 0)                                        as population_with_coordinates,
+cells as (
+    select canton_code, epci_code, departement_code, region_code, kind,
+           count(*)                                                    as n_communes,
+           sum(population)                                             as population,
            {%- for km in distances %}
-           count(*) filter (where a.nearest_km <= {{ km }})                      as n_within_{{ loop.index }},
-           coalesce(sum(a.population) filter (where a.nearest_km <= {{ km }}), 0) as population_within_{{ loop.index }},
+           count(*) filter (where nearest_km <= {{ km }})              as n_within_{{ loop.index }},
+           sum(population) filter (where nearest_km <= {{ km }})       as population_within_{{ loop.index }},
            {%- endfor %}
-           sum(a.population * a.nearest_km) / nullif(sum(a.population) filter (where a.nearest_km is not null), 0)
-                                                                                 as mean_nearest_km_per_inhabitant
-    from a join b using (commune_code)
-    group by b.territory_level, b.territory_code, a.kind
+           sum(population * nearest_km)                                as population_km,
+           sum(population) filter (where nearest_km is not null)       as population_known
+    from a
+    group by all
+),
+levels as (
+    {%- for level, code in [('canton', 'canton_code'), ('epci', 'epci_code'), ('departement', 'departement_code'),
+                            ('region', 'region_code'), ('national', "'FR'")] %}
+    select '{{ level }}' as territory_level, {{ code }} as territory_code, * from cells
+    {%- if level != 'national' %} where {{ code }} is not null{% endif %}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+per_kind_wide as (
+    select territory_level, territory_code, kind,
+           sum(n_communes)                                                       as n_communes_with_coordinates,
+           coalesce(sum(population), 0)                                          as population_with_coordinates,
+           {%- for km in distances %}
+           sum(n_within_{{ loop.index }})                                        as n_within_{{ loop.index }},
+           coalesce(sum(population_within_{{ loop.index }}), 0)                  as population_within_{{ loop.index }},
+           {%- endfor %}
+           sum(population_km) / nullif(sum(population_known), 0)                 as mean_nearest_km_per_inhabitant
+    from levels
+    group by territory_level, territory_code, kind
 ),
 per_kind as (
     {%- for km in distances %}
