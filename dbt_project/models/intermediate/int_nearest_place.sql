@@ -95,6 +95,7 @@ lost_pairs as materialized (
     join origins o using (origin_id)
     semi join left_targets l on l.kind = p.kind and l.target_id = p.nearest_id
 ),
+kept as (select p.* from previous p anti join lost_pairs l using (origin_id, kind)),   -- every other commune
 -- The nearest arrived facility of every other commune, among those that can beat its nearest: a
 -- facility further in latitude alone than that distance cannot (1 degree of latitude is 111.195 km
 -- on the sphere of the haversine).
@@ -103,10 +104,9 @@ arrived_nearest as (
     select p.origin_id, p.kind,
            arg_min(a.target_id, (round({{ d }}, 3), a.target_id)) as target_id,
            min(round({{ d }}, 3))                                 as distance_km
-    from previous p
+    from kept p
     join origins o using (origin_id)
     join arrived_targets a on a.kind = p.kind and abs(o.latitude - a.latitude) * 111.19 <= p.nearest_km + 0.001
-    where not exists (select 1 from lost_pairs l where l.origin_id = p.origin_id and l.kind = p.kind)
     group by p.origin_id, p.kind
 ),
 kept_nearest as (
@@ -114,9 +114,8 @@ kept_nearest as (
            case when a.distance_km < p.nearest_km or (a.distance_km = p.nearest_km and a.target_id < p.nearest_id)
                 then a.target_id else p.nearest_id end as target_id,
            case when a.distance_km < p.nearest_km then a.distance_km else p.nearest_km end as distance_km
-    from previous p
+    from kept p
     left join arrived_nearest a using (origin_id, kind)
-    where not exists (select 1 from lost_pairs l where l.origin_id = p.origin_id and l.kind = p.kind)
 ),
 {%- else %}
 lost_pairs as (select null::varchar as origin_id, null::double as latitude, null::double as longitude,
