@@ -548,14 +548,14 @@ def distances_match_full_search(published: Path, config: Path, work: Path) -> tu
                           cwd=DBT_DIR, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"dbt --full-refresh de int_nearest_place en échec : {proc.stdout[-2000:]}")
-    q = "select commune_code, kind, nearest_id, nearest_km from intermediate.int_nearest_place"
+    full, incremental = (f"select commune_code, kind, nearest_id, nearest_km from {db}intermediate.int_nearest_place"
+                         for db in ("", "pub."))
     con = duckdb.connect(str(copy))
     try:
         con.execute(f"attach '{published}' as pub (read_only)")
-        rows = con.execute(f"select count(*) from ({q})").fetchone()[0]
-        differ = con.execute(f"select count(*) from (({q}) except all ({q.replace('intermediate.', 'pub.intermediate.')})"
-                             f" union all (({q.replace('intermediate.', 'pub.intermediate.')}) except all ({q})))"
-                             ).fetchone()[0]
+        rows = con.execute(f"select count(*) from ({full})").fetchone()[0]
+        differ = con.execute(f"select count(*) from (({full}) except all ({incremental})"
+                             f" union all (({incremental}) except all ({full})))").fetchone()[0]
     finally:
         con.close()
     shutil.rmtree(work, ignore_errors=True)
