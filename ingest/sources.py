@@ -26,6 +26,20 @@ CUSTOM_LOADERS: dict[str, str] = {
 }
 
 
+# Sources a publication can go without (what their absence leaves out, in French). An empty optional
+# source is reported as a warning by the quality gate, never blocking; an empty required source (the
+# referential, the inventories) blocks the publication.
+OPTIONAL_SOURCES: dict[str, str] = {
+    "surveys": "aucune enquête reçue pour l'instant : les indicateurs de fréquentation ne sont pas calculés",
+    "occupancy_counts": "aucun comptage de fréquentation reçu",
+    "subventions": "aucune subvention publiée : les financements constatés ne sont pas calculés",
+    "programme_laureates": "aucun lauréat de programme chargé",
+    "conseillers_numeriques": "aucune structure de conseillers numériques chargée",
+    "mobpro_flows": "aucun flux domicile-travail : les indicateurs de mobilité ne sont pas calculés",
+    "communes_idf": "aucune liste de communes du fichier de flux",
+}
+
+
 def is_known(source: str) -> bool:
     """True when the project knows how to load ``source`` (a contract or a custom loader)."""
     return source in CONTRACTS or source in CUSTOM_LOADERS

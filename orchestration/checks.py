@@ -39,6 +39,7 @@ import duckdb
 
 from ingest.config import Settings
 from ingest.contracts import CONTRACTS, INSEE_COMMUNE
+from ingest.sources import OPTIONAL_SOURCES
 from orchestration.report import BLOCKING, WARNING
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -63,7 +64,11 @@ def _raw_rules(source: str) -> list[Rule]:
         # one) is not required; a part the contract says is never empty must be there.
         if any(c.name == k and c.not_empty for c in contract.columns):
             rules.append(Rule("ExpectColumnValuesToNotBeNull", {"column": k}, BLOCKING, f"clé {k} renseignée"))
-    if len(contract.key) == 1:
+    if contract.key and contract.key_per_file:   # alternative publications: unique within each file
+        cols = [*contract.key, "_file"]
+        rules.append(Rule("ExpectCompoundColumnsToBeUnique", {"column_list": cols}, BLOCKING,
+                          f"clé ({', '.join(contract.key)}) unique dans chaque fichier"))
+    elif len(contract.key) == 1:
         rules.append(Rule("ExpectColumnValuesToBeUnique", {"column": contract.key[0]}, BLOCKING,
                           f"clé {contract.key[0]} unique"))
     elif contract.key:
@@ -135,28 +140,32 @@ _EXCLUDED_NAMES = re.compile(r"published_.*|old_.*|source_.*")   # codes as publ
 def _mart_test_rules(manifest: dict):
     """The dbt tests of the marts that a GE expectation evaluates: (model name, test unique_id, Rule)
     for every not_null, unique, unique_combination_of_columns and accepted_values test attached to a
-    model of the ``marts`` schema (all blocking)."""
+    model of the ``marts`` schema (blocking, or a warning when the dbt test says ``severity: warn``)."""
     models = {uid: n for uid, n in manifest.get("nodes", {}).items()
               if n.get("resource_type") == "model" and n.get("schema") == "marts"}
     for uid, node in manifest.get("nodes", {}).items():
         model = models.get(node.get("attached_node") or "")
         if node.get("resource_type") != "test" or model is None:
             continue
+        if (node.get("config") or {}).get("where"):
+            continue   # a test on a subset of rows: run by dbt (GE would test every row)
         meta = node.get("test_metadata") or {}
         kwargs = meta.get("kwargs") or {}
         column = node.get("column_name") or kwargs.get("column_name")
         name = meta.get("name")
+        # A dbt test declared `severity: warn` stays a warning in the gate (reported, never blocking).
+        severity = WARNING if str((node.get("config") or {}).get("severity", "error")).lower() == "warn" else BLOCKING
         if name == "not_null" and column:
-            rule = Rule("ExpectColumnValuesToNotBeNull", {"column": column}, BLOCKING, f"{column} renseigné")
+            rule = Rule("ExpectColumnValuesToNotBeNull", {"column": column}, severity, f"{column} renseigné")
         elif name == "unique" and column:
-            rule = Rule("ExpectColumnValuesToBeUnique", {"column": column}, BLOCKING, f"{column} unique")
+            rule = Rule("ExpectColumnValuesToBeUnique", {"column": column}, severity, f"{column} unique")
         elif name == "unique_combination_of_columns" and kwargs.get("columns"):
             cols = list(kwargs["columns"])
-            rule = Rule("ExpectCompoundColumnsToBeUnique", {"column_list": cols}, BLOCKING,
+            rule = Rule("ExpectCompoundColumnsToBeUnique", {"column_list": cols}, severity,
                         f"une ligne par ({', '.join(cols)})")
         elif name == "accepted_values" and column and kwargs.get("values"):
             rule = Rule("ExpectColumnValuesToBeInSet", {"column": column, "value_set": list(kwargs["values"])},
-                        BLOCKING, f"{column} parmi les valeurs admises")
+                        severity, f"{column} parmi les valeurs admises")
         else:
             continue
         yield model["name"], uid, rule
@@ -366,8 +375,12 @@ def row_count_rule(table: str, current: int, previous: int | None, bounds: dict)
     """Row-count change against the previous publication (blocking beyond the configured bounds)."""
     name = "variation_nombre_lignes"
     if previous is None:
+        # First publication (or a table the previous one did not have): nothing to compare with. An
+        # empty table is blocking here; an optional source with no rows yet is reported by
+        # _count_outcome as a warning.
         return {"check_name": name, "severity": BLOCKING, "passed": current > 0,
-                "message": f"{table} : {current} ligne(s), pas de publication précédente à comparer"
+                "message": f"{table} : {current} ligne(s), première publication de cette table : "
+                           "pas de nombre de lignes précédent à comparer"
                            + ("" if current > 0 else " — table vide")}
     low, high = previous * (1 - bounds["max_row_drop"]), previous * bounds["max_row_growth"]
     # Small tables move by a few rows: 10 rows of slack both ways.
@@ -585,6 +598,13 @@ def _sql_part(con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule]):
 
 def _count_outcome(table: str, total: int, previous: int | None, bounds: dict) -> dict:
     count_rule = row_count_rule(table, total, previous, bounds)
+    source = table.split(".", 1)[1].strip('"') if table.startswith("raw.") else None
+    if source in OPTIONAL_SOURCES and total == 0 and not previous:
+        # An optional source with no rows yet (no survey wave received, no grants published): the
+        # publication goes on, the run report says the source is empty and what that leaves out.
+        count_rule.update(severity=WARNING, passed=False,
+                          message=f"{table} : source vide ({OPTIONAL_SOURCES[source]}) — publication sans elle")
+        return count_rule
     if table.startswith(("marts.quality_", "marts.meta_")):
         # Lists of problems and metadata: a change of size is worth a warning, an empty list of
         # problems is good news.

@@ -53,6 +53,21 @@ def failure_message(settings, result: dg.ExecuteInProcessResult) -> str:
     return "\n".join(lines) or "Échec du rafraîchissement (voir l'historique Dagster)."
 
 
+def warnings_summary(settings, run_id: str) -> str:
+    """The run's quality warnings (published anyway), in French: empty optional sources, dbt tests
+    declared as warnings, row-count notes."""
+    con = open_published(settings)
+    try:
+        warnings = [f"  {asset} : {message}" for asset, message in con.execute(
+            "select asset, message from ops.refresh_checks where run_id = ? and not passed and severity = ? "
+            "order by asset, check_name", [run_id, report.WARNING]).fetchall()]
+    finally:
+        con.close()
+    if not warnings:
+        return "Contrôle qualité : aucun avertissement."
+    return "\n".join([f"Contrôle qualité : {len(warnings)} avertissement(s) (publié malgré tout) :", *warnings])
+
+
 def summary(config: str | None = None) -> str:
     settings = load_settings(config)
     con = open_published(settings)
@@ -90,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Le rafraîchissement a échoué : l'entrepôt publié précédent (s'il existe) est inchangé.", file=sys.stderr)
         return 1
     print(summary(args.config))
+    print(warnings_summary(load_settings(args.config), result.run_id))
     return 0
 
 
