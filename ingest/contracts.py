@@ -44,6 +44,9 @@ class Contract:
     source: str
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()      # a second row with the same key is rejected as a duplicate
+    key_per_file: bool = False
+    """True when the files of the source are alternative publications of the same referential (each
+    file is checked for duplicate keys on its own; the models compare the files)."""
     header_patterns: tuple[tuple[str, str, str], ...] = ()
     """(regex, canonical name, extra column) for headers that embed a vintage, e.g.
     ``NBFLUX_C20_ACTOCC15P`` -> ``NBFLUX_ACTOCC15P`` plus ``census_year`` = 2020."""
@@ -114,6 +117,9 @@ CONTRACTS: dict[str, Contract] = {
             _c("reg_nom", required=False),
         ),
         key=("code_insee",),
+        # data.gouv communes-france and datas.fun give the same communes: both are kept, and
+        # int_commune_centre_candidates checks each centre against the other sources.
+        key_per_file=True,
         coordinates=("latitude_centre", "longitude_centre"),
     ),
     "tierslieux_2019": Contract(

@@ -482,6 +482,8 @@ def load_source(con: duckdb.DuckDBPyConnection, source: str, snapshots: list[Sna
     try:
         for i, snap in enumerate(snapshots):
             part = f"{tag}_{i}"
+            if contract.key_per_file:
+                seen = {}
             done = None
             done = _fast_file(con, snap, contract, seen, part, i < len(snapshots) - 1, fast)
             if done is None:

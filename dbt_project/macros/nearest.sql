@@ -19,23 +19,31 @@
     (coordinates are not more precise), so a distance equal to a threshold compares as equal.
 
     `pairs` (instead of `origins`, which is then ignored): a relation of (origin_id, latitude,
-    longitude, kind), the only pairs searched. `prefix` names the CTEs (default nn_), so that one
+    longitude, kind), the only pairs searched.
+
+    `group` (a column name, optional): origins, targets and pairs all have that column, and an origin
+    is only paired with targets of its own group (e.g. land_mass: an overseas commune is served by
+    facilities of its own territory, never by the nearest one across the ocean). `prefix` names the CTEs (default nn_), so that one
     query can hold two searches.
 -#}
-{% macro nearest_neighbour_ctes(origins, targets, result, cell_sizes_deg=[0.1, 0.5, 2.5], pairs=none, prefix='nn') -%}
+{% macro nearest_neighbour_ctes(origins, targets, result, cell_sizes_deg=[0.1, 0.5, 2.5], pairs=none, prefix='nn', group=none) -%}
+{%- set g = (', ' ~ group) if group else '' -%}
+{%- set same_group = (' and t.' ~ group ~ ' = p.' ~ group) if group else '' -%}
 {%- set d = haversine_km('p.latitude', 'p.longitude', 't.latitude', 't.longitude') -%}
 {%- if pairs is none %}
-{{ prefix }}_kinds as (select distinct kind from {{ targets }}),
+{{ prefix }}_kinds as (select distinct kind{{ g }} from {{ targets }}),
 {{ prefix }}_pending_0 as materialized (
-    select o.origin_id, o.latitude, o.longitude, k.kind from {{ origins }} o cross join {{ prefix }}_kinds k
+    select o.origin_id, o.latitude, o.longitude, k.kind{{ (', k.' ~ group) if group else '' }} from {{ origins }} o
+    {%- if group %} join {{ prefix }}_kinds k on k.{{ group }} = o.{{ group }}
+    {%- else %} cross join {{ prefix }}_kinds k{% endif %}
 ),
 {%- else %}
-{{ prefix }}_pending_0 as materialized (select origin_id, latitude, longitude, kind from {{ pairs }}),
+{{ prefix }}_pending_0 as materialized (select origin_id, latitude, longitude, kind{{ g }} from {{ pairs }}),
 {%- endif %}
 {%- for s in cell_sizes_deg %}
 {%- set n = loop.index0 %}
 {{ prefix }}_targets_{{ n }} as materialized (
-    select kind, target_id, latitude, longitude,
+    select kind, target_id, latitude, longitude{{ g }},
            cast(floor(latitude / {{ s }}) as bigint) as cy, cast(floor(longitude / {{ s }}) as bigint) as cx
     from {{ targets }}
 ),
@@ -51,7 +59,7 @@
         cross join (select unnest([-1, -1, -1, 0, 0, 0, 1, 1, 1]) as dy,
                            unnest([-1, 0, 1, -1, 0, 1, -1, 0, 1]) as dx) o
     ) p
-    join {{ prefix }}_targets_{{ n }} t on t.kind = p.kind and t.cy = p.cy and t.cx = p.cx
+    join {{ prefix }}_targets_{{ n }} t on t.kind = p.kind and t.cy = p.cy and t.cx = p.cx{{ same_group }}
     group by p.origin_id, p.kind
 ),
 {{ prefix }}_done_{{ n }} as materialized (
@@ -67,7 +75,7 @@
            arg_min(t.target_id, (round({{ d }}, 3), t.target_id)) as target_id,
            min(round({{ d }}, 3))                                 as distance_km
     from {{ prefix }}_pending_{{ cell_sizes_deg | length }} p
-    join {{ targets }} t on t.kind = p.kind
+    join {{ targets }} t on t.kind = p.kind{{ same_group }}
     group by p.origin_id, p.kind
 ),
 {{ result }} as (

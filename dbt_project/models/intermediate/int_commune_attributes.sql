@@ -1,8 +1,8 @@
 -- Attributes of every commune of the COG vintage gathered from the other referential sources, each
 -- harmonised through dim_commune_code_history first (sources of other vintages): legal population (sum
 -- of the codes that make the commune today, arrondissements included), centre coordinates, EPCI, density
--- level, rurality type, postcodes. When several published codes feed one commune (merged communes), a
--- categorical value is taken from the row published under the commune's own code, else from the
+-- level, rurality type, postcodes. Centres come from int_commune_centres (checked for plausibility).
+-- When several published codes feed one commune (merged communes), a categorical value is taken from the row published under the commune's own code, else from the
 -- smallest code.
 with h as (select * from {{ ref('dim_commune_code_history') }}),
 pop as (
@@ -16,8 +16,6 @@ pop as (
 ),
 geo as (
     select h.commune_code,
-           arg_min(g.latitude, (g.commune_code <> h.commune_code, g.epci_code is null, g.commune_code)) filter (where g.latitude is not null and g.longitude is not null)  as latitude,
-           arg_min(g.longitude, (g.commune_code <> h.commune_code, g.epci_code is null, g.commune_code)) filter (where g.latitude is not null and g.longitude is not null) as longitude,
            arg_min(g.epci_code, (g.commune_code <> h.commune_code, g.commune_code)) filter (where g.epci_code is not null) as epci_code,
            arg_min(g.epci_name, (g.commune_code <> h.commune_code, g.commune_code)) filter (where g.epci_code is not null) as epci_name,
            arg_min(g.density_level, (g.commune_code <> h.commune_code, g.commune_code)) filter (where g.density_level is not null) as density_level,
@@ -60,7 +58,7 @@ etalab as (
 select
     h.commune_code,
     pop.population, pop.population_totale, pop.n_population_codes, pop.population_file_year,
-    geo.latitude, geo.longitude,
+    centre.latitude, centre.longitude, centre.centre_file, centre.centre_method,
     coalesce(members.epci_code, geo.epci_code) as epci_code,
     case when members.epci_code is not null then 'etalab_epci' when geo.epci_code is not null then 'communes_geo' end as epci_source,
     geo.epci_name                             as geo_epci_name,
@@ -73,6 +71,7 @@ select
 from (select distinct commune_code from h) h
 left join pop using (commune_code)
 left join geo using (commune_code)
+left join {{ ref('int_commune_centres') }} centre using (commune_code)
 left join members using (commune_code)
 left join density using (commune_code)
 left join rurality using (commune_code)

@@ -1,5 +1,6 @@
 -- For each commune centre and each kind of place (int_access_targets), the nearest place of that kind
--- by straight-line (haversine) distance, rounded to the metre: a proxy for travel time, never a
+-- on the commune's land mass (dim_commune.land_mass: an overseas commune is served by facilities of its
+-- own territory, never across the ocean) by straight-line (haversine) distance, rounded to the metre: a proxy for travel time, never a
 -- travel time. Exact nearest neighbour with a grid-pruned search (macro nearest_neighbour_ctes), so
 -- that it scales to the ~35,000 communes of France (bench/bench_distances.py).
 --
@@ -24,25 +25,29 @@
           on_schema_change='sync_all_columns',
           post_hook=["delete from {{ this }} where kind not in (select kind from {{ ref('int_access_targets') }})",
                      "create or replace table {{ this.database }}.{{ this.schema }}.int_nearest_place_targets as "
-                     ~ "select kind, target_id, latitude, longitude from {{ ref('int_access_targets') }}",
+                     ~ "select kind, target_id, latitude, longitude, land_mass from {{ ref('int_access_targets') }}",
                      "comment on table {{ this.database }}.{{ this.schema }}.int_nearest_place_targets is "
                      ~ "'State of int_nearest_place: the facilities of its last build (see that model)'"]) }}
 {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list if is_incremental() else [] %}
 {#- An earlier table without fingerprints (older versions of this model) is recomputed whole. -#}
 {%- set filtered = 'targets_fingerprint' in columns and 'origins_fingerprint' in columns %}
 {%- set state = adapter.get_relation(this.database, this.schema, 'int_nearest_place_targets') if filtered else none %}
+{#- A state table of a version without land masses cannot be compared: full search. -#}
+{%- if state is not none and 'land_mass' not in (adapter.get_columns_in_relation(state) | map(attribute='name') | list) %}
+{%- set state = none %}
+{%- endif %}
 {%- set delta = state is not none %}
 {%- set search -%}
-{{ nearest_neighbour_ctes('origins', 'searched', 'searched_nearest') }},
-{{ nearest_neighbour_ctes(none, 'delta_targets', 'lost_nearest', pairs='lost_pairs', prefix='nl') }}
+{{ nearest_neighbour_ctes('origins', 'searched', 'searched_nearest', group='land_mass') }},
+{{ nearest_neighbour_ctes(none, 'delta_targets', 'lost_nearest', pairs='lost_pairs', prefix='nl', group='land_mass') }}
 {%- endset %}
 with origins as (
-    select commune_code as origin_id, latitude, longitude
+    select commune_code as origin_id, latitude, longitude, land_mass
     from {{ ref('dim_commune') }} where latitude is not null and longitude is not null
 ),
 origins_fingerprint as (
     select md5('{{ local_md5(search ~ model.raw_code) }}'
-               || coalesce(string_agg(origin_id || ':' || latitude || ':' || longitude, ',' order by origin_id), ''))
+               || coalesce(string_agg(origin_id || ':' || latitude || ':' || longitude || ':' || land_mass, ',' order by origin_id), ''))
            as fp
     from origins
 ),
@@ -50,7 +55,7 @@ origins_fingerprint as (
 fingerprints as materialized (
     select kind, (select fp from origins_fingerprint) as origins_fingerprint,
            md5((select fp from origins_fingerprint)
-               || string_agg(target_id || ':' || latitude || ':' || longitude, ',' order by target_id, latitude, longitude))
+               || string_agg(target_id || ':' || latitude || ':' || longitude || ':' || coalesce(land_mass, ''), ',' order by target_id, latitude, longitude))
            as targets_fingerprint
     from {{ ref('int_access_targets') }}
     group by kind
@@ -71,16 +76,16 @@ kinds as materialized (
            {%- endif %}
 ),
 searched as (
-    select t.kind, t.target_id, t.latitude, t.longitude
+    select t.kind, t.target_id, t.latitude, t.longitude, t.land_mass
     from {{ ref('int_access_targets') }} t semi join kinds k on k.kind = t.kind and k.status = 'search'
 ),
 delta_targets as (
-    select t.kind, t.target_id, t.latitude, t.longitude
+    select t.kind, t.target_id, t.latitude, t.longitude, t.land_mass
     from {{ ref('int_access_targets') }} t semi join kinds k on k.kind = t.kind and k.status = 'delta'
 ),
 {%- if delta %}
 previous_targets as (
-    select s.kind, s.target_id, s.latitude, s.longitude
+    select s.kind, s.target_id, s.latitude, s.longitude, s.land_mass
     from {{ state }} s semi join kinds k on k.kind = s.kind and k.status = 'delta'
 ),
 left_targets as (select * from previous_targets except select * from delta_targets),     -- left or moved
@@ -90,7 +95,7 @@ previous as materialized (
     from {{ this }} x semi join kinds k on k.kind = x.kind and k.status = 'delta'
 ),
 lost_pairs as materialized (
-    select o.origin_id, o.latitude, o.longitude, p.kind
+    select o.origin_id, o.latitude, o.longitude, p.kind, o.land_mass
     from previous p
     join origins o using (origin_id)
     semi join left_targets l on l.kind = p.kind and l.target_id = p.nearest_id
@@ -106,7 +111,7 @@ arrived_nearest as (
            min(round({{ d }}, 3))                                 as distance_km
     from kept p
     join origins o using (origin_id)
-    join arrived_targets a on a.kind = p.kind and abs(o.latitude - a.latitude) * 111.19 <= p.nearest_km + 0.001
+    join arrived_targets a on a.kind = p.kind and a.land_mass = o.land_mass and abs(o.latitude - a.latitude) * 111.19 <= p.nearest_km + 0.001
     group by p.origin_id, p.kind
 ),
 kept_nearest as (
@@ -119,7 +124,7 @@ kept_nearest as (
 ),
 {%- else %}
 lost_pairs as (select null::varchar as origin_id, null::double as latitude, null::double as longitude,
-                      null::varchar as kind where false),
+                      null::varchar as kind, null::varchar as land_mass where false),
 kept_nearest as (select null::varchar as origin_id, null::varchar as kind, null::varchar as target_id,
                         null::double as distance_km where false),
 {%- endif %}

@@ -30,6 +30,13 @@ select
     a.population_totale,
     a.latitude,
     a.longitude,
+    regexp_extract(a.centre_file, '[^/\\]+$')                     as centre_source_file,
+    a.centre_method,
+    -- Land mass for nearest-facility searches: a commune is served by facilities of its own land mass
+    -- (each overseas département, Corsica, the mainland); smaller islands are not told apart.
+    case when cog.departement_code in ('971', '972', '973', '974', '976') then cog.departement_code
+         when cog.departement_code in ('2A', '2B') then 'corse'
+         else 'metropole' end                                        as land_mass,
     a.density_level,
     a.density_label,
     {% if conds %}coalesce({{ conds | join(' or ') }}, false){% else %}true{% endif %} as in_territory,

@@ -5,6 +5,9 @@
 -- that are the same place keep one row each (counted separately) and share real_place_id. Every real place
 -- of every source, laureates and host structures matching no such place included, is in dim_real_place.
 -- Records that could not be placed are in quality_unplaced_places.
+{%- set distance = haversine_km('p.latitude', 'p.longitude', 'e.ref_latitude', 'e.ref_longitude') %}
+{%- set outside = '(' ~ distance ~ ' > e.max_departement_km)' %}
+{%- set bad = '(p.latitude is null or p.longitude is null or coalesce(' ~ outside ~ ', false))' %}
 with members as (
     select k.place_id,
            list(k.source_record_id order by k.source_priority, k.source_record_id) as source_ids,
@@ -29,8 +32,22 @@ select
     c.epci_code,
     c.canton_code,
     c.departement_code,
-    p.latitude,
-    p.longitude,
+    -- Coordinates used by the indicators: the published ones when they lie in the département of the
+    -- place's commune (int_departement_extent), else the commune's centre (coordinates_status says which;
+    -- quality_place_coordinates lists every replacement with its reason).
+    case when {{ bad }} then c.latitude else p.latitude end    as latitude,
+    case when {{ bad }} then c.longitude else p.longitude end  as longitude,
+    case when p.latitude is null or p.longitude is null then
+             case when c.latitude is null then 'absentes' else 'centre_commune_sans_coordonnees' end
+         when {{ outside }} then 'centre_commune_coordonnees_hors_departement'
+         else 'publiees' end                                   as coordinates_status,
+    case when p.latitude is null or p.longitude is null then 'pas de coordonnées publiées : centre de la commune utilisé'
+         when {{ outside }} then 'coordonnées publiées à ' || round({{ distance }}) || ' km du centre médian du département '
+              || c.departement_code || ' de la commune ' || p.commune_code || ' (seuil ' || round(e.max_departement_km)
+              || ' km) : centre de la commune utilisé'
+         end                                                   as coordinates_note,
+    p.latitude                                                 as published_latitude,
+    p.longitude                                                as published_longitude,
     p.placement_method,
     p._file  as source_file,
     p._row   as source_row,
@@ -53,6 +70,7 @@ select
 from {{ ref('int_place_placement') }} p
 join members m using (place_id)
 left join {{ ref('dim_commune') }} c using (commune_code)
+left join {{ ref('int_departement_extent') }} e on e.departement_code = c.departement_code
 left join {{ ref('int_place_category') }} k using (place_id)
 where p.commune_code is not null and p.place_family in ('tiers_lieu', 'france_services')
 -- Places "recensés localement" (survey answers matched to no place; surveys work, see the model).

@@ -1,4 +1,5 @@
 -- The 2019 inventory publishes "0" for an unknown postcode or commune code: turned into null here.
+{%- set raw = source('raw', 'tierslieux_2019') %}
 select
     'TL2019-' || trim(ID)                                          as place_id,
     trim(NOM_TL)                                                   as place_name,
@@ -14,5 +15,7 @@ select
     {{ to_double('LAT') }}                                         as latitude,
     {{ to_double('LONG') }}                                        as longitude,
     {{ to_double('PRECISION') }}                                   as geocoding_precision,
+    -- The région the file publishes (compared with the placement in quality_place_published_region).
+    nullif(trim({{ optional_column(raw, ['INSEEREG']) }}), '')      as published_region_code,
     _file, _sha256, _row
-from {{ source('raw', 'tierslieux_2019') }}
+from {{ raw }}
