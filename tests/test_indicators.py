@@ -251,8 +251,9 @@ def test_distances_recomputed_only_for_the_kinds_and_communes_that_changed(tiny,
               "or (kind = 'france_services' and commune_code in ('96001', '96004'))")
     w.execute("insert into intermediate.int_nearest_place select commune_code, 'obsolete', nearest_id, 1.0, "
               "targets_fingerprint, origins_fingerprint from intermediate.int_nearest_place where kind = 'coworking'")
-    # France Services of Epsilon moves to Gamma.
-    w.execute("update raw.france_services set latitude = '45.5' where id_fs = '3'")
+    # France Services of Epsilon moves to Gamma (its commune code with it: coordinates outside the
+    # département of the published commune would be replaced by that commune's centre, see dim_place).
+    w.execute("update raw.france_services set latitude = '45.5', insee_com = '96003' where id_fs = '3'")
     w.close()
     target = tmp_path / "target"
     proc = dbt("run", "--select", "+int_nearest_place", db=db, target=target)
@@ -362,6 +363,155 @@ def test_commuting_poles_and_opportunities(tiny):
                     "where epci_code = '200000001'") == (60, 0)
 
 
+def test_complete_flows_cantons_and_grant_years(tiny):
+    """The tiny flow file publishes its stayers (Alpha -> Alpha, Delta -> Delta) and flows below 100: it is
+    complete, every figure is known; its cantons are all real; its grants are dated."""
+    con = tiny[0]
+    c = {r[0]: r[1:] for r in rows(con, "select commune_code, flows_coverage, flows_threshold_workers, commuters_in_flows, "
+                                        "active_residents, working_in_commune, share_out_of_commune "
+                                        "from marts.fct_commuting_commune")}
+    assert c == {"96001": ("complet", None, 150, 150, 100, pytest.approx(50 / 150)),
+                 "96002": ("complet", None, 30, 30, 0, 1.0),
+                 "96003": ("complet", None, 20, 20, 0, 1.0),
+                 "96004": ("complet", None, 50, 50, 40, pytest.approx(10 / 50)),
+                 "98001": ("complet", None, 5, 5, 0, 1.0)}
+    assert rows(con, "select epci_code, flows_coverage, n_communes_with_flows, commuters_in_flows, active_residents "
+                     "from marts.fct_commuting_epci order by 1") == [
+        ("200000001", "complet", 3, 230, 230), ("200000002", "complet", 1, 20, 20), ("200000003", "complet", 1, 5, 5)]
+    assert rows(con, "select distinct score_status, score_note, n_epci_ranked from marts.fct_opportunity_epci") == [
+        ("calcule", None, 3)]
+    assert rows(con, "select flows_coverage, residents_in_flows, active_residents from marts.fct_employment_poles") == [
+        ("complet", 150, 150)]
+    # Cantons 9601, 9602 (Gamma, no France Services), 9603, 9801: all real.
+    q = ("select n_real_cantons, n_real_cantons_without_france_services, n_pseudo_cantons, "
+         "n_pseudo_cantons_without_france_services, n_communes_in_pseudo_cantons, n_communes_without_canton, "
+         "cantons_without_france_services_fr from marts.fct_coverage_territory "
+         "where territory_level = ? and territory_code = ?")
+    assert one(con, q, ["national", "FR"]) == (4, 1, 0, 0, 0, 0, "1 canton sans France Services sur 4")
+    assert one(con, q, ["region", "98"]) == (1, 0, 0, 0, 0, 0, "aucun canton sans France Services sur 1")
+    assert one(con, q, ["epci", "200000001"]) == (None,) * 7
+    assert rows(con, "select distinct canton_status from marts.fct_coverage_canton") == [("canton",)]
+    # Grants: every dateConvention of 2024 is published.
+    assert rows(con, "select distinct grant_year, grant_year_source from marts.fct_grants") == [(2024, "date_convention")]
+    assert rows(con, "select funder_name, grant_year, n_grants, amount_eur, n_grants_to_places, amount_to_places_eur, "
+                     "grant_year_sources from marts.fct_funding_funder order by 1") == [
+        ("Département de Test", 2024, 1, 2000.0, 1, 2000.0, "date_convention"),
+        ("Région de Test", 2024, 2, 1500.5, 1, 1000.5, "date_convention")]
+    assert rows(con, "select distinct grant_year from marts.fct_funding_funder_programme "
+                     "where basis = 'subventions_publiees'") == [(2024,)]
+    assert one(con, "select grant_years, grant_years_loaded from marts.fct_funding_territory "
+                    "where territory_level = 'epci' and territory_code = '200000001'") == ("2024", "2024")
+    assert one(con, "select grant_years, grant_years_loaded from marts.fct_funding_territory "
+                    "where territory_level = 'epci' and territory_code = '200000002'") == (None, "2024")
+    assert one(con, "select grant_years from marts.fct_funding_epci where epci_code = '200000001'") == ("2024",)
+
+
+@pytest.fixture(scope="module")
+def tiny_variant(tiny, tmp_path_factory):
+    """The tiny warehouse rebuilt (dbt build, tests included) after three changes of its raw files:
+
+    * flows: the stayers (CODGEO = DCLT) are removed from flux.csv and Epsilon's only flow is dropped, while
+      Delta's flows (its stayers included) come from a second, complete file: flux.csv is now an extract
+      (smallest flow published 7, the unknown residence), EPCI 200000003 (Epsilon) has no flow at all;
+    * cantons: Gamma is put in the pseudo-canton 9690 (no France Services) and Epsilon has no canton;
+    * grants: "Association du Val" loses its date (file subventions.csv: no year), "FAB DEUX SAS" loses
+      its date and comes from subventions-2023.csv (year of the file name)."""
+    import shutil
+
+    tmp = tmp_path_factory.mktemp("tiny_variant")
+    db = tmp / "variant.duckdb"
+    shutil.copyfile(tiny[1], db)
+    w = duckdb.connect(str(db))
+    w.execute("delete from raw.mobpro_flows where (CODGEO = DCLT and CODGEO <> '96004') or CODGEO = '98001'")
+    w.execute("update raw.mobpro_flows set _file = 'flux_complet.csv' where CODGEO = '96004'")
+    w.execute("update raw.cog_communes set CAN = '9690' where COM = '96003'")
+    w.execute("update raw.cog_communes set CAN = '' where COM = '98001'")
+    w.execute("update raw.subventions set dateConvention = '' where nomBeneficiaire in ('Association du Val', 'FAB DEUX SAS')")
+    w.execute("update raw.subventions set _file = 'subventions-2023.csv' where nomBeneficiaire = 'FAB DEUX SAS'")
+    w.close()
+    proc = dbt("build", "--select", "stg_mobpro_flows+", "stg_cog_communes+", "stg_subventions+", db=db, target=tmp / "target")
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    con = duckdb.connect(str(db), read_only=True)
+    yield con
+    con.close()
+
+
+def test_flows_extract_without_stayers_claims_no_residents_total(tiny_variant):
+    con = tiny_variant
+    c = {r[0]: r[1:] for r in rows(con, "select commune_code, flows_coverage, flows_threshold_workers, commuters_in_flows, "
+                                        "working_in_commune, commuters_out_of_commune, commuters_out_of_epci, "
+                                        "share_out_of_commune, long_commuters, share_long_commuters "
+                                        "from marts.fct_commuting_commune")}
+    # Alpha -> Gamma 50 (55.6 km); Beta -> Alpha 30; Gamma -> Alpha 20 (55.6 km): flows of the extract only, no
+    # total of residents, so nothing "working in the commune" (unknown, not 0) and no share (unknown, not 100 %).
+    assert c == {"96001": ("extrait_seuil", 7.0, 50, None, 50, 50, None, 50, None),
+                 "96002": ("extrait_seuil", 7.0, 30, None, 30, 0, None, 0, None),
+                 "96003": ("extrait_seuil", 7.0, 20, None, 20, 20, None, 20, None),
+                 # Delta's file is complete (its stayers are published): unchanged.
+                 "96004": ("complet", None, 50, 40, 10, 10, pytest.approx(0.2), 0, 0.0)}
+    # The residents' total is only published for a complete file; every flow is still counted.
+    assert rows(con, "select commune_code, active_residents from marts.fct_commuting_commune order by 1") == [
+        ("96001", None), ("96002", None), ("96003", None), ("96004", 50)]
+    e = {r[0]: r[1:] for r in rows(con, "select epci_code, flows_coverage, n_communes_with_flows, commuters_in_flows, "
+                                        "active_residents, commuters_out_of_epci, share_out_of_epci, long_commuters, "
+                                        "share_long_commuters, flows_threshold_workers from marts.fct_commuting_epci")}
+    assert e == {"200000001": ("extrait_seuil", 3, 130, None, 60, None, 50, None, 7.0),
+                 "200000002": ("extrait_seuil", 1, 20, None, 20, None, 20, None, 7.0),
+                 # No flow at all: unknown, never 0.
+                 "200000003": ("sans_donnees", 0, None, None, None, None, None, None, None)}
+
+
+def test_opportunity_not_computed_without_commuting_data(tiny_variant):
+    con = tiny_variant
+    e = {r[0]: r[1:] for r in rows(con, "select epci_code, score_status, opportunity_score, opportunity_rank, "
+                                        "is_opportunity_zone, n_epci_ranked, long_commuters from marts.fct_opportunity_epci")}
+    assert e == {"200000002": ("calcule", 20.0, 1, True, 2, 20),       # 20 / (0 + 1); top quarter: ceil(2 / 4) = 1
+                 "200000001": ("calcule", 12.5, 2, False, 2, 50),      # 50 / (3 + 1)
+                 "200000003": ("non_calcule", None, None, None, 2, None)}
+    notes = dict(rows(con, "select epci_code, score_note from marts.fct_opportunity_epci"))
+    assert notes["200000003"] == "Non calculé : aucune donnée de mobilité domicile-travail pour cet EPCI."
+    assert notes["200000001"].startswith("Calculé sur un extrait des flux domicile-travail (plus petit flux publié : 7 actifs")
+
+
+def test_cantons_without_france_services_count_real_cantons_only(tiny_variant):
+    con = tiny_variant
+    q = ("select n_cantons, n_cantons_without_france_services, n_real_cantons, n_real_cantons_without_france_services, "
+         "n_pseudo_cantons, n_pseudo_cantons_without_france_services, n_communes_in_pseudo_cantons, "
+         "n_communes_without_canton, cantons_without_france_services_fr from marts.fct_coverage_territory "
+         "where territory_level = ? and territory_code = ?")
+    # 9601 (Alpha, Beta: FS-1) and 9603 (Delta: FS-2) are real cantons with a France Services; Gamma's pseudo-canton
+    # 9690 has none; Epsilon has no canton. All codes mixed: 1 "without" of 3; real cantons: none of 2.
+    assert one(con, q, ["national", "FR"]) == (
+        3, 1, 2, 0, 1, 1, 1, 1,
+        "aucun canton sans France Services sur 2 ; pseudo-cantons comptés à part : 1 sans France Services sur 1 "
+        "(1 commune partagée entre plusieurs cantons) ; 1 commune sans canton hors décompte")
+    # A région whose only commune has no canton: no canton at all (zeros, not nulls, at this level).
+    assert one(con, q, ["region", "98"]) == (None, None, 0, 0, 0, 0, 0, 1, "aucun canton ; 1 commune sans canton hors décompte")
+    assert dict(rows(con, "select canton_code, canton_status from marts.fct_coverage_canton")) == {
+        "9601": "canton", "9603": "canton", "9690": "pseudo_canton"}
+
+
+def test_grant_year_from_the_date_else_the_file_name(tiny_variant):
+    con = tiny_variant
+    assert rows(con, "select beneficiary_name, grant_year, grant_year_source from marts.fct_grants order by 1") == [
+        ("Association du Val", None, "inconnue"),      # no date, no year in "subventions.csv"
+        ("FAB DEUX SAS", 2023, "nom_fichier"),         # no date: "subventions-2023.csv"
+        ("LIEU  UN", 2024, "date_convention")]
+    assert rows(con, "select funder_name, grant_year, n_grants, amount_eur, amount_to_places_eur, grant_year_sources "
+                     "from marts.fct_funding_funder order by 1, 2 nulls last") == [
+        ("Département de Test", 2023, 1, 2000.0, 2000.0, "nom_fichier"),
+        ("Région de Test", 2024, 1, 1000.5, 1000.5, "date_convention"),
+        ("Région de Test", None, 1, 500.0, 0.0, "inconnue")]
+    assert one(con, "select grant_year, amount_eur from marts.fct_funding_funder_programme "
+                    "where basis = 'subventions_publiees' and programme_code = 'fabrique_territoire'") == (None, 500.0)
+    # The territory totals still add both years, and say so.
+    assert one(con, "select amount_to_places_eur, grant_years, grant_years_loaded from marts.fct_funding_territory "
+                    "where territory_level = 'national'") == (3000.5, "2023, 2024", "2023, 2024")
+    assert one(con, "select amount_to_places_eur, grant_years from marts.fct_funding_epci "
+                    "where epci_code = '200000001'") == (3000.5, "2023, 2024")
+
+
+
 def test_labels_and_docs(tiny, tmp_path):
     con, db, target = tiny
     assert rows(con, "select label_id, programme_code, label_name, commune_code from marts.dim_programme_label "
@@ -388,6 +538,76 @@ def test_labels_and_docs(tiny, tmp_path):
     depends = {manifest["nodes"][d]["name"] for d in exposure["depends_on"]["nodes"]}
     assert {"fct_coverage_territory", "fct_access_territory", "fct_attendance_territory", "fct_funding_territory",
             "fct_opportunity_epci", "meta_indicators"} <= depends
+
+
+
+# --- The real public files (tests/conftest.py real_warehouse; skipped when ../shared/data is absent) ---------
+
+def test_real_files_extract_opportunity_cantons_and_grant_years(real_warehouse):
+    """On the real files, each figure recomputed here from the files themselves: the Île-de-France flows are a
+    thresholded extract (no CODGEO = DCLT row, smallest flow 100), so no commune claims a residents' total; the
+    EPCI without any flow are not scored; cantons without France Services are counted over real cantons; the
+    two Toulouse SCDL files are two years, never added up per funder."""
+    con, data, _ = real_warehouse
+    with (data / "mobpro_idf_cartograflow/tab_IDF_mobpro.csv").open(encoding="utf-8", newline="") as fh:
+        flows = list(csv.DictReader(fh, delimiter=";"))
+    assert not any(r["CODGEO"] == r["DCLT"] for r in flows)
+    smallest = min(float(r["NBFLUX_C14_ACTOCC15P"]) for r in flows)
+    assert smallest == 100
+    got = one(con, "select count(*), count(*) filter (where flows_coverage = 'extrait_seuil' "
+                   "and flows_threshold_workers = 100 and working_in_commune is null and share_out_of_commune is null "
+                   "and share_long_commuters is null), sum(commuters_in_flows) from marts.fct_commuting_commune")
+    print(f"\nCommunes avec des flux : {got[0]}, toutes « extrait_seuil » sans total d'actifs : {got[1]}")
+    assert got[0] == got[1] > 490
+    assert got[2] + one(con, "select coalesce(sum(workers), 0) from marts.quality_commuting_flows")[0] == \
+        sum(float(r["NBFLUX_C14_ACTOCC15P"]) for r in flows)
+
+    # Opportunity: an EPCI is scored exactly when one of its communes has flows; ranks 1..n among those only.
+    with_flows = {r[0] for r in rows(con, "select distinct epci_code from marts.fct_commuting_commune "
+                                          "where epci_code is not null")}
+    status = dict(rows(con, "select epci_code, score_status from marts.fct_opportunity_epci"))
+    assert {e for e, s in status.items() if s == "calcule"} == with_flows
+    n_ranked, ranks, n_null = one(con, "select any_value(n_epci_ranked), list(opportunity_rank order by opportunity_rank) "
+                                       "filter (where score_status = 'calcule'), count(*) filter (where score_status = "
+                                       "'non_calcule' and opportunity_score is null and opportunity_rank is null) "
+                                       "from marts.fct_opportunity_epci")
+    print(f"EPCI classés : {n_ranked}, non calculés : {n_null} sur {len(status)}")
+    assert ranks == list(range(1, len(with_flows) + 1)) and n_ranked == len(with_flows)
+    assert n_null == len(status) - len(with_flows) > 1000
+
+    # Cantons without France Services, real cantons apart from pseudo-cantons (codes ending 90-99).
+    com = {r["COM"]: r for r in _rows_sep(data / "insee_cog/commune_2022.csv", ",") if r["TYPECOM"] == "COM"}
+    placed = {r[0] for r in rows(con, "select commune_code from marts.dim_place where place_family = 'france_services'")}
+    served = {com[c]["CAN"] for c in placed if c in com and com[c]["CAN"]}
+    cantons = {r["CAN"] for r in com.values() if r["CAN"]}
+    pseudo = {c for c in cantons if 90 <= int(c[-2:]) <= 99}
+    real = cantons - pseudo
+    got = one(con, "select n_real_cantons, n_real_cantons_without_france_services, n_pseudo_cantons, "
+                   "n_pseudo_cantons_without_france_services, n_communes_in_pseudo_cantons, n_communes_without_canton, "
+                   "cantons_without_france_services_fr from marts.fct_coverage_territory where territory_level = 'national'")
+    print("Cantons :", got[-1])
+    assert got[:6] == (len(real), len(real - served), len(pseudo), len(pseudo - served),
+                       sum(1 for r in com.values() if r["CAN"] in pseudo),
+                       sum(1 for r in com.values() if not r["CAN"]))
+    assert got[-1].startswith(f"{len(real - served)} cantons sans France Services sur {len(real):,}".replace(",", "\u202f"))
+
+    # Grants: the year of each file (dateConvention is empty in both), one row per funder and year.
+    expected = {}
+    for year in (2022, 2023):
+        grants = _rows_sep(data / f"scdl_subventions_toulouse/subventions-toulouse_{year}.csv")
+        assert all(not r["dateConvention"].strip() for r in grants)
+        expected[year] = (len(grants), pytest.approx(sum(float(r["montant"]) for r in grants)))
+    got = {r[0]: r[1:] for r in rows(con, "select grant_year, n_grants, amount_eur from marts.fct_funding_funder "
+                                          "where funder_name = 'Toulouse Métropole'")}
+    assert got == {y: (n, a) for y, (n, a) in expected.items()}
+    assert rows(con, "select distinct grant_year_source from marts.fct_grants") == [("nom_fichier",)]
+    assert one(con, "select grant_years_loaded from marts.fct_funding_territory where territory_level = 'national'") == \
+        ("2022, 2023",)
+
+
+def _rows_sep(path: Path, sep: str = ";") -> list[dict]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter=sep))
 
 
 # --- The demo territory (the session's warehouse built by the real refresh job) ----------------------

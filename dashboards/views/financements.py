@@ -21,8 +21,10 @@ def render() -> None:
     c[0].metric("Subventions versées aux tiers-lieux", fr_number(f["financements"], 0, " €"))
     c[1].metric("Tiers-lieux financés", fr_number(f["lieux_finances"]))
     c[2].metric("Par habitant", fr_number(f["financements_hab"], 2, " €"))
+    st.caption(years_caption(t))
     funders = query(f"""
-        select g.funder_name as financeur, sum(g.amount_eur) as montant, count(*) as subventions
+        select g.funder_name || ' (' || coalesce(cast(g.grant_year as varchar), 'année inconnue') || ')' as financeur,
+               g.grant_year as annee, sum(g.amount_eur) as montant, count(*) as subventions
         from marts.fct_grants g join marts.dim_commune c using (commune_code)
         where {where} and g.place_id is not null group by all order by montant desc""", p)
     if funders.empty:
@@ -31,23 +33,51 @@ def render() -> None:
         funders = fr_labels(funders, "montant", 0, " €")
         chart = alt.Chart(funders).mark_bar(color="#2ca02c").encode(
             y=alt.Y("financeur:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=15, labelLimit=300)),
-            x=alt.X("montant:Q", title="Montant versé aux tiers-lieux (€)", axis=alt.Axis(labelExpr=FR_AXIS_LABEL)),
-            tooltip=[alt.Tooltip("financeur:N", title="Financeur"),
+            x=alt.X("montant:Q", title="Montant versé aux tiers-lieux (€), par financeur et par année",
+                    axis=alt.Axis(labelExpr=FR_AXIS_LABEL)),
+            tooltip=[alt.Tooltip("financeur:N", title="Financeur (année)"),
                      alt.Tooltip("montant_fr:N", title="Montant"),
                      alt.Tooltip("subventions:Q", title="Subventions")]).properties(height=60 * len(funders) + 40)
         st.altair_chart(chart + chart.mark_text(align="left", dx=4, fontSize=14).encode(
             text="montant_fr:N"), width="stretch")
         grants = query(f"""
-            select strftime(cast(g.convention_date as date), '%d/%m/%Y') as "Date", g.funder_name as "Financeur",
+            select cast(g.grant_year as varchar) as "Année",
+                   strftime(cast(g.convention_date as date), '%d/%m/%Y') as "Date", g.funder_name as "Financeur",
                    g.beneficiary_name as "Bénéficiaire",
                    g.purpose as "Objet", round(g.amount_eur) as "Montant (€)"
             from marts.fct_grants g join marts.dim_commune c using (commune_code)
-            where {where} and g.place_id is not null order by g.amount_eur desc""", p)
-        st.dataframe(fr_table(grants, {"Montant (€)": 0}), hide_index=True, placeholder="—", width="stretch")
+            where {where} and g.place_id is not null order by g.grant_year desc, g.amount_eur desc""", p)
+        st.dataframe(fr_table(grants, {"Montant (€)": 0}, raw=("Année",)), hide_index=True, placeholder="—",
+                     width="stretch")
     st.caption("Seules les subventions publiées en open data (format SCDL) et rapprochées d'un tiers-lieu "
-               "sont comptées ; les autres financements ne sont pas connus.")
+               "sont comptées ; les autres financements ne sont pas connus. Année d'une subvention : celle de sa "
+               "convention quand elle est publiée, sinon celle du fichier publié.")
     programme_estimates(t)
     footer("subventions", "france_services", "programme_laureates", "conseillers_numeriques")
+
+
+def years_label(years) -> str | None:
+    """'2022, 2023' -> '2022 et 2023' ; None/empty -> None."""
+    if years is None or (isinstance(years, float) and pd.isna(years)) or not str(years).strip():
+        return None
+    parts = [y.strip() for y in str(years).split(",") if y.strip()]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
+
+
+def years_caption(t) -> str:
+    """Over which years the grant amounts of the territory are summed (fct_funding_territory)."""
+    row = query("""select grant_years, grant_years_loaded from marts.fct_funding_territory
+                     where territory_level = ? and territory_code = ?""",
+                (MART_LEVELS[t.level], "FR" if t.level == "france" else t.code))
+    loaded = years_label(row.grant_years_loaded.iloc[0]) if len(row) else None
+    counted = years_label(row.grant_years.iloc[0]) if len(row) else None
+    if loaded is None:
+        return "Aucune subvention publiée n'est chargée."
+    period = f"l'année {loaded}" if " et " not in loaded else f"les années {loaded}"
+    text = f"Montants cumulés des subventions publiées pour {period}"
+    if counted and counted != loaded:
+        text += f" (subventions rapprochées d'un tiers-lieu de ce territoire : {counted})"
+    return text + " ; le détail par année figure ci-dessous."
 
 
 # Estimated programme funding columns of fct_funding_territory, with their French labels.

@@ -28,9 +28,19 @@ DEFINITIONS = [
     ("Visiteurs par semaine", "Somme des visiteurs hebdomadaires déclarés par les lieux répondant à "
                               "l'enquête annuelle de l'observatoire (dernière vague)."),
     ("Subventions", "Montants des subventions publiées au format SCDL dont le bénéficiaire est rapproché "
-                    "d'un tiers-lieu (SIRET ou nom)."),
+                    "d'un tiers-lieu (SIRET ou nom), par année : celle de la convention quand elle est publiée, "
+                    "sinon celle du fichier. Les totaux d'un territoire cumulent les années chargées, indiquées "
+                    "à côté du montant."),
     ("Longs trajets", "Actifs travaillant hors de leur commune à une distance supérieure au seuil indiqué "
                       "(recensement, flux domicile-travail)."),
+    ("Flux domicile-travail : fichier complet ou extrait", "Un fichier de flux est complet quand il publie les "
+                      "actifs travaillant dans leur commune de résidence et les petits flux : les flux d'une "
+                      "commune font alors le total de ses actifs résidents. Un extrait (par exemple le fichier "
+                      "Île-de-France, qui ne publie que les flux d'au moins 100 actifs entre deux communes, sans "
+                      "les actifs travaillant dans leur commune) ne le permet pas : les actifs travaillant dans "
+                      "leur commune et les parts d'actifs sortants ne sont pas calculés, et les nombres affichés "
+                      "sont ceux des flux publiés (des minimums). Le cas est reconnu dans les données : aucun flux "
+                      "d'une commune vers elle-même, ou aucun flux de moins de 100 actifs."),
     ("Visiteurs pour 1 000 habitants", "Visiteurs hebdomadaires déclarés × 1 000 / population municipale du "
                                        "territoire ; seuls les lieux répondants sont comptés."),
     ("Taux de réponse", "Lieux ayant répondu à l'enquête de l'année / lieux connus du territoire."),
@@ -41,10 +51,15 @@ DEFINITIONS = [
                                             "estimation, pas un montant versé."),
     ("Zone d'opportunité", "EPCI classés par le nombre d'actifs faisant de longs trajets domicile-travail, "
                            "rapporté au nombre de tiers-lieux de l'EPCI (plus un) ; le quart supérieur du "
-                           "classement forme les zones d'opportunité."),
+                           "classement forme les zones d'opportunité. Un EPCI sans aucune donnée de mobilité "
+                           "domicile-travail n'a ni score ni rang : il est « non calculé » (ce n'est pas un score "
+                           "nul) et n'entre pas dans le classement."),
     ("Cantons sans France Services", "Cantons dont aucune commune n'accueille de France Services (objectif "
-                                     "national : au moins une par canton) ; les pseudo-cantons de l'INSEE sont "
-                                     "signalés à part."),
+                                     "national : au moins une par canton). Le décompte porte sur les seuls "
+                                     "cantons réels ; les pseudo-cantons de l'INSEE (codes 90 à 99 : une commune "
+                                     "partagée entre plusieurs cantons) sont comptés à part, et les communes sans "
+                                     "canton (Paris, Métropole de Lyon, Martinique, Guyane) n'entrent dans aucun "
+                                     "décompte."),
 ]
 
 
@@ -52,6 +67,10 @@ def render() -> None:
     meta = header("Méthodologie et qualité")
     st.subheader("Définitions des indicateurs")
     st.table(pd.DataFrame(DEFINITIONS, columns=["Indicateur", "Définition"]))
+    cantons = query("select cantons_without_france_services_fr as texte from marts.fct_coverage_territory "
+                    "where territory_level = 'national'")
+    if len(cantons) and cantons.texte[0]:
+        st.caption(f"Cantons sans France Services, ensemble des données : {cantons.texte[0]}.")
     st.info(DISTANCE_CAVEAT)
 
     st.subheader("Sources")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from dashboards.common import DISTANCE_CAVEAT, footer, header
@@ -10,22 +11,91 @@ from dashboards.data import query
 from dashboards.formatting import FR_AXIS_LABEL, fr_labels, fr_number, fr_table
 from dashboards.territory import commune_filter, params, select_territory
 
+NO_FLOWS = "aucune donnée de mobilité domicile-travail pour ce territoire"
+# Beyond this many EPCI, the ranking shows the first ones only and counts the EPCI not scored.
+MAX_EPCI_ROWS = 25
+
+
+def extract_caveat(n_extract: int, n_communes: int, threshold) -> str:
+    """Why the totals and shares are not given when the flows are an extract (stayers and small flows absent)."""
+    seuil = (f"seuls les flux d'au moins {fr_number(threshold)} actifs entre deux communes sont publiés"
+             if threshold is not None and not pd.isna(threshold) else "tous les flux ne sont pas publiés")
+    part = ("" if n_extract == n_communes
+            else f" (pour {fr_number(n_extract)} des {fr_number(n_communes)} communes du territoire)")
+    return (f"Extrait des flux domicile-travail{part} : {seuil}, sans les actifs travaillant dans leur commune. "
+            "Le nombre d'actifs résidents et les parts d'actifs travaillant hors de leur commune ne sont donc pas "
+            "connus : les nombres affichés sont ceux des flux publiés, des minimums.")
+
+
+def opportunity_table(where: str, p: tuple) -> None:
+    """The opportunity ranking of the territory's EPCI, « non calculé » (with its reason) for the EPCI without
+    commuting data, never a score of 0."""
+    opp = query(f"""
+        with e as (select distinct c.epci_code from marts.dim_commune c where {where} and c.epci_code is not null)
+        select o.epci_name, o.score_status, o.opportunity_rank, o.n_epci_ranked, o.opportunity_score,
+               o.long_commuters, o.n_tiers_lieux, o.is_opportunity_zone, o.score_note
+        from marts.fct_opportunity_epci o join e using (epci_code)
+        order by o.score_status, o.opportunity_rank, o.epci_name""", p)
+    st.subheader("Zones d'opportunité : classement des EPCI")
+    if opp.empty:
+        st.info("Aucun EPCI pour ce territoire.")
+        return
+    computed = opp[opp.score_status == "calcule"]
+    missing = opp[opp.score_status != "calcule"]
+    shown = opp if len(opp) <= MAX_EPCI_ROWS else computed.head(MAX_EPCI_ROWS)
+    if len(shown):
+        table = pd.DataFrame({
+            "EPCI": shown.epci_name,
+            "Rang": [f"{fr_number(r.opportunity_rank)} sur {fr_number(r.n_epci_ranked)}"
+                     if r.score_status == "calcule" else "non calculé" for r in shown.itertuples()],
+            "Score": [fr_number(r.opportunity_score, 1) if r.score_status == "calcule" else "non calculé"
+                      for r in shown.itertuples()],
+            "Actifs faisant de longs trajets": [fr_number(v) for v in shown.long_commuters],
+            "Tiers-lieux": shown.n_tiers_lieux,
+            "Zone d'opportunité": ["non calculé" if r.score_status != "calcule"
+                                   else ("oui" if r.is_opportunity_zone else "non") for r in shown.itertuples()],
+            "Remarque": shown.score_note.fillna(""),
+        })
+        st.dataframe(fr_table(table), hide_index=True, placeholder="—", width="stretch")
+    if len(missing) and len(shown) < len(opp):
+        st.info(f"{fr_number(len(missing))} EPCI du territoire sans score (non calculé) : aucune donnée de "
+                "mobilité domicile-travail pour ces EPCI. Ils ne sont pas classés.")
+    st.caption("Score : actifs faisant de longs trajets domicile-travail rapportés au nombre de tiers-lieux de "
+               "l'EPCI (plus un). Rang parmi les EPCI dont le score est calculé ; un EPCI sans aucune donnée de "
+               "mobilité domicile-travail n'a ni score ni rang (« non calculé »), ce n'est pas un score nul.")
+
 
 def render() -> None:
     header("Mobilités et opportunités")
     t = select_territory()
     where, p = commune_filter(t.level), params(t)
     tot = query(f"""
-        select sum(m.active_residents) as actifs, sum(m.commuters_out_of_commune) as sortants,
+        select count(m.commune_code) as n_communes,
+               count(m.commune_code) filter (where m.flows_coverage = 'extrait_seuil') as n_extract,
+               max(m.flows_threshold_workers) as seuil,
+               sum(m.commuters_in_flows) as actifs, sum(m.commuters_out_of_commune) as sortants,
                round(sum(m.long_commuters)) as longs, round(sum(m.unserved_long_commuters)) as sans_tl,
                any_value(m.long_commute_km) as km, any_value(m.census_year) as annee
         from marts.fct_commuting_commune m join marts.dim_commune c using (commune_code) where {where}""",
                 p).iloc[0]
+    if not tot.n_communes:
+        st.info(f"Non calculé : {NO_FLOWS}. Les indicateurs de mobilité et le score d'opportunité ne sont pas "
+                "calculés (ce ne sont pas des zéros).")
+        opportunity_table(where, p)
+        footer("mobpro_flows", "tierslieux_2019")
+        return
     c = st.columns(4)
-    c[0].metric("Actifs résidents", fr_number(tot.actifs))
-    c[1].metric("Travaillent hors de leur commune", fr_number(tot.sortants))
-    c[2].metric(f"Font plus de {fr_number(tot.km)} km", fr_number(tot.longs))
-    c[3].metric("Dont sans tiers-lieu proche", fr_number(tot.sans_tl))
+    if tot.n_extract:
+        c[0].metric("Actifs dans les flux publiés", fr_number(tot.actifs))
+        c[1].metric("Dont vers une autre commune", fr_number(tot.sortants))
+        c[2].metric(f"Dont à plus de {fr_number(tot.km)} km", fr_number(tot.longs))
+        c[3].metric("Dont sans tiers-lieu proche", fr_number(tot.sans_tl))
+        st.warning(extract_caveat(int(tot.n_extract), int(tot.n_communes), tot.seuil))
+    else:
+        c[0].metric("Actifs résidents", fr_number(tot.actifs))
+        c[1].metric("Travaillent hors de leur commune", fr_number(tot.sortants))
+        c[2].metric(f"Font plus de {fr_number(tot.km)} km", fr_number(tot.longs))
+        c[3].metric("Dont sans tiers-lieu proche", fr_number(tot.sans_tl))
     poles = query(f"""
         select m.main_pole_name as pole, sum(m.main_pole_workers) as actifs
         from marts.fct_commuting_commune m join marts.dim_commune c using (commune_code)
@@ -41,6 +111,7 @@ def render() -> None:
         labels = chart.mark_text(align="left", dx=4, fontSize=15).encode(text="actifs_fr:N")
         st.altair_chart(chart + labels,
                         width="stretch")
+    opportunity_table(where, p)
     st.subheader("Opportunités : communes à fort besoin sans tiers-lieu proche")
     opp = query(f"""
         select c.commune_name as "Commune", c.epci_name as "EPCI", c.population as "Population",

@@ -76,7 +76,22 @@ select
     p.n_communes_with_coordinates,
     p.population_within,
     p.n_communes_within,
-    {{ ratio('p.population_within', 'p.population_with_coordinates') }} as share_within,
+    -- Null ("non calculé", base_note says why) for a kind of which no source loaded any place.
+    case when k.kind in (select kind from {{ ref('int_access_targets') }})
+         then {{ ratio('p.population_within', 'p.population_with_coordinates') }} end as share_within,
+    -- The base of share_within: the population of the communes with a known centre, as a share of the
+    -- territory's population, and what that means in French (null note at 100 %; the percentage is
+    -- rounded down and kept below 100 so that a base short of the whole population never reads 100,0 %).
+    {{ ratio('p.population_with_coordinates', 't.population') }}        as share_population_base,
+    case when k.kind not in (select kind from {{ ref('int_access_targets') }})
+             then 'non calculé : aucun lieu de ce type dans les sources chargées'
+         when coalesce(p.population_with_coordinates, 0) = 0
+             then 'non calculé : aucune commune du territoire n''a de centre connu'
+         when p.population_with_coordinates < t.population
+             then 'calculé sur ' || replace(printf('%.1f', least(99.9, floor(1000.0 * p.population_with_coordinates
+                                                                         / t.population) / 10)), '.', ',')
+                  || ' % de la population (communes sans centre connu exclues)'
+    end                                                               as base_note,
     p.mean_nearest_km_per_inhabitant,
     {{ sources_note(['tierslieux_2019', 'france_services', 'surveys', 'communes_geo', 'populations']) }} as sources
 from per_kind p

@@ -1,6 +1,8 @@
 -- Totals by funder and programme, from two bases kept apart (basis): the grants actually published
--- (subventions_publiees: fct_grants, every grant, matched to a place or not) and the estimates of the
--- national programmes' rules (estimation_programme: fct_programme_funding_place).
+-- (subventions_publiees: fct_grants, every grant, matched to a place or not), per year (grant_year: the
+-- convention date's year, else the year of the file's name; never summed across years), and the estimates
+-- of the national programmes' rules (estimation_programme: fct_programme_funding_place), which have no
+-- year (grant_year null: amounts per year or over the programme period, see estimated_annual_eur).
 select
     funder_name,
     programme_code,
@@ -9,9 +11,10 @@ select
     count(distinct place_id)                              as n_places,
     sum(amount_eur)                                       as amount_eur,
     cast(null as double)                                  as estimated_annual_eur,
-    coalesce(sum(amount_eur) filter (where place_id is not null), 0) as amount_to_places_eur
+    coalesce(sum(amount_eur) filter (where place_id is not null), 0) as amount_to_places_eur,
+    grant_year
 from {{ ref('fct_grants') }}
-group by funder_name, programme_code
+group by funder_name, programme_code, grant_year
 union all
 select
     funder_name,
@@ -21,6 +24,7 @@ select
     count(distinct item_id),
     sum(estimated_central_eur),
     sum(estimated_annual_central_eur),
-    sum(estimated_central_eur)
+    sum(estimated_central_eur),
+    cast(null as integer)
 from {{ ref('fct_programme_funding_place') }}
 group by funder_name, programme_code

@@ -2,13 +2,18 @@
 -- and the estimated funding of the national programmes for its France Services and labels
 -- (fct_programme_funding_place), in total, per inhabitant and per place, with the région's and the
 -- nation's figures for comparison.
+-- The published grants are summed over every year loaded (fct_grants.grant_year: the convention date's
+-- year, else the file name's): grant_years lists the years of the grants counted in the territory and
+-- grant_years_loaded the years of all the grants loaded (the period the amounts cover; the Toulouse SCDL
+-- files: 2022 and 2023). The amounts per funder and year are in fct_funding_funder.
 {%- set progs = programmes() %}
 with b as (select * from {{ ref('int_commune_territory') }}),
 grants as (
     select b.territory_level, b.territory_code,
            count(*)                        as n_grants_to_places,
            count(distinct g.place_id)      as n_places_funded,
-           sum(g.amount_eur)               as amount_to_places_eur
+           sum(g.amount_eur)               as amount_to_places_eur,
+           string_agg(distinct cast(g.grant_year as varchar), ', ' order by cast(g.grant_year as varchar)) as grant_years
     from {{ ref('fct_grants') }} g join b using (commune_code)
     where g.place_id is not null
     group by all
@@ -31,6 +36,7 @@ base as (
         coalesce(g.n_grants_to_places, 0)                                  as n_grants_to_places,
         coalesce(g.n_places_funded, 0)                                     as n_places_funded,
         coalesce(g.amount_to_places_eur, 0)                                as amount_to_places_eur,
+        g.grant_years,
         {{ ratio('coalesce(g.amount_to_places_eur, 0)', 'c.population') }}  as amount_to_places_per_inhabitant_eur,
         {{ ratio('coalesce(g.amount_to_places_eur, 0)', 'c.n_tiers_lieux') }} as amount_per_tiers_lieu_eur,
         coalesce(e.n_programme_items, 0)                                   as n_programme_items,
@@ -53,7 +59,9 @@ select
     reg.estimated_programmes_annual_per_inhabitant_eur   as region_estimated_programmes_annual_per_inhabitant_eur,
     nat.estimated_programmes_annual_per_inhabitant_eur   as national_estimated_programmes_annual_per_inhabitant_eur,
     {{ sources_note(['subventions', 'surveys', 'tierslieux_2019', 'france_services', 'populations']) }}
-        || ' ; règles des programmes : seed ref_programmes'  as sources
+        || ' ; règles des programmes : seed ref_programmes'  as sources,
+    (select string_agg(distinct cast(grant_year as varchar), ', ' order by cast(grant_year as varchar))
+     from {{ ref('fct_grants') }})                        as grant_years_loaded
 from base x
 left join base reg on reg.territory_level = 'region' and reg.territory_code = x.region_code
 left join base nat on nat.territory_level = 'national'

@@ -1,13 +1,20 @@
 -- "Zones d'opportunité": EPCI where the commuting demand is high against the existing offer.
 -- Method (also in the column method):
---   demand  = long_commuters: active residents working strictly beyond var long_commute_km (default
---             30 km, straight line between commune centres) from home (INSEE flows);
+--   demand  = long_commuters: workers living in the EPCI and working strictly beyond var long_commute_km
+--             (default 30 km, straight line between commune centres) from home (INSEE flows);
 --   offer   = n_tiers_lieux: tiers-lieux placed in the EPCI (dim_place);
 --   opportunity_score = demand / (offer + 1): long commuters per existing tiers-lieu, the + 1 so that
 --             an EPCI without any place is ranked by its demand alone;
---   opportunity_rank: 1 = highest score (ties: smaller EPCI code first), among the EPCI loaded;
---   is_opportunity_zone: in the top quarter of that ranking (rank <= ceil(number of EPCI / 4)) with
---             a positive score.
+--   score_status: 'calcule' when at least one commune of the EPCI has flows in the file loaded,
+--             'non_calcule' otherwise: without any commuting data the demand is unknown, not zero, so the
+--             score, the rank and is_opportunity_zone are null and score_note gives the reason (French);
+--   opportunity_rank: 1 = highest score (ties: smaller EPCI code first), among the EPCI whose score is
+--             computed only (n_epci_ranked of them);
+--   is_opportunity_zone: in the top quarter of that ranking (rank <= ceil(n_epci_ranked / 4)) with a
+--             positive score.
+-- A score computed from an extract of the flows (flows_coverage = 'extrait_seuil': no stayers, no flow
+-- below the threshold) counts the long commutes of the flows published only: a minimum, said in
+-- score_note.
 -- unserved_long_commuters (long commuters living in a commune with no tiers-lieu within var
 -- opportunity_access_km, default 10 km) is given beside, not used in the score.
 {%- set long_km = var('long_commute_km') %}
@@ -25,13 +32,16 @@ access as (
 ),
 scored as (
     select e.*, a.share_population_near_tiers_lieu,
-           e.long_commuters / (e.n_tiers_lieux + 1.0) as opportunity_score
+           case when e.n_communes_with_flows > 0 then 'calcule' else 'non_calcule' end as score_status,
+           case when e.n_communes_with_flows > 0 then e.long_commuters / (e.n_tiers_lieux + 1.0) end as opportunity_score
     from e left join access a using (epci_code)
 ),
 ranked as (
     select *,
-           row_number() over (order by opportunity_score desc, epci_code) as opportunity_rank,
-           count(*) over ()                                                as n_epci
+           case when score_status = 'calcule'
+                then row_number() over (partition by score_status order by opportunity_score desc, epci_code) end
+                                                                           as opportunity_rank,
+           count(*) filter (where score_status = 'calcule') over ()        as n_epci_ranked
     from scored
 )
 select
@@ -54,11 +64,28 @@ select
     share_population_near_tiers_lieu,
     opportunity_score,
     opportunity_rank,
-    opportunity_score > 0 and opportunity_rank <= ceil(n_epci / 4.0)  as is_opportunity_zone,
+    case when score_status = 'calcule'
+         then opportunity_score > 0 and opportunity_rank <= ceil(n_epci_ranked / 4.0) end as is_opportunity_zone,
     {{ long_km }}                                                     as long_commute_km,
     {{ access_km }}                                                   as opportunity_access_km,
     'Score = navetteurs domicile-travail à plus de {{ long_km }} km (à vol d''oiseau) / (tiers-lieux de l''EPCI + 1) ; '
-    || 'rang 1 = score le plus élevé ; zone d''opportunité = quart supérieur du classement (score > 0). '
-    || 'Distances à vol d''oiseau entre centres de communes : approximation du temps de trajet.' as method,
-    {{ sources_note(['mobpro_flows', 'tierslieux_2019', 'surveys', 'communes_geo', 'populations']) }} as sources
+    || 'rang 1 = score le plus élevé, parmi les EPCI dont le score est calculé ; zone d''opportunité = quart '
+    || 'supérieur de ce classement (score > 0). Score non calculé (ni rang) pour un EPCI sans aucune donnée de '
+    || 'mobilité domicile-travail. Distances à vol d''oiseau entre centres de communes : approximation du temps '
+    || 'de trajet.' as method,
+    {{ sources_note(['mobpro_flows', 'tierslieux_2019', 'surveys', 'communes_geo', 'populations']) }} as sources,
+    -- Added columns: whether the score is computed, and on which flows.
+    score_status,
+    case when score_status = 'non_calcule'
+         then 'Non calculé : aucune donnée de mobilité domicile-travail pour cet EPCI.'
+         when flows_coverage = 'extrait_seuil'
+         then 'Calculé sur un extrait des flux domicile-travail (plus petit flux publié : '
+              || coalesce(cast(cast(flows_threshold_workers as bigint) as varchar) || ' actifs', 'inconnu')
+              || ' ; les actifs travaillant dans leur commune ou les petits flux n''y figurent pas) : '
+              || 'les longs trajets comptés sont un minimum.'
+    end                                                               as score_note,
+    n_epci_ranked,
+    n_communes_with_flows,
+    flows_coverage,
+    commuters_in_flows
 from ranked
