@@ -57,7 +57,12 @@ def source_note(*names: str) -> str:
     return " ; ".join(parts) or "source non chargée"
 
 
+def published_at(built_at) -> str:
+    """'12/05/2026 à 14:03:27': when the publication was built (to the second, so two publications of
+    the same minute can be told apart)."""
+    return f"{pd.Timestamp(built_at):%d/%m/%Y à %H:%M:%S}"
+
+
 def footer(*names: str) -> None:
     meta = query("select built_at from marts.meta_publication").iloc[0]
-    st.caption(f"Sources : {source_note(*names)}. Données publiées le "
-               f"{pd.Timestamp(meta.built_at):%d/%m/%Y à %H:%M}.")
+    st.caption(f"Sources : {source_note(*names)}. Données publiées le {published_at(meta.built_at)}.")

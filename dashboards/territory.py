@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.data import has_table, query
+from dashboards.formatting import fr_number
 
 LEVELS = {"region": "Région", "departement": "Département", "epci": "Intercommunalité (EPCI)",
           "commune": "Commune"}
@@ -157,21 +158,74 @@ def figures(t: Territory) -> dict:
             sum(c.population)                                                      as population,
             coalesce(sum(pl.n_tl), 0)                                              as tiers_lieux,
             coalesce(sum(pl.n_fs), 0)                                              as france_services,
-            sum(a.population) filter (where a.nearest_tiers_lieu_km <= {ACCESS_KM})  as pop_10km,
-            sum(a.population)                                                      as pop_access,
             (select w from w)                                                      as vague,
             coalesce(sum(att.n), 0)                                                as repondants,
             sum(att.v)                                                             as visiteurs_semaine,
             coalesce(sum(gr.amount), 0)                                            as financements,
             coalesce(sum(gr.n), 0)                                                 as lieux_finances
         from c left join pl using (commune_code)
-        left join marts.fct_access_commune a using (commune_code)
         left join att using (commune_code)
         left join gr using (commune_code)
     """, p).iloc[0].to_dict()
     pop = row["population"] or 0
     row["tiers_lieux_10k"] = row["tiers_lieux"] * 10000 / pop if pop else None
     row["france_services_10k"] = row["france_services"] * 10000 / pop if pop else None
-    row["part_10km"] = row["pop_10km"] / row["pop_access"] if row["pop_access"] else None
     row["financements_hab"] = row["financements"] / pop if pop else None
+    share = access(t)
+    row["part_10km"], row["part_10km_base"], row["part_10km_reason"] = share.share, share.base, share.reason
     return row
+
+
+NO_CENTRE = "aucune commune du territoire n'a de centre connu"
+ACCESS_TERRITORY_LEVELS = {"france": "national", "region": "region", "departement": "departement", "epci": "epci"}
+
+
+@dataclass(frozen=True)
+class Access:
+    """Share of the population living within ``km`` of a tiers-lieu, and what it is computed on.
+
+    Distances are measured from the commune centre, so only the communes with a known centre count:
+    ``base`` is their share of the territory's population (1 when every commune has one). When none
+    has, the share is not computed (``share`` None) and ``reason`` says why, in French."""
+    share: float | None
+    base: float | None
+    reason: str | None = None
+
+
+def access(t: Territory, km: float = ACCESS_KM) -> Access:
+    """The access share of a territory with its base, read from marts.fct_access_territory (a commune:
+    from marts.fct_access_commune_kind and the commune's centre in marts.dim_commune)."""
+    if t.level == "commune":
+        r = query("""
+            select c.population, located::int as n_communes_with_coordinates,
+                   case when located then c.population end               as population_with_coordinates,
+                   case when located and c.population > 0 then coalesce(k.nearest_km <= ?, false)::int end
+                                                                          as share_within
+            from (select *, latitude is not null and longitude is not null as located from marts.dim_commune) c
+            left join marts.fct_access_commune_kind k on k.commune_code = c.commune_code and k.kind = 'tiers_lieu'
+            where c.commune_code = ?""", (km, t.code))
+    else:
+        r = query("""
+            select population, n_communes_with_coordinates, population_with_coordinates, share_within
+            from marts.fct_access_territory
+            where territory_level = ? and territory_code = ? and kind = 'tiers_lieu' and distance_km = ?""",
+                  (ACCESS_TERRITORY_LEVELS[t.level], t.code or "FR", km))
+        if r.empty and query("select count(*) as n from marts.fct_access_territory where distance_km = ?",
+                             (km,)).n[0] == 0:
+            return Access(None, None, f"distance de {fr_number(km)} km non calculée dans cette publication")
+    if r.empty or not r.n_communes_with_coordinates.fillna(0)[0]:  # the mart has no row for such a territory
+        return Access(None, None, NO_CENTRE)
+    pop, located, share = r.population[0], r.population_with_coordinates.fillna(0)[0], r.share_within[0]
+    if not located:
+        return Access(None, None, "les communes dont le centre est connu n'ont aucun habitant")
+    return Access(float(share), float(located / pop) if pop and not pd.isna(pop) else None)
+
+
+def access_note(share: float | None, base: float | None, reason: str | None) -> str | None:
+    """What to show beside an access share: its base when it is not the whole population
+    ('calculé sur 39,7 % de la population'), why it is not computed (shown as 'non calculé'), else None."""
+    if reason:
+        return reason
+    if share is None or base is None or base >= 1:
+        return None
+    return f"calculé sur {fr_number(min(100 * base, 99.9), 1, ' %')} de la population"

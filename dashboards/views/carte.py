@@ -10,7 +10,7 @@ import streamlit as st
 from dashboards.common import DISTANCE_CAVEAT, footer, header
 from dashboards.data import query
 from dashboards.formatting import fr_number
-from dashboards.territory import commune_filter, params, select_territory
+from dashboards.territory import NO_CENTRE, access, access_note, commune_filter, params, select_territory
 
 TYPE_LABELS = {
     "coworking": "Tiers-lieu à dominante coworking",
@@ -49,13 +49,17 @@ def render() -> None:
         where {where} and m.main_pole_workers > 0 and c.latitude is not null and pc.latitude is not null
         order by m.main_pole_workers desc limit 40""", p)
     if communes.empty:
-        st.info("Aucune commune localisée pour ce territoire.")
+        st.info(f"Carte et distances non calculées : {NO_CENTRE}.")
         return
     far = communes[communes.nearest_tiers_lieu_km.fillna(1e9) > distance]
     c = st.columns(3)
     c[0].metric("Lieux sur la carte", fr_number(len(places)))
     c[1].metric(f"Communes à plus de {distance} km d'un tiers-lieu", fr_number(len(far)))
     c[2].metric("Habitants de ces communes", fr_number(far.population.sum()))
+    located = access(t)  # only the communes with a known centre are on the map and counted
+    note = access_note(located.share, located.base, None)  # its reasons concern the 10 km share only
+    if note:
+        c[2].caption(note)
 
     layers = [pdk.Layer("ScatterplotLayer", communes.assign(
         label=communes.commune_name,

@@ -10,7 +10,7 @@ import streamlit as st
 from dashboards.common import DISTANCE_CAVEAT, header, source_note
 from dashboards.data import query
 from dashboards.formatting import fr_number, fr_table
-from dashboards.territory import figures, select_territory
+from dashboards.territory import access_note, figures, select_territory
 
 SECTIONS = [
     ("Offre", [("tiers_lieux", "Tiers-lieux", 0, ""), ("tiers_lieux_10k", "Tiers-lieux pour 10 000 hab.", 2, ""),
@@ -31,9 +31,11 @@ def similar_epci(code: str, population: float) -> pd.DataFrame:
         target as (select d from dens where epci_code = ?)
         select e.epci_code, e.epci_name, e.population, e.n_tiers_lieux,
                round(e.tiers_lieux_per_10k, 2) as tiers_lieux_per_10k,
-               e.n_france_services, round(100 * a.share_within_tiers_lieu, 1) as share_within_tiers_lieu
+               e.n_france_services, round(100 * a.share_within, 1) as share_within_tiers_lieu,
+               round(100 * a.population_with_coordinates / nullif(a.population, 0), 1) as access_base
         from marts.fct_coverage_epci e join dens using (epci_code)
-        left join marts.fct_access_epci a on a.epci_code = e.epci_code and a.distance_km = 10
+        left join marts.fct_access_territory a on a.territory_level = 'epci' and a.territory_code = e.epci_code
+             and a.kind = 'tiers_lieu' and a.distance_km = 10
         where e.epci_code <> ? and e.population > 0
           and (dens.d = (select d from target) or (select d from target) is null)
         order by abs(ln(e.population) - ln(?)) limit 5""", (code, code, max(population, 1)))
@@ -43,18 +45,20 @@ def opportunity(code: str):
     """The EPCI's row of the opportunity ranking (with the number of EPCI ranked), or None."""
     row = query("""
         select opportunity_rank, is_opportunity_zone, long_commuters, long_commute_km, method,
-               (select count(*) from marts.fct_opportunity_epci) as n_epci
+               score_status, score_note, n_epci_ranked as n_epci
         from marts.fct_opportunity_epci where epci_code = ?""", (code,))
     return None if row.empty else row.iloc[0]
 
 
 def fiche_html(name: str, f: dict, similar: pd.DataFrame, opportunities: pd.DataFrame, rank=None) -> str:
     rows = "".join(f"<tr><th colspan=2>{html.escape(title)}</th></tr>" + "".join(
-        f"<tr><td>{html.escape(label)}</td><td>{html.escape(value(f, k, d, s))}</td></tr>"
+        f"<tr><td>{html.escape(label)}</td><td>{html.escape(with_note(f, k, d, s))}</td></tr>"
         for k, label, d, s in items) for title, items in SECTIONS)
     sim = similar.to_html(index=False, border=0) if len(similar) else "<p>Aucun EPCI comparable.</p>"
     opp = opportunities.to_html(index=False, border=0) if len(opportunities) else "<p>Aucune.</p>"
-    if rank is not None:
+    if rank is not None and rank.score_status != "calcule":
+        opp = f"<p>Rang « zone d'opportunité » : {html.escape(str(rank.score_note))}</p>" + opp
+    elif rank is not None:
         opp = (f"<p>Rang « zone d'opportunité » : {fr_number(rank.opportunity_rank)} sur {fr_number(rank.n_epci)} "
                f"EPCI ({'zone d’opportunité' if rank.is_opportunity_zone else 'hors zone d’opportunité'}). "
                f"<small>{html.escape(rank.method)}</small></p>") + opp
@@ -68,7 +72,20 @@ def fiche_html(name: str, f: dict, similar: pd.DataFrame, opportunities: pd.Data
 
 def value(f: dict, key: str, dec: int, suffix: str) -> str:
     v = f.get(key)
+    if key == "part_10km" and f.get("part_10km_reason"):
+        return "non calculé"
     return fr_number(100 * v if key == "part_10km" and v is not None else v, dec, suffix)
+
+
+def note(f: dict, key: str) -> str | None:
+    """The base of the access share (or why it is not computed), shown beside it."""
+    return access_note(f["part_10km"], f["part_10km_base"], f["part_10km_reason"]) if key == "part_10km" else None
+
+
+def with_note(f: dict, key: str, dec: int, suffix: str) -> str:
+    """'62,3 % (calculé sur 39,7 % de la population)'; the value alone when there is nothing to add."""
+    n = note(f, key)
+    return value(f, key, dec, suffix) + (f" ({n})" if n else "")
 
 
 def render() -> None:
@@ -81,9 +98,13 @@ def render() -> None:
         cols = st.columns(len(items))
         for col, (k, label, d, s) in zip(cols, items):
             col.metric(label, value(f, k, d, s))
+            if note(f, k):
+                col.caption(note(f, k))
     st.markdown("#### Opportunités")
     rank = opportunity(t.code)
-    if rank is not None:
+    if rank is not None and rank.score_status != "calcule":
+        st.info(f"Rang « zone d'opportunité » : {rank.score_note}")
+    elif rank is not None:
         c = st.columns(3)
         c[0].metric("Rang « zone d'opportunité »", f"{fr_number(rank.opportunity_rank)} sur {fr_number(rank.n_epci)}",
                     help=rank.method)
@@ -108,8 +129,12 @@ def render() -> None:
     sim = similar_epci(t.code, float(f["population"] or 0)).rename(columns={
         "epci_code": "Code", "epci_name": "EPCI", "population": "Population", "n_tiers_lieux": "Tiers-lieux",
         "tiers_lieux_per_10k": "Tiers-lieux / 10 000 hab.", "n_france_services": "France Services",
-        "share_within_tiers_lieu": "Part à moins de 10 km (%)"})
+        "share_within_tiers_lieu": "Part à moins de 10 km (%)",
+        "access_base": "Part calculée sur (% de la population)"})
     st.dataframe(fr_table(sim, {"Tiers-lieux / 10 000 hab.": 2}), hide_index=True, placeholder="—", width="stretch")
+    st.caption("Part à moins de 10 km : calculée sur les communes dont le centre est connu (la colonne suivante "
+               "donne la part de la population qu'elles représentent) ; « — » : non calculée, aucune commune "
+               "de l'EPCI n'a de centre connu.")
     st.info(DISTANCE_CAVEAT)
     st.caption("Sources : " + source_note("populations", "tierslieux_2019", "france_services", "surveys",
                                           "subventions", "mobpro_flows"))

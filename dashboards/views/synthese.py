@@ -7,7 +7,8 @@ import streamlit as st
 
 from dashboards.common import footer, header, source_note
 from dashboards.formatting import fr_number
-from dashboards.territory import ACCESS_KM, figures, france_name, region_of, resolve, select_territory
+from dashboards.territory import (ACCESS_KM, access_note, figures, france_name, region_of, resolve,
+                                  select_territory)
 
 # (key, label, decimals, suffix, sources)
 INDICATORS = [
@@ -25,9 +26,16 @@ INDICATORS = [
 
 def shown(f: dict, key: str, decimals: int, suffix: str) -> str:
     value = f.get(key)
-    if key == "part_10km" and value is not None:
-        value = 100 * value
+    if key == "part_10km":
+        if f.get("part_10km_reason"):
+            return "non calculé"
+        value = None if value is None else 100 * value
     return fr_number(value, decimals, suffix.strip() and suffix)
+
+
+def note(f: dict, key: str) -> str | None:
+    """The base of the access share (or why it is not computed), shown beside it."""
+    return access_note(f["part_10km"], f["part_10km_base"], f["part_10km_reason"]) if key == "part_10km" else None
 
 
 def render() -> None:
@@ -38,6 +46,8 @@ def render() -> None:
     c = st.columns(4)
     for i, (key, label, dec, suffix, src) in enumerate(INDICATORS):
         c[i % 4].metric(label, shown(f, key, dec, suffix), help="Source : " + source_note(*src))
+        if note(f, key):
+            c[i % 4].caption(note(f, key))
     wave = fr_number(f["vague"]).replace("\u202f", "")  # a year, without thousands separator
     st.caption(f"{fr_number(f['communes'])} communes. Enquête : vague {wave}, "
                f"{fr_number(f['repondants'])} lieux répondants. "
@@ -53,12 +63,15 @@ def render() -> None:
     rows = []
     for key, label, dec, suffix, src in INDICATORS:
         row = {"Indicateur": label}
-        row.update({name: shown(v, key, dec, suffix) for name, v in columns.items()})
+        row.update({name: shown(v, key, dec, suffix) + (f" ({note(v, key)})" if note(v, key) else "")
+                    for name, v in columns.items()})
         row["Source"] = source_note(*src)
         rows.append(row)
     st.dataframe(pd.DataFrame(rows), hide_index=True, placeholder="—", width="stretch")
     st.caption(f"« À moins de {ACCESS_KM:.0f} km d'un tiers-lieu » : part de la population vivant dans une "
-               "commune dont le centre est à moins de cette distance d'un tiers-lieu.")
+               "commune dont le centre est à moins de cette distance d'un tiers-lieu, calculée sur les communes dont "
+               "le centre est connu (la part de la population qu'elles représentent est indiquée quand elle "
+               "n'est pas de 100 %).")
     st.info("Distance à vol d'oiseau depuis le centre de la commune : une approximation de l'accès, "
             "pas un temps de trajet.")
     footer("populations", "tierslieux_2019", "france_services", "surveys", "subventions")
