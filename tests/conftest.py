@@ -1,12 +1,15 @@
 """Shared fixtures: a generated demo territory, a configuration pointing at it, and a warehouse
-built from it by the real Dagster job (dbt build included); the warehouse of the real public files of
-../shared/data (skipped when absent). Built once per test session."""
+built from it by the real Dagster job (dbt build included); the warehouse published from the real public
+files of ../shared/data by the documented command (skipped when absent). Built once per test session."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -76,32 +79,46 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+def real_config(tmp: Path, extra: str = "") -> Path:
+    """config/shared-data.toml as shipped, with the mirror, warehouse and snapshots folders made absolute
+    (mirror: ../shared/data; warehouse and snapshots under ``tmp``) and ``extra`` TOML appended."""
+    text = (PROJECT_ROOT / "config" / "shared-data.toml").read_text(encoding="utf-8")
+    paths = (f'[paths]\nmirror = "{SHARED_DATA}"\nwarehouse = "{tmp / "warehouse"}"\n'
+             f'snapshots = "{tmp / "snapshots"}"\n')
+    text = re.sub(r"\[paths\]\n(?:[^\[\n][^\n]*\n)*", paths + "\n", text)
+    cfg = tmp / "shared-data.toml"
+    cfg.write_text(text + ("\n" + extra if extra else ""), encoding="utf-8")
+    return cfg
+
+
+def run_documented_command(cfg: Path) -> subprocess.CompletedProcess:
+    """What the README tells the team to run, in a subprocess:
+    ``OBSERVATOIRE_CONFIG=<cfg> python -m orchestration.run``."""
+    env = {**os.environ, "OBSERVATOIRE_CONFIG": str(cfg)}
+    return subprocess.run([sys.executable, "-m", "orchestration.run"], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=1800)
+
+
 @pytest.fixture(scope="session")
-def real_warehouse(tmp_path_factory):
-    """config/shared-data.toml's sources fetched and loaded by the production code, then `dbt build`
-    (tests included): (read-only connection, the shared data folder, the settings)."""
+def real_publication(tmp_path_factory):
+    """The real public files of ../shared/data published by the documented command (the Dagster job
+    refresh_all with its quality gate, exactly as a user runs it): (completed process, settings).
+    Skipped when ../shared/data is absent."""
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real public files not available: {SHARED_DATA} is absent (see shared/data/SOURCES.md)")
+    cfg = real_config(tmp_path_factory.mktemp("real"))
+    proc = run_documented_command(cfg)
+    return proc, load_settings(cfg)
+
+
+@pytest.fixture(scope="session")
+def real_warehouse(real_publication):
+    """A read-only connection to the warehouse published from the real files by the documented command:
+    (connection, the shared data folder, the settings)."""
     import duckdb
 
-    from ingest.fetch import fetch
-    from ingest.load import load_source
-    from tests.test_indicators import dbt
-
-    tmp = tmp_path_factory.mktemp("real")
-    text = (PROJECT_ROOT / "config" / "shared-data.toml").read_text(encoding="utf-8")
-    cfg = tmp / "shared.toml"
-    cfg.write_text(text.replace('mirror = "../shared/data"', f'mirror = "{SHARED_DATA}"'), encoding="utf-8")
-    settings = load_settings(cfg)
-    db = tmp / "real.duckdb"
-    con = duckdb.connect(str(db))
-    for name, source in settings.sources.items():
-        load_source(con, name, [fetch(name, loc, tmp / "snapshots") for loc in source.locations])
-    con.close()
-    proc = dbt("build", db=db, target=tmp / "target",
-               vars={"territory_name": settings.territory.name, "territory_departements": [],
-                     "territory_fictional": False, "access_distances_km": list(settings.access_distances_km)})
-    assert proc.returncode == 0, proc.stdout[-4000:]
-    con = duckdb.connect(str(db), read_only=True)
+    proc, settings = real_publication
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-6000:]
+    con = duckdb.connect(str(settings.published_path), read_only=True)
     yield con, SHARED_DATA, settings
     con.close()

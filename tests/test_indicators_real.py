@@ -1,6 +1,5 @@
-"""Indicators on the real public files of ../shared/data (skipped when absent): the sources of
-config/shared-data.toml are fetched and loaded by the production code into a temporary DuckDB file and
-the real dbt project is built on it (tests included), then places per région
+"""Indicators on the real public files of ../shared/data (skipped when absent), published by the
+documented command (tests/conftest.py real_publication: the Dagster job and its quality gate), then places per région
 (2019 inventory), France Services per département (2024 list) and cantons without a France Services
 are printed and compared with counts computed here, independently, from the files themselves."""
 
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import real_expected  # tests/real_expected.py: independent of the project's code
 
 MAX_KM = 50.0   # dbt var placement_max_km (default)
 
@@ -45,9 +45,17 @@ class Referential:
         self.com = {r["COM"]: r for r in cog if r["TYPECOM"] == "COM"}
         self.parent = {r["COM"]: r["COMPARENT"] for r in cog
                        if r["TYPECOM"] != "COM" and r["COMPARENT"] and r["COM"] not in self.com}
-        geo = _rows(data / "communes_france_2025_sample/communes-france-2025.csv")
-        self.centres = [(r["code_insee"], float(r["latitude_centre"]), float(r["longitude_centre"])) for r in geo
-                        if r["code_insee"] in self.com and r["latitude_centre"] and r["longitude_centre"]]
+        # Centres: the datas.fun file (every commune; Paris, Lyon, Marseille as the mean of their
+        # arrondissements), replaced by the communes-france extract's where both agree within 50 km (the
+        # extract swaps Paris and Marseille: those two are not taken from it).
+        centres = real_expected.national_centres(data)
+        for r in _rows(data / "communes_france_2025_sample/communes-france-2025.csv"):
+            code = r["code_insee"]
+            if code in centres and r["latitude_centre"] and r["longitude_centre"]:
+                lat, lon = float(r["latitude_centre"]), float(r["longitude_centre"])
+                if _haversine(lat, lon, *centres[code]) < 50:
+                    centres[code] = (lat, lon)
+        self.centres = [(c, la, lo) for c, (la, lo) in centres.items() if c in self.com]
 
     def place(self, code: str, lat: str, lon: str) -> str | None:
         code = "0" + code if len(code) == 4 and code.isdigit() else code

@@ -58,10 +58,11 @@ CASES: dict[str, list[tuple[str, int, int, int]]] = {
     "subventions": [("scdl_subventions_toulouse/subventions-toulouse_2022.csv", 396, 396, 0),
                     ("scdl_subventions_toulouse/subventions-toulouse_2023.csv", 551, 551, 0),
                     ("scdl_subventions_schema_example/exemple.csv", 2, 2, 0)],
-    # The sample first; the datas.fun file repeats its 483 communes and publishes one row per postal
-    # code (01050 twice...) and COMD rows under their parent's code: 1,712 duplicated keys rejected.
+    # Two publications of the same referential, each checked for duplicate keys on its own
+    # (key_per_file): the datas.fun file publishes one row per postal code (01050 twice...) and COMD
+    # rows under their parent's code: 1,232 duplicated keys rejected; the extract has none.
     "communes_geo": [("communes_france_2025_sample/communes-france-2025.csv", 483, 483, 0),
-                     ("datasfun_communes_2024/communes.csv", 36208, 34496, 1712)],
+                     ("datasfun_communes_2024/communes.csv", 36208, 34976, 1232)],
     "communes_etalab": [("etalab_decoupage_administratif/communes.json", 37590, 37590, 0)],
     "epci_etalab": [("etalab_decoupage_administratif/epci.json", 1255, 1255, 0)],
     "departements_etalab": [("etalab_decoupage_administratif/departements.json", 109, 109, 0)],
@@ -234,10 +235,19 @@ def test_zipped_flows_over_http(http_shared, tmp_path):
     assert con.execute("select format, member from raw._manifest").fetchall() == [("zip:csv", "tab_IDF_mobpro.csv")]
 
 
+# Shared files the product does not load yet, with the reason (config/shared-data.toml says it too).
+NOT_LOADED = {
+    "ign_admin_express_2018_contours/": "contours IGN des territoires des études fondatrices : chargés avec les "
+                                        "cartes du tableau de bord (pas encore de source « contours »)",
+}
+
+
 def test_every_shared_file_is_covered(shared_data):
-    """A file added to ../shared/data must get its case here (and its source in config/shared-data.toml)."""
+    """A file added to ../shared/data must get its case here (and its source in config/shared-data.toml),
+    or be listed in NOT_LOADED with the reason."""
     covered = {p for files in CASES.values() for p, *_ in files}
     present = {str(p.relative_to(shared_data)) for p in shared_data.rglob("*") if p.is_file() and p.name != "SOURCES.md"}
+    present = {p for p in present if not p.startswith(tuple(NOT_LOADED))}
     assert present - covered == set()
     assert covered - present == set()
 
