@@ -4,72 +4,32 @@ data/screenshots/ (git-ignored data folder) so people can look at the pages."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-import requests
 
+from browser import chromium, needs_browser, streamlit_server
 from ingest.config import PROJECT_ROOT
 
-APP = str(PROJECT_ROOT / "dashboards" / "app.py")
-CHROMIUM = os.environ.get("CHROMIUM_BIN") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 PAGES = ["synthese", "carte", "fiche", "frequentation", "financements", "mobilites", "annuaire", "methodologie"]
 SCREENSHOTS = PROJECT_ROOT / "data" / "screenshots"
 ERROR_SELECTORS = '[data-testid="stException"], [data-testid="stAlertContentError"], [role="dialog"]'
 
-pytestmark = pytest.mark.skipif(not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
-                                reason="chromium et chromedriver absents (apt-get install chromium chromium-driver)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = needs_browser
 
 
 @pytest.fixture(scope="module")
 def server(demo_run):
     settings, result = demo_run
     assert result.success
-    port = _free_port()
-    env = {**os.environ, "OBSERVATOIRE_CONFIG": str(settings.config_path)}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port),
-                             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if requests.get(f"{url}/_stcore/health", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.5)
+    with streamlit_server(settings.config_path) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1400,1800"]:
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    yield driver
-    driver.quit()
+    with chromium() as driver:
+        yield driver
 
 
 def _rendered(driver) -> bool:

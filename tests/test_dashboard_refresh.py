@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -20,14 +16,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-import requests
 
-from ingest.config import PROJECT_ROOT, load_settings
+from browser import chromium, needs_browser, streamlit_server
 from conftest import write_config  # tests/ is on sys.path (rootdir conftest)
-
-APP = str(PROJECT_ROOT / "dashboards" / "app.py")
-CHROMIUM = os.environ.get("CHROMIUM_BIN") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+from ingest.config import PROJECT_ROOT, load_settings
 
 
 def _write(path: Path, value: int, rows: int = 200_000) -> None:
@@ -89,12 +81,6 @@ def test_query_follows_each_swapped_publication(tmp_path, monkeypatch):
 
 # --- the real dashboard in a real browser, across a real refresh -----------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _expected_footer(published: Path) -> str:
     """The footer text for the publication in ``published``, as dashboards.common.footer writes it."""
     from dashboards.common import published_at
@@ -129,12 +115,8 @@ def _load_footer(driver, url: str, timeout: float) -> str | None:
     return None
 
 
-@pytest.mark.skipif(not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
-                    reason="chromium et chromedriver absents (apt-get install chromium chromium-driver)")
+@needs_browser
 def test_running_dashboard_shows_the_new_publication(tmp_path_factory, demo_mirror):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
     from orchestration.run import refresh
 
     tmp = tmp_path_factory.mktemp("refresh_dashboard")  # its own warehouse, not the session's demo_run
@@ -143,29 +125,8 @@ def test_running_dashboard_shows_the_new_publication(tmp_path_factory, demo_mirr
     assert refresh(str(cfg)).success, "first refresh failed"
     first = _expected_footer(published)
 
-    port = _free_port()
-    env = {**os.environ, "OBSERVATOIRE_CONFIG": str(cfg)}
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", APP, "--server.address", "127.0.0.1",
-                               "--server.port", str(port), "--server.headless", "true",
-                               "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    driver = None
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if requests.get(f"{url}_stcore/health", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.5)
-        options = webdriver.ChromeOptions()
-        options.binary_location = CHROMIUM
-        for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1400,1800"]:
-            options.add_argument(arg)
-        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-
+    with streamlit_server(cfg) as server, chromium() as driver:
+        url = server + "/"
         assert _load_footer(driver, url, 90) == first  # Synthèse is the home page
 
         time.sleep(1.1)  # the footer shows seconds: make sure the two publications differ there
@@ -180,11 +141,6 @@ def test_running_dashboard_shows_the_new_publication(tmp_path_factory, demo_mirr
             if shown == second:
                 break
         assert shown == second, f"after the second refresh the page shows « {shown} », expected « {second} »"
-    finally:
-        if driver is not None:
-            driver.quit()
-        server.terminate()
-        server.wait(timeout=20)
 
 
 # --- every access share says its base ---------------------------------------------------------------
