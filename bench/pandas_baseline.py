@@ -11,7 +11,8 @@ haversine for the distances, no spatial index):
 2. France Services per canton;
 3. the cantons without any France Services;
 4. the active workers commuting out of their EPCI (flows to another EPCI or abroad);
-5. for every commune, the straight-line distance to the nearest tiers-lieu and France Services.
+5. for every commune, the straight-line distance to the nearest tiers-lieu and France Services of its
+   land mass (each overseas département, Corsica, the mainland).
 
 It prints the time of each step (reading the files, then each indicator) and, with ``--json``, writes
 them as JSON; with ``--results``, it writes each indicator as a Parquet file so that
@@ -67,8 +68,11 @@ def run(mirror: Path) -> tuple[dict, dict[str, pd.DataFrame]]:
 
     # The commune referential: COG communes + populations + coordinates and EPCI.
     t = time.perf_counter()
-    communes = cog[cog["TYPECOM"] == "COM"][["COM", "CAN"]].rename(columns={"COM": "commune_code",
-                                                                            "CAN": "canton_code"})
+    communes = cog[cog["TYPECOM"] == "COM"][["COM", "CAN", "DEP"]].rename(columns={"COM": "commune_code",
+                                                                                   "CAN": "canton_code"})
+    # Land mass: a commune is served by facilities of its own (each overseas département, Corsica, the mainland).
+    communes["land_mass"] = np.where(communes["DEP"].str.len() == 3, communes["DEP"],
+                                     np.where(communes["DEP"].isin(["2A", "2B"]), "corse", "metropole"))
     pop["commune_code"] = np.where(pop["CODDEP"].str.len() == 3, pop["CODDEP"].str[:2] + pop["CODCOM"],
                                    pop["CODDEP"] + pop["CODCOM"])
     communes = communes.merge(pop[["commune_code", "PMUN"]], on="commune_code", how="left")
@@ -126,16 +130,23 @@ def run(mirror: Path) -> tuple[dict, dict[str, pd.DataFrame]]:
                                           on="epci_code", how="left").fillna({"commuters_out_of_epci": 0.0})
     timings["4. actifs travaillant hors de leur EPCI"] = time.perf_counter() - t
 
-    # 5. Nearest tiers-lieu and France Services from every commune centre.
+    # 5. Nearest tiers-lieu and France Services from every commune centre, on its own land mass.
     t = time.perf_counter()
     has = communes.dropna(subset=["latitude_centre"])
-    lat, lon = has["latitude_centre"].to_numpy(), has["longitude_centre"].to_numpy()
-    access = pd.DataFrame({"commune_code": has["commune_code"].to_numpy()})
-    tlc = tl.dropna(subset=["LAT", "LONG"])
-    fsc = fs.dropna(subset=["latitude", "longitude"])
-    access["nearest_tiers_lieu_km"] = nearest_km(lat, lon, tlc["LAT"].to_numpy(), tlc["LONG"].to_numpy())
-    access["nearest_france_services_km"] = nearest_km(lat, lon, fsc["latitude"].to_numpy(),
-                                                      fsc["longitude"].to_numpy())
+    mass_of = communes.set_index("commune_code")["land_mass"]
+    tlc = tl.dropna(subset=["LAT", "LONG"]).assign(land_mass=lambda d: d["commune_code"].map(mass_of))
+    fsc = fs.dropna(subset=["latitude", "longitude"]).assign(land_mass=lambda d: d["commune_code"].map(mass_of))
+    parts = []
+    for mass, group in has.groupby("land_mass"):
+        lat, lon = group["latitude_centre"].to_numpy(), group["longitude_centre"].to_numpy()
+        part = pd.DataFrame({"commune_code": group["commune_code"].to_numpy()})
+        for column, targets, (tlat, tlon) in (("nearest_tiers_lieu_km", tlc, ("LAT", "LONG")),
+                                              ("nearest_france_services_km", fsc, ("latitude", "longitude"))):
+            here = targets[targets["land_mass"] == mass]
+            part[column] = (nearest_km(lat, lon, here[tlat].to_numpy(), here[tlon].to_numpy()) if len(here)
+                            else np.nan)
+        parts.append(part)
+    access = pd.concat(parts, ignore_index=True)
     timings["5. distance au plus proche tiers-lieu et France Services"] = time.perf_counter() - t
 
     timings["total"] = time.perf_counter() - t0
