@@ -295,4 +295,8 @@ def test_pandas_baseline_agrees_with_the_truth(small):
     out = results["commuting_epci"].set_index("epci_code")["commuters_out_of_epci"].to_dict()
     assert out == pytest.approx(truth["flows"]["commuters_out_of_epci"], rel=1e-9)
     access = results["access_commune"]
-    assert len(access) == truth["n_communes"] and (access["nearest_tiers_lieu_km"] >= 0).all()
+    assert len(access) == truth["n_communes"]
+    # Nearest places on the commune's own land mass: none (NaN) only where the land mass has no place.
+    known = access["nearest_tiers_lieu_km"].notna()
+    assert (access.loc[known, "nearest_tiers_lieu_km"] >= 0).all() and known.sum() > 0.9 * len(access)
+    assert access.loc[~known, "commune_code"].str.match(r"^(97|2[AB])").all()
