@@ -1018,7 +1018,7 @@ def main(argv: list[str] | None = None) -> int:
                      f"{real['wall_s']:.1f} s, {real['peak_tree_mb']:.0f} Mo" if real["ok"] else "ÉCHEC",
                      "(mesure)", "publié" if real["ok"] else "ÉCHEC"))
     if ratio_files:
-        # Context, not the target: the target compares how an analyst gets the indicators (README, Benchmark).
+        # Context, not the target: the target compares how an analyst gets the indicators (docs/benchmark.md).
         rows.append(("pandas / entrepôt (depuis les fichiers)", f"{ratio_files:.2f}x", "—", "pour information"))
     for label, value, target, st in rows:
         print(f"  {label:<46} {value:>24}   {target:>9}   {st}")

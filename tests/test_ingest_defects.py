@@ -1,5 +1,5 @@
 """Defects seen in the real publications, reproduced in small files written by each test and loaded
-through fetch -> snapshot -> reader -> contract -> raw. Decisions (README, "Sources"):
+through fetch -> snapshot -> reader -> contract -> raw. Decisions (docs/sources.md):
 
 - ``0`` published for "unknown" (2019 inventory CP / INSEECOM): kept as published, staging turns it into null.
 - Leading zeros lost by a spreadsheet: postal codes (``1100``) are accepted everywhere and padded in
