@@ -149,3 +149,16 @@ def test_overseas_communes_are_served_within_their_own_territory(published):
     mean_km = con.execute("select mean_nearest_km_per_inhabitant from marts.fct_access_territory "
                           "where territory_level = 'national' and kind = 'coworking' and distance_km = 10").fetchone()[0]
     assert mean_km < 50
+
+
+def test_points_outside_their_commune_s_departement_are_not_used(published):
+    """A host structure of conseillers numériques in Saint-Georges (Guyane) geocoded in Saône-et-Loire,
+    the SICTIAM tiers-lieu (code in Normandie, point in Sophia Antipolis): their commune's centre is used."""
+    con, _ = published
+    labels = dict(con.execute("select label_id, commune_code from marts.dim_programme_label "
+                              "where coordinates_status = 'centre_commune_coordonnees_hors_departement'").fetchall())
+    assert labels.get("1291") == "97308" and len(labels) >= 3
+    lat = con.execute("select latitude from marts.dim_programme_label where label_id = '1291'").fetchone()[0]
+    assert 2 < lat < 6   # Guyane, not the mainland
+    places = dict(con.execute("select place_id, coordinates_note from marts.quality_place_coordinates").fetchall())
+    assert "TL2019-1460" in places and "14327" in places["TL2019-1460"]

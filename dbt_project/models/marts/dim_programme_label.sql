@@ -1,7 +1,10 @@
 -- One row per programme label (laureate project of a national programme: Fabrique de territoire,
 -- Manufacture de proximité, Campus connecté, Micro-Folie, Conseillers numériques...), placed in its
 -- commune. Empty until a laureate source is loaded (see int_programme_labels). France Services are
--- not repeated here: they are facilities of dim_place.
+-- not repeated here: they are facilities of dim_place. Coordinates outside the département of the label's
+-- commune are replaced by the commune's centre, as for dim_place (coordinates_status).
+{%- set distance = haversine_km('l.latitude', 'l.longitude', 'e.ref_latitude', 'e.ref_longitude') %}
+{%- set outside = '(' ~ distance ~ ' > e.max_departement_km)' %}
 select
     l.label_id,
     l.programme_code,
@@ -15,8 +18,11 @@ select
     c.canton_code,
     c.departement_code,
     c.region_code,
-    l.latitude,
-    l.longitude,
+    case when coalesce({{ outside }}, false) then c.latitude else l.latitude end   as latitude,
+    case when coalesce({{ outside }}, false) then c.longitude else l.longitude end as longitude,
+    case when l.latitude is null or l.longitude is null then 'absentes'
+         when {{ outside }} then 'centre_commune_coordonnees_hors_departement'
+         else 'publiees' end                                                     as coordinates_status,
     l.published_amount_eur,
     l.students,
     l.commune_code is not null as is_placed,
@@ -26,3 +32,4 @@ select
 from {{ ref('int_programme_labels') }} l
 left join {{ ref('ref_programmes') }} pr using (programme_code)
 left join {{ ref('dim_commune') }} c using (commune_code)
+left join {{ ref('int_departement_extent') }} e on e.departement_code = c.departement_code
