@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 MIRROR := data/mirror/demo
 PORT ?= 8501
 
-.PHONY: install mirror warehouse demo test dev docs clean publications rollback
+.PHONY: install mirror warehouse demo lint test test-fast dev docs clean publications rollback
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,9 +31,21 @@ demo: warehouse
 	$(BIN)/streamlit run dashboards/app.py --server.port $(PORT) --server.headless true \
 	    --browser.gatherUsageStats false
 
-## The whole test suite (pytest, including the dbt build and its tests).
-test: install
+## Ruff on the Python code, then SQLFluff (dbt templater, .sqlfluff) on the dbt models, compiled against an
+## empty scratch DuckDB file (never the warehouse).
+lint: install
+	$(BIN)/ruff check .
+	@mkdir -p dbt_project/target
+	OBSERVATOIRE_BUILD_DB=$(CURDIR)/dbt_project/target/lint.duckdb $(BIN)/sqlfluff lint dbt_project/models
+
+## The whole test suite (pytest, including the dbt build and its tests), after the linters.
+test: lint
 	$(BIN)/python -m pytest
+
+## The fast tier (under a minute): the tests not marked slow, i.e. none that builds a warehouse, runs a
+## refresh, or starts Streamlit or a browser (tests/conftest.py marks them).
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
 
 ## Dagster UI with persistent run history in .dagster_home.
 dev: install

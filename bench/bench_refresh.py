@@ -45,8 +45,8 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import io
 import hashlib
+import io
 import json
 import os
 import platform
@@ -55,7 +55,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -212,7 +211,7 @@ def child_surveys(config: str) -> dict:
 
     os.environ["OBSERVATOIRE_CONFIG"] = config
     t0 = time.perf_counter()
-    from orchestration.definitions import defs     # built from $OBSERVATOIRE_CONFIG, as `dagster dev` does
+    from orchestration.definitions import defs  # built from $OBSERVATOIRE_CONFIG, as `dagster dev` does
 
     t_defs = time.perf_counter() - t0
     instance = dg.DagsterInstance.ephemeral()
@@ -856,7 +855,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 same, n_rows, differ = distances_match_full_search(settings_published, cfg, BENCH_DIR / "full_search")
                 figures["survey_refresh_distances_equal_full_search"] = same
-                print(f"  distances après la mise à jour incrémentale = recherche complète (dbt --full-refresh) : "
+                print("  distances après la mise à jour incrémentale = recherche complète (dbt --full-refresh) : "
                       + (f"identiques ({n_rows} lignes)" if same else f"ÉCARTS ({differ} lignes sur {n_rows})"))
             except Exception as exc:   # reported, the other figures stand
                 print(f"  comparaison avec une recherche complète impossible : {exc}")

@@ -13,8 +13,7 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dashboards.data import WarehouseUnavailable  # noqa: E402
-from dashboards.views import (annuaire, carte, fiche, financements, frequentation, methodologie,  # noqa: E402
-                              mobilites, synthese)
+from dashboards.views import annuaire, carte, fiche, financements, frequentation, methodologie, mobilites, synthese  # noqa: E402
 
 st.set_page_config(page_title="Observatoire des tiers-lieux", page_icon=":material/hub:", layout="wide")
 st.markdown("""<style>

@@ -21,19 +21,17 @@ from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 
-from packaging import version as packaging_version
-
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from packaging import version as packaging_version
 
+from ingest import sources as source_loaders
 from ingest.config import PROJECT_ROOT, Settings, load_settings
 from ingest.fetch import fetch
-from ingest import sources as source_loaders
 from ingest.surveys import importer as survey_importer
 from ingest.warehouse import crash_point, open_build, prepare_build, publish
 from orchestration import checks as quality
-from orchestration import dbt_server
-from orchestration import report
+from orchestration import dbt_server, report
 from orchestration.notify import notify_failure
 from orchestration.schedules import inbox_files, schedules_and_sensors
 

@@ -18,8 +18,8 @@ import dagster as dg
 from dashboards.formatting import fr_number
 from ingest.config import load_settings
 from ingest.warehouse import open_published
-from orchestration.definitions import build_definitions, handle_failure
 from orchestration import report
+from orchestration.definitions import build_definitions, handle_failure
 
 
 def refresh(config: str | None = None, instance: dg.DagsterInstance | None = None,

@@ -18,6 +18,29 @@ from ingest.config import PROJECT_ROOT, load_settings
 
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 
+# Fixtures that build a warehouse (a refresh, the real files' publication, a dbt build): every test that
+# depends on one, directly or through another fixture, is marked ``slow`` (``make test-fast`` leaves them
+# out). Tests that build one without these fixtures (or run dbt, start Streamlit or a browser, read the real
+# files whole) carry ``@pytest.mark.slow`` themselves, with the reason.
+SLOW_FIXTURES = frozenset({
+    "demo_run", "demo_warehouse",          # the demo refresh (below)
+    "real_publication", "real_warehouse",  # the real files published by the documented command (below)
+    "tiny",                                # dbt build of the hand-computed territory (test_indicators.py)
+    "survey_warehouse",                    # a refresh with survey files (test_surveys.py)
+})
+# Modules whose tests are all slow and that do not say so themselves.
+SLOW_MODULES = frozenset({
+    "test_dbt_server.py",                  # each test starts dbt (warm process or real dbt): 7-15 s each
+})
+
+
+def pytest_collection_modifyitems(config, items):
+    """Marks ``slow`` every test whose fixtures (their whole closure) include one of SLOW_FIXTURES, and every
+    test of SLOW_MODULES."""
+    for item in items:
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())) or item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
 
 def write_config(tmp: Path, mirror: Path, name: str = "config.toml", extra: str = "") -> Path:
     """A copy of config/demo.toml whose mirror, warehouse and snapshots live under ``tmp``, with

@@ -115,6 +115,7 @@ def _load_footer(driver, url: str, timeout: float) -> str | None:
     return None
 
 
+@pytest.mark.slow   # two refreshes, a Streamlit server and Chromium
 @needs_browser
 def test_running_dashboard_shows_the_new_publication(tmp_path_factory, demo_mirror):
     from orchestration.run import refresh

@@ -46,6 +46,7 @@ def both(tmp_path: Path, source: str, files: dict[str, bytes]) -> list[str]:
 FS = "id_fs,lib_fs,insee_com,code_postal,latitude,longitude,type_fs\n"
 
 
+@pytest.mark.slow   # the fast path on the France Services contract: about 1 s of DuckDB per load, 3-5 s
 def test_checks_reasons_and_records_are_identical(tmp_path):
     text = (FS +
             "1,FS A,01033,01200,46.1,5.8,Principal\n"
@@ -62,6 +63,7 @@ def test_checks_reasons_and_records_are_identical(tmp_path):
     assert both(tmp_path, "france_services", {"fs.csv": text}) == ["duckdb"]
 
 
+@pytest.mark.slow   # the fast path on the France Services contract: about 1 s of DuckDB per load, 3-5 s
 def test_sentinels_bom_crlf_and_no_final_newline(tmp_path):
     text = ("\ufeffID,NOM_TL,ADRESSE,CP,INSEECOM,NOMCOM,TYPO,LAT,LONG\r\n"
             "1,Lieu A,,0,0,,Tiers lieux à dominante coworking,46.2,5.2\r\n"
@@ -101,11 +103,13 @@ def test_files_the_fast_path_cannot_take_fall_back(tmp_path, text, why):
     assert both(tmp_path, "france_services", {"fs.csv": text.encode()}) == ["python"], why
 
 
+@pytest.mark.slow   # the fast path on the France Services contract: about 1 s of DuckDB per load, 3-5 s
 def test_stray_quote_inside_a_field_is_read_alike(tmp_path):
     text = FS + '1,FS "A",01033,01200,46.1,5.8,Principal\n2,FS B,01053,01000,46.2,5.2,Antenne\n'
     assert both(tmp_path, "france_services", {"fs.csv": text.encode()}) in (["duckdb"], ["python"])
 
 
+@pytest.mark.slow   # the fast path on the France Services contract: about 1 s of DuckDB per load, 3-5 s
 def test_header_only_and_missing_column(tmp_path):
     assert both(tmp_path, "france_services", {"fs.csv": FS.encode()}) == ["duckdb"]
     f = tmp_path / "bad.csv"
@@ -136,6 +140,7 @@ def test_line_layout(tmp_path):
         assert line_layout(f) == expected, content
 
 
+@pytest.mark.slow   # the real files read twice, through both paths (about 13 s)
 @pytest.mark.parametrize("source, paths", [
     ("cog_communes", ["insee_cog/commune_2022.csv"]),
     ("populations", ["insee_cog/donnees_communes.csv"]),

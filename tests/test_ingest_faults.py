@@ -98,7 +98,8 @@ def server():
     Handler.files = {"/liste-fs.csv": FS_CSV, "/flux.zip": FLOWS_ZIP, "/flux.csv": FLOWS}
     Handler.plan, Handler.hits = [], []
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    # shutdown() below waits for the server's next poll: every 0.05 s instead of 0.5 s
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
     httpd.server_close()

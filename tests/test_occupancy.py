@@ -55,6 +55,7 @@ def expected_daily(path: Path) -> tuple[dict, dict]:
     return days, dict(cap)
 
 
+@pytest.mark.slow   # dbt build of +fct_occupancy_daily
 def test_real_series_is_accounted_for_and_gives_daily_occupancy_for_both_sites(tmp_path, shared_data):
     src = shared_data / REAL
     if not src.exists():
@@ -94,6 +95,7 @@ def test_real_series_is_accounted_for_and_gives_daily_occupancy_for_both_sites(t
     con.close()
 
 
+@pytest.mark.slow   # dbt build of +fct_occupancy_daily
 def test_messy_series_rejects_with_french_reasons(tmp_path):
     path = tmp_path / "comptage_tiers_lieu.csv"
     path.write_text(

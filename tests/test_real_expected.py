@@ -60,6 +60,7 @@ def test_inventory_regions():
     assert inv["inseereg_vintage"] == "post-2016"
 
 
+@pytest.mark.slow   # pure-Python nearest distances of every French commune (about 5 s)
 def test_share_within_10_km():
     centres = national_centres(SHARED)
     population = population_by_commune(SHARED)

@@ -180,6 +180,7 @@ def _dbt(project: Path, db: Path, target: Path) -> subprocess.CompletedProcess:
                            "--vars", json.dumps(VARS)], env=env, capture_output=True, text=True, timeout=600)
 
 
+@pytest.mark.slow   # two dbt builds of the tiny territory
 def test_corrections_seed_overrides_the_matching(tmp_path):
     """Tiny territory: the conseiller numérique structure « LIEU UN » at Alpha matches the inventory's « Lieu
     Un » by score; the laureate « Manu Sept » (published under the commune déléguée 96005 of Alpha) matches

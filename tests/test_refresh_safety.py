@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from ingest.config import PROJECT_ROOT, load_settings
 from tests.conftest import seeded_config

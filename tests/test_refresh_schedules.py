@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import dagster as dg
+import pytest
 
 from ingest.config import load_settings
 from tests.conftest import write_config
 
 
+@pytest.mark.slow   # the Dagster definitions of a new configuration: a dbt parse
 def test_schedules_and_sensor_on_real_instance(tmp_path, demo_mirror):
     from orchestration.definitions import build_definitions
     from orchestration.schedules import CADENCES, SURVEY_JOB

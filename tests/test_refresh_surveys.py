@@ -4,9 +4,9 @@ and every mart outside the surveys' downstream graph is unchanged."""
 
 from __future__ import annotations
 
-
 import dagster as dg
 import duckdb
+import pytest
 
 from ingest.config import load_settings
 from tests.conftest import seeded_config, write_config
@@ -91,6 +91,7 @@ def test_inbox_file_triggers_survey_refresh_and_publishes(tmp_path, demo_run, de
     assert _table_rows(settings.published_path, untouched) == before
 
 
+@pytest.mark.slow   # the Dagster definitions of a new configuration: a dbt parse
 def test_sensor_accepts_xlsx_files(tmp_path, demo_mirror):
     from orchestration.definitions import build_definitions
 

@@ -23,7 +23,6 @@ from ingest.surveys import importer, template
 from ingest.surveys.schema import BY_CODE, FIELDS, markdown
 from ingest.surveys.validate import ERROR, WARNING, clean_value
 
-
 # ------------------------------------------------------------------------------------------------
 # Values typed by the places
 # ------------------------------------------------------------------------------------------------

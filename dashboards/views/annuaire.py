@@ -13,7 +13,6 @@ from dashboards.formatting import fr_number, fr_table
 from dashboards.territory import commune_filter, params, select_territory
 from dashboards.views.carte import TYPE_LABELS
 
-
 # Services a place offers, as the sources say (fixed SQL, chosen by key: never user text in SQL).
 # A place "offers" France Services when it is a France Services site or the same real place as one
 # (dim_place.real_place_id); a conseiller numérique when a host structure of the programme was matched to

@@ -7,8 +7,7 @@ import streamlit as st
 
 from dashboards.common import footer, header, source_note
 from dashboards.formatting import fr_number
-from dashboards.territory import (ACCESS_KM, access_note, figures, france_name, region_of, resolve,
-                                  select_territory)
+from dashboards.territory import ACCESS_KM, access_note, figures, france_name, region_of, resolve, select_territory
 
 # (key, label, decimals, suffix, sources)
 INDICATORS = [

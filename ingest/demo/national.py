@@ -1088,7 +1088,7 @@ def write_mirror(out_dir: Path, seed: int = 2024, scale: float = 1.0, log=None) 
     for year, rows in surveys.items():
         written[SURVEYS[year]] = demo._write(out_dir, SURVEYS[year], rows)
     written.update(__import__("ingest.demo.attendance", fromlist=["_"]).write_attendance(out_dir, seed))
-    from ingest.demo.referential import write_referential_national   # referential sources of config/demo.toml
+    from ingest.demo.referential import write_referential_national  # referential sources of config/demo.toml
     written.update(write_referential_national(out_dir, t, places, seed))
     truth = _truth(t, places, fs_list, flows, grants, surveys, written)
     (out_dir / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1, sort_keys=True) + "\n",

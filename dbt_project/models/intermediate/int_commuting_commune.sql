@@ -27,7 +27,7 @@ main_pole as (
            arg_max(workplace_code, (w, workplace_code)) as main_pole_code,
            max(w)                                       as main_pole_workers
     from (select residence_commune_code, workplace_code, sum(workers) as w from f
-          where workplace_is_pole and not works_in_residence_commune group by all)
+          where workplace_is_pole and not works_in_residence_commune group by all) as pole_flows
     group by residence_commune_code
 ),
 agg as (

@@ -123,10 +123,14 @@ kept_nearest as (
     left join arrived_nearest a using (origin_id, kind)
 ),
 {%- else %}
-lost_pairs as (select null::varchar as origin_id, null::double as latitude, null::double as longitude,
-                      null::varchar as kind, null::varchar as land_mass where false),
-kept_nearest as (select null::varchar as origin_id, null::varchar as kind, null::varchar as target_id,
-                        null::double as distance_km where false),
+lost_pairs as (
+    select null::varchar as origin_id, null::double as latitude, null::double as longitude,
+           null::varchar as kind, null::varchar as land_mass where false
+),
+kept_nearest as (
+    select null::varchar as origin_id, null::varchar as kind, null::varchar as target_id,
+           null::double as distance_km where false
+),
 {%- endif %}
 {{ search }},
 nearest as (

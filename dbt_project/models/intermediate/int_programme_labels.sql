@@ -3,7 +3,9 @@
 -- count is zero until a laureate source is loaded). The programme is resolved with seed map_programme
 -- (published programme, else the identifier's prefix such as "fabt" or "manuprox", else the table
 -- name); the commune through the COG (commune, else parent of a commune déléguée/arrondissement).
-with rows as ({{ programme_label_rows() }}),
+with rows as (
+    {{ programme_label_rows() }}
+),
 parts as (
     select *,
         nullif(trim(id_part), '')   as label_ref,

@@ -49,7 +49,7 @@ candidates as (
 ),
 valid as (
     select c.* from candidates c
-    join com on com.commune_code = c.commune_code
+    join com as vintage on vintage.commune_code = c.commune_code
     where c.old_code is not null
       -- a commune of the vintage is never redirected elsewhere
       and (c.method = 'actuelle' or c.old_code not in (select commune_code from com))
@@ -63,5 +63,5 @@ select
     any_value(v.method)                     as method,
     string_agg(distinct v.evidence_source, ',' order by v.evidence_source) as evidence_source,
     count(distinct v.commune_code)          as n_candidates
-from valid v join best_priority b using (old_code, priority)
+from valid v join best_priority using (old_code, priority)
 group by v.old_code

@@ -71,7 +71,7 @@ select
     p.kind,
     k.kind_label,
     p.distance_km,
-    t.population                                                      as population,
+    t.population,
     p.population_with_coordinates,
     p.n_communes_with_coordinates,
     p.population_within,

@@ -26,7 +26,7 @@ divergent as (
            'deux sources placent le centre à ' || round({{ haversine_km('a.latitude', 'a.longitude', 'b.latitude', 'b.longitude') }}, 1)
            || ' km l''un de l''autre (' || regexp_extract(a.source_file, '[^/\\]+$') || ' et '
            || regexp_extract(b.source_file, '[^/\\]+$') || ')' as reason,
-           k.latitude, k.longitude, k.centre_file,
+           k.latitude as retained_latitude, k.longitude as retained_longitude, k.centre_file as retained_file,
            'centre retenu : celui de ' || regexp_extract(k.centre_file, '[^/\\]+$') as correction
     from c a
     join c b on b.commune_code = a.commune_code and b.own_code and b.plausible and b.source_file > a.source_file

@@ -21,7 +21,7 @@ select source_name, source_file, source_row, published_code,
        case when published_code is null then 'code commune absent'
             else 'code commune « ' || published_code || ' » inconnu du référentiel (ni commune du COG chargé, '
                  || 'ni commune déléguée ou associée, ni arrondissement municipal, ni ancien code fusionné)' end as reason
-from unknown_code u
+from unknown_code
 where published_code is null or published_code not in (select old_code from h)
 union all
 select source_name, _file, _row, published_commune_code, unplaced_reason

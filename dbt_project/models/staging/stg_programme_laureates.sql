@@ -17,7 +17,8 @@ with f as (
 projects as (
     select f.* exclude (ids, names), i as part,
            nullif(trim(ids[i]), '') as project_ref, nullif(trim(names[i]), '') as project_name
-    from f, range(1, len(ids) + 1) r(i)
+    -- r only names the column i (SQLFluff sees the alias as unused)
+    from f, range(1, len(ids) + 1) r(i)  -- noqa: AL05
 )
 select
     'LAUREAT-' || coalesce(project_ref, coalesce(_file, 'laureat') || '-' || _row || '-' || part) as record_id,
