@@ -53,22 +53,9 @@ def failure_message(settings, result: dg.ExecuteInProcessResult) -> str:
     return "\n".join(lines) or "Échec du rafraîchissement (voir l'historique Dagster)."
 
 
-def warnings_summary(settings, run_id: str) -> str:
-    """The run's quality warnings (published anyway), in French: empty optional sources, dbt tests
-    declared as warnings, row-count notes."""
-    con = open_published(settings)
-    try:
-        warnings = [f"  {asset} : {message}" for asset, message in con.execute(
-            "select asset, message from ops.refresh_checks where run_id = ? and not passed and severity = ? "
-            "order by asset, check_name", [run_id, report.WARNING]).fetchall()]
-    finally:
-        con.close()
-    if not warnings:
-        return "Contrôle qualité : aucun avertissement."
-    return "\n".join([f"Contrôle qualité : {len(warnings)} avertissement(s) (publié malgré tout) :", *warnings])
-
-
-def summary(config: str | None = None) -> str:
+def summary(config: str | None = None, run_id: str | None = None) -> str:
+    """What was published, in French; with ``run_id``, that run's quality warnings (published anyway:
+    empty optional sources, dbt tests declared as warnings, row-count notes)."""
     settings = load_settings(config)
     con = open_published(settings)
     try:
@@ -79,6 +66,9 @@ def summary(config: str | None = None) -> str:
             "select count(*) filter (where place_family = 'tiers_lieu'), "
             "count(*) filter (where place_family = 'france_services') from marts.dim_place").fetchone()
         n_communes, pop = con.execute("select count(*), sum(population) from marts.dim_commune").fetchone()
+        warnings = [f"  {asset} : {message}" for asset, message in con.execute(
+            "select asset, message from ops.refresh_checks where run_id = ? and not passed and severity = ? "
+            "order by asset, check_name", [run_id, report.WARNING]).fetchall()] if run_id else None
     finally:
         con.close()
     lines = [f"Entrepôt publié : {settings.published_path}", f"Territoire : {settings.territory.name}",
@@ -90,6 +80,9 @@ def summary(config: str | None = None) -> str:
               f"  .venv/bin/python -c \"import duckdb; con = duckdb.connect('{settings.published_path}', read_only=True); "
               "print(con.sql('select epci_name, n_tiers_lieux, tiers_lieux_per_10k from marts.fct_coverage_epci "
               "order by n_tiers_lieux desc'))\""]
+    if warnings is not None:
+        lines += ([f"Contrôle qualité : {len(warnings)} avertissement(s) (publié malgré tout) :", *warnings]
+                  if warnings else ["Contrôle qualité : aucun avertissement."])
     return "\n".join(lines)
 
 
@@ -104,8 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Rapport : {report.reports_dir(settings) / (result.run_id + '.json')}", file=sys.stderr)
         print("Le rafraîchissement a échoué : l'entrepôt publié précédent (s'il existe) est inchangé.", file=sys.stderr)
         return 1
-    print(summary(args.config))
-    print(warnings_summary(load_settings(args.config), result.run_id))
+    print(summary(args.config, result.run_id))
     return 0
 
 

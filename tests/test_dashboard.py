@@ -3,20 +3,14 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-
 import pytest
 import requests
 from streamlit.testing.v1 import AppTest
 
+from browser import APP, streamlit_server
 from dashboards.formatting import fr_number
 from ingest.config import PROJECT_ROOT
 
-APP = str(PROJECT_ROOT / "dashboards" / "app.py")
 PAGES = ["synthese", "carte", "fiche", "frequentation", "financements", "mobilites", "annuaire", "methodologie"]
 PAGE_SCRIPT = """
 import sys
@@ -164,30 +158,9 @@ def test_missing_warehouse_gives_a_friendly_message(tmp_path, monkeypatch):
     assert any("en cours de préparation" in i.value for i in at.info)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_server_answers_http_200(dashboard_env):
-    port = _free_port()
-    env = {**os.environ, "OBSERVATOIRE_CONFIG": str(dashboard_env.config_path)}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", APP, "--server.port", str(port),
-                             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if requests.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.5)
-        assert requests.get(f"http://127.0.0.1:{port}/", timeout=10).status_code == 200
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    with streamlit_server(dashboard_env.config_path) as url:
+        assert requests.get(f"{url}/", timeout=10).status_code == 200
 
 
 def test_funding_page_equals_the_funding_marts(dashboard_env, territories, demo_warehouse):

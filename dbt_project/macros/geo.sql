@@ -7,6 +7,12 @@
         * power(sin(radians(({{ lon2 }}) - ({{ lon1 }})) / 2), 2)))))
 {%- endmacro %}
 
+{#- True when the point (lat, lon) lies outside the département whose row of int_departement_extent is
+    aliased `extent` (further from its median point than its threshold); null without a point. -#}
+{% macro outside_departement(lat, lon, extent='e') -%}
+    ({{ haversine_km(lat, lon, extent ~ '.ref_latitude', extent ~ '.ref_longitude') }} > {{ extent }}.max_departement_km)
+{%- endmacro %}
+
 {#- Upper case, accents stripped, punctuation to spaces, spaces collapsed: for matching names across sources. -#}
 {% macro normalize_name(expr) -%}
     trim(regexp_replace(upper(strip_accents(coalesce({{ expr }}, ''))), '[^A-Z0-9]+', ' ', 'g'))

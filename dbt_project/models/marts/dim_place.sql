@@ -6,7 +6,7 @@
 -- of every source, laureates and host structures matching no such place included, is in dim_real_place.
 -- Records that could not be placed are in quality_unplaced_places.
 {%- set distance = haversine_km('p.latitude', 'p.longitude', 'e.ref_latitude', 'e.ref_longitude') %}
-{%- set outside = '(' ~ distance ~ ' > e.max_departement_km)' %}
+{%- set outside = outside_departement('p.latitude', 'p.longitude') %}
 {%- set bad = '(p.latitude is null or p.longitude is null or coalesce(' ~ outside ~ ', false))' %}
 with members as (
     select k.place_id,

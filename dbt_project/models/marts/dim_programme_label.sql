@@ -3,8 +3,7 @@
 -- commune. Empty until a laureate source is loaded (see int_programme_labels). France Services are
 -- not repeated here: they are facilities of dim_place. Coordinates outside the département of the label's
 -- commune are replaced by the commune's centre, as for dim_place (coordinates_status).
-{%- set distance = haversine_km('l.latitude', 'l.longitude', 'e.ref_latitude', 'e.ref_longitude') %}
-{%- set outside = '(' ~ distance ~ ' > e.max_departement_km)' %}
+{%- set outside = outside_departement('l.latitude', 'l.longitude') %}
 select
     l.label_id,
     l.programme_code,

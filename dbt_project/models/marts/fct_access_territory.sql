@@ -77,13 +77,13 @@ select
     p.population_within,
     p.n_communes_within,
     -- Null ("non calculé", base_note says why) for a kind of which no source loaded any place.
-    case when k.kind in (select kind from {{ ref('int_access_targets') }})
+    case when lk.kind is not null
          then {{ ratio('p.population_within', 'p.population_with_coordinates') }} end as share_within,
     -- The base of share_within: the population of the communes with a known centre, as a share of the
     -- territory's population, and what that means in French (null note at 100 %; the percentage is
     -- rounded down and kept below 100 so that a base short of the whole population never reads 100,0 %).
     {{ ratio('p.population_with_coordinates', 't.population') }}        as share_population_base,
-    case when k.kind not in (select kind from {{ ref('int_access_targets') }})
+    case when lk.kind is null
              then 'non calculé : aucun lieu de ce type dans les sources chargées'
          when coalesce(p.population_with_coordinates, 0) = 0
              then 'non calculé : aucune commune du territoire n''a de centre connu'
@@ -97,3 +97,5 @@ select
 from per_kind p
 join {{ ref('dim_territory') }} t using (territory_level, territory_code)
 join {{ ref('int_access_kinds') }} k using (kind)
+-- the kinds of which a source loaded at least one place
+left join (select distinct kind from {{ ref('int_access_targets') }}) lk on lk.kind = p.kind
