@@ -1,4 +1,7 @@
-"""Great Expectations suites for every raw source and the main marts, run as Dagster asset checks.
+"""Great Expectations suites for every raw source and every mart, run as Dagster asset checks.
+
+The marts' dbt tests are run by ``dbt build`` (Dagster shows them as asset checks of their model); the
+marts' suites hold what dbt does not state: expectations derived from column names and hand-written ones.
 
 Each expectation is ``bloquant`` (a failure stops the publication: the check fails with ERROR
 severity and Dagster skips everything downstream, the published warehouse included) or
@@ -20,18 +23,11 @@ lists the runs.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import html
-import importlib.metadata
-import json
 import logging
-import multiprocessing
 import os
 import re
-import threading
 import tomllib
-from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,9 +134,9 @@ _EXCLUDED_NAMES = re.compile(r"published_.*|old_.*|source_.*")   # codes as publ
 
 
 def _mart_test_rules(manifest: dict):
-    """The dbt tests of the marts that a GE expectation evaluates: (model name, test unique_id, Rule)
-    for every not_null, unique, unique_combination_of_columns and accepted_values test attached to a
-    model of the ``marts`` schema (blocking, or a warning when the dbt test says ``severity: warn``)."""
+    """The dbt tests of the marts as the GE expectation that would state the same: (model name, test
+    unique_id, Rule) for every not_null, unique, unique_combination_of_columns and accepted_values test
+    attached to a model of the ``marts`` schema (used by :func:`mart_rules` to leave them to dbt)."""
     models = {uid: n for uid, n in manifest.get("nodes", {}).items()
               if n.get("resource_type") == "model" and n.get("schema") == "marts"}
     for uid, node in manifest.get("nodes", {}).items():
@@ -171,53 +167,21 @@ def _mart_test_rules(manifest: dict):
         yield model["name"], uid, rule
 
 
-def dbt_tests_in_suites(manifest: dict) -> list[str]:
-    """Names of the dbt tests that the marts' GE suites evaluate (see :func:`mart_rules`). The refresh
-    runs them once, as GE expectations of the blocking check ``great_expectations`` of their mart:
-    ``dbt build`` excludes them (orchestration.definitions), they are not Dagster checks of their own.
-    They stay declared in dbt (documentation, ``dbt test`` by hand); the other dbt tests
-    (relationships, expressions, singular tests) still run in ``dbt build``."""
-    nodes = manifest.get("nodes", {})
-    return sorted(nodes[uid]["name"] for _, uid, _ in _mart_test_rules(manifest))
-
-
-_SUITE_TESTS = ("not_null", "unique", "unique_combination_of_columns", "accepted_values")
-
-
-def dbt_exclude_criteria(manifest: dict) -> list[str]:
-    """The ``--exclude`` criteria of ``dbt build`` that leave out the tests of
-    :func:`dbt_tests_in_suites`.
-
-    dbt evaluates each criterion against every node of the project: the hundred test names cost
-    about 1 s of every build. ``test_name:<type>,fqn:marts`` (the four test types, declared in the
-    property files of ``models/marts``) say the same in four criteria as long as those files document
-    mart models only (intermediate models and seeds have their own files); when they would not select
-    exactly those tests, the names are given."""
-    names = set(dbt_tests_in_suites(manifest))
-    compact = {n["name"] for n in manifest.get("nodes", {}).values()
-               if n.get("resource_type") == "test" and (n.get("test_metadata") or {}).get("name") in _SUITE_TESTS
-               and n.get("fqn", [None, None])[1:2] == ["marts"]}
-    return [f"test_name:{t},fqn:marts" for t in _SUITE_TESTS] if compact == names else sorted(names)
-
-
 def mart_rules(manifest: dict) -> dict[str, list[Rule]]:
-    """The expectation suite of every model of the ``marts`` schema, from dbt's manifest.
+    """The Great Expectations suite of every model of the ``marts`` schema: what its dbt tests do not
+    already check (``dbt build`` runs those, and Dagster shows them as asset checks).
 
-    Three parts: the dbt tests of the model turned into GE expectations (not_null, unique,
-    unique_combination_of_columns, accepted_values; all blocking; :func:`dbt_tests_in_suites`),
-    expectations derived from the column names of the model (codes valid, shares in [0, 1], counts
-    and populations positive, distances and rates plausible) and the hand-written ones of
-    :data:`EXTRA_MART_RULES`. The row-count change against the previous publication is added by
-    :func:`validate_table`.
+    Two parts: expectations derived from the column names of the model (codes valid, shares in [0, 1],
+    counts and populations positive, distances and rates plausible) and the hand-written ones of
+    :data:`EXTRA_MART_RULES`; an expectation that one of the model's dbt tests states already is left
+    to dbt. The row-count change against the previous publication is added by :func:`validate_table`.
     """
     models = [n for n in manifest.get("nodes", {}).values()
               if n.get("resource_type") == "model" and n.get("schema") == "marts"]
-    suites: dict[str, list[Rule]] = {n["name"]: [] for n in models}
-    tests = list(_mart_test_rules(manifest))
-    for model, _, rule in sorted(tests, key=lambda t: t[2].expectation != "ExpectColumnValuesToNotBeNull"):
-        suites[model].append(rule)   # not-null first, then the other tests, in the manifest's order
+    in_dbt = {(model, r.expectation, repr(sorted(r.kwargs.items()))) for model, _, r in _mart_test_rules(manifest)}
+    suites: dict[str, list[Rule]] = {}
     for model in models:
-        rules = suites[model["name"]]
+        rules = []
         for column in model.get("columns", {}):
             if _EXCLUDED_NAMES.fullmatch(column):
                 continue
@@ -227,8 +191,10 @@ def mart_rules(manifest: dict) -> dict[str, list[Rule]]:
                     break
         rules += EXTRA_MART_RULES.get(model["name"], [])
         unique: dict[tuple, Rule] = {}
-        for r in rules:   # the same expectation twice (a dbt test and a hand-written rule): kept once
-            unique.setdefault((r.expectation, repr(sorted(r.kwargs.items()))), r)
+        for r in rules:   # the same expectation twice: kept once; one a dbt test states: left to dbt
+            key = (r.expectation, repr(sorted(r.kwargs.items())))
+            if (model["name"], *key) not in in_dbt:
+                unique.setdefault(key, r)
         suites[model["name"]] = list(unique.values())
     return suites
 
@@ -245,73 +211,6 @@ def quality_settings(settings: Settings) -> dict:
 
 
 _CONTEXT = None
-GX_IMPORT_NICE = 10
-_POOL = None
-_POOL_LOCK = threading.Lock()
-_log = logging.getLogger(__name__)
-
-
-def warm_up() -> None:
-    """Start, once per process, a worker process that imports Great Expectations and then runs the
-    GE part of every validation (:func:`validate_table`).
-
-    Importing GE costs about 2 s (it pulls scipy, altair...) and would be paid by the first check of
-    every run, after the ingestion. Called when a run starts ingesting, the worker imports GE on the
-    other core meanwhile. ``OBSERVATOIRE_GX_WORKER=0`` keeps everything in process; a worker that
-    cannot start or dies is replaced by the in-process path, with a log line.
-    """
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is not None or os.environ.get("OBSERVATOIRE_GX_WORKER", "1") == "0":
-            return
-        _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                    initializer=_worker_init)
-        _POOL.submit(int)   # start the worker now (the pool starts its processes on the first task)
-
-
-def _worker_init() -> None:
-    """Import GE at a lower priority (nice 10, this thread only), back to normal when done if allowed:
-    on two cores, the loads and dbt come first; a check that needs GE's result waits for it."""
-    tid = threading.get_native_id()
-    _set_priority(tid, GX_IMPORT_NICE)
-    _gx()
-    _set_priority(tid, 0)
-
-
-def _set_priority(tid: int, nice: int) -> None:
-    try:
-        os.setpriority(os.PRIO_PROCESS, tid, nice)
-    except (OSError, AttributeError):   # raising it back needs a privilege: the worker stays lower
-        pass
-
-
-def _submit(table: str, frame, rules: list[Rule], counts: list[int], total: int):
-    """The GE validation handed to the worker (a future), or None when there is no worker."""
-    global _POOL
-    pool = _POOL
-    if pool is None or not rules:
-        return None
-    try:
-        return pool.submit(run_rules, table, frame, rules, counts, total)
-    except BrokenExecutor as exc:
-        _worker_lost(exc)
-        return None
-
-
-def _result(future, table: str, frame, rules: list[Rule], counts: list[int], total: int) -> list[dict]:
-    if future is not None:
-        try:
-            return future.result()
-        except BrokenExecutor as exc:
-            _worker_lost(exc)
-    return run_rules(table, frame, rules, counts, total)
-
-
-def _worker_lost(exc: BaseException) -> None:
-    global _POOL
-    _log.warning("processus Great Expectations indisponible (%s) : validation dans le processus", exc)
-    with _POOL_LOCK:
-        _POOL = None
 
 
 def _gx():
@@ -465,118 +364,23 @@ def validate_table(settings: Settings, con: duckdb.DuckDBPyConnection, table: st
     return validate_tables(settings, con, [(table, rules)], {table: previous}, bounds)[table]
 
 
-_PENDING: dict[str, list[tuple]] = {}   # run id -> GE validations not awaited yet (see validate_raw_table)
-
-
 def validate_raw_table(settings: Settings, con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule],
                        run_id: str) -> list[dict]:
-    """:func:`validate_table` for a raw source, without waiting for Great Expectations when it has
-    nothing to find.
-
-    Every expectation is first counted by SQL on the whole table. When no row breaks any of them,
-    the outcomes are given at once and GE's validation of the sample is left to the worker: it is
-    awaited by :func:`confirm_pending`, which the publication calls, so that the dbt build does not
-    wait for GE's import (about 4 s of one core, on the critical path of a survey-only refresh) and
-    nothing is published before GE agrees. When SQL finds offending rows, GE's result (with its
-    examples) is awaited here, as for the marts. Needs the run's steps in one process (the
-    in-process executor of the definitions)."""
-    for other in [r for r, pending in _PENDING.items() if r != run_id and all(p[1].done() for p in pending)]:
-        _PENDING.pop(other, None)   # runs that ended before their publication
-    previous = previous_counts(settings, [table])[table]
-    bounds = quality_settings(settings)
-    total, rules, frame, counts = _sql_part(con, table, rules)
-    future = _submit(table, frame, rules, counts, total) if not any(counts) else None
-    if future is None:
-        outcomes = _result(None, table, frame, rules, counts, total)
-    else:
-        _PENDING.setdefault(run_id, []).append((table, future, frame, rules, counts, total))
-        outcomes = [{"check_name": _check_name(rule), "severity": rule.severity, "passed": True,
-                     "message": rule.label} for rule in rules]
-    return outcomes + [_count_outcome(table, total, previous, bounds)]
-
-
-def confirm_pending(run_id: str) -> list[tuple[str, dict]]:
-    """Wait for the GE validations that :func:`validate_raw_table` left to the worker for this run;
-    the outcomes that GE failed although SQL found nothing, as (table, outcome)."""
-    failed = []
-    for table, future, frame, rules, counts, total in _PENDING.pop(run_id, []):
-        for outcome in _result(future, table, frame, rules, counts, total):
-            if not outcome["passed"]:
-                failed.append((table, outcome))
-    return failed
+    """:func:`validate_table` for a raw source of the run ``run_id``."""
+    return validate_table(settings, con, table, rules)
 
 
 def validate_tables(settings: Settings, con: duckdb.DuckDBPyConnection, suites: list[tuple[str, list[Rule]]],
-                    previous: dict[str, int | None], bounds: dict | None = None,
-                    reuse: bool = False) -> dict[str, list[dict]]:
-    """:func:`validate_table` for several tables, pipelined: while the GE worker validates the sample
-    of one table, this process runs the SQL counts of the next one.
-
-    ``reuse``: a table whose content is the one an earlier run validated with the same rules gets that
-    run's outcomes back (:func:`content_fingerprint`, table ``ops.validation_cache`` of the build
-    file), its row-count change being measured again; the outcomes of the tables validated are kept
-    for the next run. A new survey wave leaves about half of the marts it rebuilds unchanged."""
+                    previous: dict[str, int | None], bounds: dict | None = None) -> dict[str, list[dict]]:
+    """:func:`validate_table` for several tables: ``previous`` maps each table to its row count in the
+    current publication (None without one)."""
     bounds = bounds or quality_settings(settings)
-    known = _cached_outcomes(con) if reuse else {}
-    pending, fresh, results = [], [], {}
+    results = {}
     for table, rules in suites:
-        fingerprint, total = content_fingerprint(con, table, rules) if reuse else (None, None)
-        hit = known.get(table)
-        if hit is not None and hit[0] == fingerprint:
-            results[table] = [{**o, "reused_from": hit[2]} for o in hit[1]] \
-                + [_count_outcome(table, total, previous.get(table), bounds)]
-            continue
         total, rules, frame, counts = _sql_part(con, table, rules)
-        pending.append((table, fingerprint, total, rules, frame, counts, _submit(table, frame, rules, counts, total)))
-    for table, fingerprint, total, rules, frame, counts, future in pending:
-        outcomes = _result(future, table, frame, rules, counts, total)
-        if fingerprint is not None and not any(o.get("ge_error") for o in outcomes):
-            fresh.append((table, fingerprint, outcomes))
-        results[table] = outcomes + [_count_outcome(table, total, previous.get(table), bounds)]
-    if fresh:
-        _store_outcomes(con, fresh)
-    return {table: results[table] for table, _ in suites}
-
-
-_CACHE_DDL = ("create schema if not exists ops; create table if not exists ops.validation_cache "
-              "(table_name varchar, fingerprint varchar, outcomes varchar, validated_at timestamp)")
-
-
-@functools.cache
-def _code_digest() -> str:
-    """This module's code and the GE and DuckDB versions: what turns a table's content into outcomes."""
-    h = hashlib.sha256(Path(__file__).read_bytes())
-    h.update(f"{importlib.metadata.version('great_expectations')} {duckdb.__version__}".encode())
-    return h.hexdigest()
-
-
-def content_fingerprint(con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule]) -> tuple[str, int]:
-    """What a validation of ``table`` depends on, hashed: its columns and types, its rows (the count
-    and the order-independent sum of the rows' DuckDB hashes, one scan), the rules and
-    :func:`_code_digest`; and the row count."""
-    columns = con.execute(f"describe {table}").fetchall()
-    rows = con.execute(f"select count(*), coalesce(sum(hash(t)), 0) from {table} t").fetchone()
-    h = hashlib.sha256(_code_digest().encode())
-    for part in (table, [(c[0], str(c[1])) for c in columns], rows, [(r.expectation, r.kwargs, r.severity, r.label)
-                                                                    for r in rules]):
-        h.update(repr(part).encode())
-    return h.hexdigest(), rows[0]
-
-
-def _cached_outcomes(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, list[dict], str]]:
-    """table -> (fingerprint, outcomes without the row-count change, when validated) of ops.validation_cache."""
-    con.execute(_CACHE_DDL)
-    return {t: (fp, json.loads(o), f"{at:%d/%m/%Y %H:%M:%S}")
-            for t, fp, o, at in con.execute("select table_name, fingerprint, outcomes, validated_at "
-                                            "from ops.validation_cache").fetchall()}
-
-
-def _store_outcomes(con: duckdb.DuckDBPyConnection, fresh: list[tuple[str, str, list[dict]]]) -> None:
-    """One row per table (the last validation), replacing the table's earlier row."""
-    rows = [(t, fp, json.dumps([{k: v for k, v in o.items() if k != "reused_from"} for o in outcomes],
-                               ensure_ascii=False)) for t, fp, outcomes in fresh]
-    con.execute("delete from ops.validation_cache where list_contains(?, table_name)", [[r[0] for r in rows]])
-    con.executemany("insert into ops.validation_cache values (?, ?, ?, current_localtimestamp())", rows)
+        results[table] = run_rules(table, frame, rules, counts, total) + [
+            _count_outcome(table, total, previous.get(table), bounds)]
+    return results
 
 
 def _sql_part(con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule]):

@@ -12,13 +12,11 @@ report and notifies the team (:mod:`orchestration.notify`).
 """
 
 
-import importlib.metadata
 import json
 import os
 import shutil
 import sys
 from datetime import datetime, timezone
-from functools import cached_property
 from pathlib import Path
 
 import dagster as dg
@@ -31,7 +29,7 @@ from ingest.fetch import fetch
 from ingest.surveys import importer as survey_importer
 from ingest.warehouse import crash_point, open_build, prepare_build, publish
 from orchestration import checks as quality
-from orchestration import dbt_server, report
+from orchestration import report
 from orchestration.notify import notify_failure
 from orchestration.schedules import inbox_files, schedules_and_sensors
 
@@ -63,7 +61,7 @@ def dbt_project(settings: Settings | None = None) -> DbtProject:
         else:
             os.environ.setdefault("OBSERVATOIRE_BUILD_DB", str(DBT_DIR / "target" / "parse.duckdb"))
         try:
-            ObservatoireDbtCli(project_dir=project, dbt_executable=dbt_executable()).cli(
+            DbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
                 args, target_path=project.target_path).wait()
         finally:
             if settings is not None:
@@ -76,26 +74,6 @@ def dbt_project(settings: Settings | None = None) -> DbtProject:
         elif key_file.exists():
             key_file.unlink()
     return project
-
-
-class ObservatoireDbtCli(DbtCliResource):
-    """dagster-dbt's CLI resource without two start-up costs paid by every run (~4 s at national scale):
-
-    - ``dbt --version`` in a subprocess (a full dbt start-up) to learn the version: when the dbt
-      used is the one installed beside this Python (directly or through the client of the warm dbt
-      process, :mod:`orchestration.dbt_server`), its package metadata says it;
-    - a dbt adapter opened in the Dagster process (profile, project and macros loaded) that
-      dagster-dbt only uses to fetch optional row-count / column metadata, which we do not request.
-    """
-
-    @cached_property
-    def _cli_version(self):
-        if Path(self.dbt_executable) in (Path(sys.executable).parent / "dbt", _client_path()):
-            return packaging_version.parse(importlib.metadata.version("dbt-core"))
-        return super()._cli_version
-
-    def _initialize_dbt_core_adapter(self, args):
-        return None
 
 
 DBT_RUNS_KEPT = 20
@@ -113,29 +91,9 @@ def prune_dbt_targets(target: Path, keep: int = DBT_RUNS_KEPT) -> list[Path]:
 
 
 def dbt_executable() -> str:
-    """The dbt installed beside this Python (the project's venv), even when the venv is not activated,
-    through the client of the warm dbt process (:mod:`orchestration.dbt_server`: the real dbt when
-    the run has no warm process)."""
+    """The dbt installed beside this Python (the project's venv), even when the venv is not activated."""
     beside = Path(sys.executable).parent / "dbt"
-    if beside.exists():
-        return str(dbt_server.client_executable(_client_path().parent) if dbt_server.enabled() else beside)
-    return shutil.which("dbt") or "dbt"
-
-
-def _client_path() -> Path:
-    return DBT_DIR / "target" / "dbt-client"
-
-
-def _warm_dbt_command(settings: Settings) -> tuple[Path, dict, dict]:
-    """What the warm dbt process prepares: the project, the --vars and the environment of the build."""
-    return DBT_DIR, dbt_vars(settings), {"OBSERVATOIRE_BUILD_DB": str(settings.build_path),
-                                         "DBT_PROFILES_DIR": str(DBT_DIR)}
-
-
-def _run_builds_dbt(context) -> bool:
-    """Whether the run has the dbt step (its steps, else every step of its job)."""
-    steps = context.run.step_keys_to_execute
-    return "observatoire_dbt" in (steps if steps is not None else context.job_def.graph.node_dict)
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
 def dbt_vars(settings: Settings) -> dict:
@@ -155,9 +113,6 @@ def raw_asset(name: str, settings: Settings) -> dg.AssetsDefinition:
     @dg.asset(key=["raw", name], group_name="raw", kinds={"duckdb"},
               description=f"{source.description or source_loaders.description(name)} (raw rows + rejects)")
     def _asset(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        quality.warm_up()   # the Great Expectations worker imports GE while this source loads
-        if _run_builds_dbt(context):   # and a dbt process starts and parses the project meanwhile
-            dbt_server.start(*_warm_dbt_command(settings))
         locations = list(source.locations)
         if name in ("surveys", "occupancy_counts"):  # files dropped in the inbox folder (see the inbox sensor)
             locations += [str(p) for p in inbox_files(settings, name) if str(p) not in locations]
@@ -201,7 +156,6 @@ def quality_check(settings: Settings, asset_key: dg.AssetKey, table: str, rules:
     @dg.asset_check(asset=asset_key, name="great_expectations", blocking=True,
                     description=f"Attentes de qualité de {table} (bloquantes et avertissements)")
     def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        quality.warm_up()
         con = open_build(settings, context.op_execution_context.run_id)
         try:
             outcomes = quality.validate_raw_table(settings, con, table, rules, context.op_execution_context.run_id)
@@ -232,13 +186,12 @@ def mart_quality_checks(settings: Settings, dbt_assets_def: dg.AssetsDefinition,
     def _checks(context: dg.AssetCheckExecutionContext):
         run_id = context.op_execution_context.run_id
         selected = sorted(context.selected_asset_check_keys, key=lambda k: k.asset_key.path[-1])
-        quality.warm_up()
         tables = [f"marts.{k.asset_key.path[-1]}" for k in selected]
         previous, bounds = quality.previous_counts(settings, tables), quality.quality_settings(settings)
         con = open_build(settings, run_id)
         try:
             results = quality.validate_tables(settings, con, [(t, suites.get(t.split(".")[-1], [])) for t in tables],
-                                              previous, bounds, reuse=True)
+                                              previous, bounds)
             evaluated = [(key, results[table]) for key, table in zip(selected, tables)]
             report.record_many_checks(con, run_id, [("/".join(k.asset_key.path), o) for k, o in evaluated])
         finally:
@@ -263,9 +216,6 @@ def check_result(context, label: str, outcomes: list[dict], docs: Path, **keys) 
         context.log.warning(f"{label} : avertissement : {o['message']}")
     metadata = {"expectations": len(outcomes), "blocking_failed": len(blocking),
                 "warnings_failed": len(warnings), "data_docs": dg.MetadataValue.path(str(docs))}
-    reused = next((o["reused_from"] for o in outcomes if o.get("reused_from")), None)
-    if reused:   # see checks.validate_tables(reuse=True)
-        metadata["validation_reprise"] = f"contenu identique à celui validé le {reused} : attentes non réévaluées"
     return dg.AssetCheckResult(
         passed=not blocking and not warnings,
         severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
@@ -274,52 +224,29 @@ def check_result(context, label: str, outcomes: list[dict], docs: Path, **keys) 
 
 
 class _Translator(DagsterDbtTranslator):
-    """Groups by dbt folder; the dbt tests that a mart's Great Expectations suite evaluates
-    (``in_suites``, see checks.dbt_tests_in_suites) are not Dagster checks of their own: the check
-    ``great_expectations`` of their mart reports them."""
-
-    def __init__(self, in_suites: frozenset[str] = frozenset()):
-        super().__init__()
-        self.in_suites = in_suites
+    """Groups the dbt assets by dbt folder (staging, intermediate, marts); every dbt test is a Dagster
+    asset check of its model (dagster-dbt's default)."""
 
     def get_group_name(self, dbt_resource_props) -> str:
         fqn = dbt_resource_props.get("fqn", [])
         return fqn[1] if len(fqn) > 2 else "dbt"
 
-    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
-        if manifest["nodes"].get(unique_id, {}).get("name") in self.in_suites:
-            return None
-        return super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
-
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     project = dbt_project(settings)
     raw_assets = [raw_asset(name, settings) for name in settings.sources if source_loaders.is_known(name)]
-    # The marts' not_null / unique / accepted_values tests are evaluated once, by the GE suites
-    # (about 100 tests: run by dbt too, they cost ~2.5 s of a survey-only refresh at national scale).
     manifest = json.loads(Path(project.manifest_path).read_text(encoding="utf-8"))
-    in_suites = quality.dbt_tests_in_suites(manifest)
-    excluded = quality.dbt_exclude_criteria(manifest)
 
-    @dbt_assets(manifest=project.manifest_path, project=project,
-                dagster_dbt_translator=_Translator(frozenset(in_suites)))
+    @dbt_assets(manifest=project.manifest_path, project=project, dagster_dbt_translator=_Translator())
     def observatoire_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-        """Staging, intermediate and mart models, with the dbt tests that no GE suite evaluates, built
-        in the build file (by the warm dbt process of the run when there is one)."""
+        """Staging, intermediate and mart models with every dbt test (`dbt build`), in the build file: a
+        dbt test that fails (severity error) stops the build, hence the publication."""
         os.environ["OBSERVATOIRE_BUILD_DB"] = str(prepare_build(settings, context.run_id))
         args = ["build", "--vars", json.dumps(dbt_vars(settings))]
-        if excluded:
-            args += ["--exclude", " ".join(excluded)]   # one value: dagster-dbt splits it
-        warm = dbt_server.take(*_warm_dbt_command(settings))
-        if warm:
-            os.environ[dbt_server.ENV_SOCKET] = warm   # read by the dbt client that dagster-dbt starts
-        try:
-            for i, event in enumerate(dbt.cli(args, context=context).stream()):
-                if i == 3:
-                    crash_point("dbt")
-                yield event
-        finally:
-            os.environ.pop(dbt_server.ENV_SOCKET, None)
+        for i, event in enumerate(dbt.cli(args, context=context).stream()):
+            if i == 3:
+                crash_point("dbt")
+            yield event
         prune_dbt_targets(Path(project.project_dir) / project.target_path)   # target_path is relative
 
     @dg.asset(key=["warehouse", "published"], group_name="publication", deps=list(observatoire_dbt.keys),
@@ -328,13 +255,6 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         survey_importer.wait_for_reports()   # the per-file survey reports, written meanwhile
         con = open_build(settings, context.run_id)
         try:
-            disagreements = quality.confirm_pending(context.run_id)   # GE's part of the raw checks
-            if disagreements:
-                report.overrule_checks(con, context.run_id, [("raw/" + table.split(".", 1)[1].strip('"'), outcome)
-                                                             for table, outcome in disagreements])
-                raise dg.Failure(description="Publication annulée : Great Expectations signale des attentes en échec "
-                                             "que le décompte SQL n'avait pas vues : " + " ; ".join(
-                                                 f"{t} : {o['message']}" for t, o in disagreements))
             run_report = report.record_success(con, settings, context.run_id, _started_at(context))
         finally:
             con.close()
@@ -365,7 +285,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         jobs=[refresh_all, *jobs],
         schedules=schedules,
         sensors=[*sensors, notify_refresh_failure],
-        resources={"dbt": ObservatoireDbtCli(project_dir=project, dbt_executable=dbt_executable())},
+        resources={"dbt": DbtCliResource(project_dir=project, dbt_executable=dbt_executable())},
         executor=dg.in_process_executor,
     )
 

@@ -79,16 +79,6 @@ def _insert_checks(con, rows: list[tuple[str, str, dict]]) -> None:
         con.unregister("_checks_batch")
 
 
-def overrule_checks(con, run_id: str, by_asset: list[tuple[str, dict]]) -> None:
-    """Outcomes recorded as passed that a later verdict failed (GE's confirmation of a raw source's
-    SQL counts, see checks.confirm_pending): each replaces its own row, the asset's other outcomes
-    stay."""
-    for asset, o in by_asset:
-        con.execute("update ops.refresh_checks set passed = ?, message = ? "
-                    "where run_id = ? and asset = ? and check_name = ?",
-                    [o["passed"], o["message"], run_id, asset, o["check_name"]])
-
-
 def _rows(con, sql: str, params: list) -> list[dict]:
     cur = con.execute(sql, params)
     cols = [d[0] for d in cur.description]

@@ -233,52 +233,24 @@ def test_distances_and_the_exact_threshold(tiny):
                     "where epci_code = '200000001' and distance_km = 5") == (7000,)
 
 
-def test_distances_recomputed_only_for_the_kinds_and_communes_that_changed(tiny, tmp_path):
-    """int_nearest_place is incremental: a rebuild leaves a kind whose facilities did not change as it
-    is, updates a kind whose facilities changed from the facilities that left, moved or arrived (only
-    the communes whose nearest facility left or moved are searched again), drops the kinds without
-    facilities, and ends equal to a full recomputation."""
+def test_distances_follow_a_moved_facility(tiny, tmp_path):
+    """int_nearest_place is searched again at every build: a France Services that moves (here from
+    Epsilon to Gamma) moves every distance that depended on it."""
     import shutil
 
-    con = tiny[0]
     db = tmp_path / "copy.duckdb"
     shutil.copyfile(tiny[1], db)
     w = duckdb.connect(str(db))
-    assert one(w, "select count(*) from intermediate.int_nearest_place_targets where kind = 'france_services'") == (3,)
-    # Markers: a row that is not searched again keeps them; a searched row loses them. tiers_lieu does
-    # not change; Alpha and Delta keep their own France Services (0 km) when FS-3 moves.
-    w.execute("update intermediate.int_nearest_place set nearest_km = -1 where kind = 'tiers_lieu' "
-              "or (kind = 'france_services' and commune_code in ('96001', '96004'))")
-    w.execute("insert into intermediate.int_nearest_place select commune_code, 'obsolete', nearest_id, 1.0, "
-              "targets_fingerprint, origins_fingerprint from intermediate.int_nearest_place where kind = 'coworking'")
-    # France Services of Epsilon moves to Gamma (its commune code with it: coordinates outside the
-    # département of the published commune would be replaced by that commune's centre, see dim_place).
     w.execute("update raw.france_services set latitude = '45.5', insee_com = '96003' where id_fs = '3'")
     w.close()
-    target = tmp_path / "target"
-    proc = dbt("run", "--select", "+int_nearest_place", db=db, target=target)
+    proc = dbt("run", "--select", "+int_nearest_place", db=db, target=tmp_path / "target")
     assert proc.returncode == 0, proc.stdout[-4000:]
     w = duckdb.connect(str(db), read_only=True)
     got = {(r[0], r[1]): r[2] for r in rows(w, "select commune_code, kind, nearest_km from intermediate.int_nearest_place")}
-    assert {k for k in got} == {k for k in rows(con, "select commune_code, kind from intermediate.int_nearest_place")}
-    assert all(got[(c, "tiers_lieu")] == -1 for c in ("96001", "96002", "96003", "96004", "98001"))  # kind kept
-    assert got[("96001", "france_services")] == got[("96004", "france_services")] == -1   # rows kept
+    w.close()
     assert got[("96003", "france_services")] == 0.0        # FS-3 arrived at Gamma
-    assert got[("98001", "france_services")] == 111.195    # Epsilon lost FS-3: searched again, Alpha is the nearest
-    assert not any(kind == "obsolete" for _, kind in got)  # a kind without facilities is dropped
-    assert one(w, "select latitude from intermediate.int_nearest_place_targets where target_id = "
-                  "(select nearest_id from intermediate.int_nearest_place where commune_code = '96003' "
-                  "and kind = 'france_services')") == (45.5,)   # the state follows
-    w.close()
-    # The same rebuild from scratch gives the same distances for every row searched or updated.
-    proc = dbt("run", "--select", "int_nearest_place", "--full-refresh", db=db, target=target)
-    assert proc.returncode == 0, proc.stdout[-4000:]
-    w = duckdb.connect(str(db), read_only=True)
-    full = {(r[0], r[1]): r[2] for r in rows(w, "select commune_code, kind, nearest_km from intermediate.int_nearest_place")}
-    w.close()
-    marked = {k for k, v in got.items() if v == -1}
-    assert {k: v for k, v in got.items() if k not in marked} == {k: v for k, v in full.items() if k not in marked}
-    assert full[("96003", "tiers_lieu")] == 55.597 and full[("96001", "france_services")] == 0.0
+    assert got[("98001", "france_services")] == 111.195    # Epsilon lost FS-3: Alpha is the nearest
+    assert got[("96001", "france_services")] == 0.0 and got[("96003", "tiers_lieu")] == 55.597
 
 
 def test_attendance_waves_territories_and_trends(tiny):
