@@ -35,6 +35,7 @@ demo: warehouse
 ## empty scratch DuckDB file (never the warehouse).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/python -m ingest.sources
 	@mkdir -p dbt_project/target
 	OBSERVATOIRE_BUILD_DB=$(CURDIR)/dbt_project/target/lint.duckdb $(BIN)/sqlfluff lint dbt_project/models
 
@@ -62,6 +63,7 @@ rollback: install
 
 ## dbt documentation of the marts (dbt_project/target/index.html).
 docs: install
+	$(BIN)/python -m ingest.sources
 	cd dbt_project && OBSERVATOIRE_BUILD_DB=$(CURDIR)/data/warehouse/observatoire.duckdb ../$(BIN)/dbt docs generate --profiles-dir .
 
 ## Blank XLSX survey template (config/templates/enquete_modele.xlsx), its CSV header and the schema doc.

@@ -1,8 +1,14 @@
 """Project configuration: the territory, the warehouse and, for each source, where to get it.
 
 One TOML file describes a deployment (``config/demo.toml`` for the generated demo territory,
-``config/production.toml`` for the publishers' real files). The file in use is chosen by the
-``OBSERVATOIRE_CONFIG`` environment variable, else ``config/demo.toml``.
+``config/production.toml`` for the publishers' real files, ``config/shared-data.toml`` for the real
+files of ``../shared/data``). The file in use is chosen by the ``OBSERVATOIRE_CONFIG`` environment
+variable, else ``config/demo.toml``.
+
+Where each source comes from is in its declaration (``ingest/sources/<source>.py``, ``locations``
+per deployment); the TOML names its deployment (``deployment = "demo"``) and may override a
+source's files (``[sources.<name>] url`` / ``urls``) or leave a source out
+(``[sources.<name>] enabled = false``). A TOML without ``deployment`` loads the sources it lists.
 
 Relative paths are resolved against the project root (the folder holding ``pyproject.toml``), so
 commands behave the same from any working directory. ``{mirror}`` in a source location is replaced
@@ -97,6 +103,39 @@ def _codes(terr: dict, key: str, config_path: Path, pattern: str, width: int) ->
     return tuple(codes)
 
 
+def _sources(raw: dict, config_path: Path, mirror_dir: Path) -> dict[str, SourceConfig]:
+    """The sources of a deployment: the declared locations of ``deployment``, then the TOML's
+    ``[sources.<name>]`` overrides."""
+    from ingest.sources import DEPLOYMENTS, SOURCES   # the declarations import this module
+
+    deployment = raw.get("deployment")
+    if deployment is not None and deployment not in DEPLOYMENTS:
+        raise ValueError(f"{config_path} : deployment = « {deployment} » inconnu "
+                         f"(valeurs possibles : {', '.join(DEPLOYMENTS)}).")
+    chosen: dict[str, tuple[tuple[str, ...], str]] = {}
+    if deployment is not None:
+        for name, source in SOURCES.items():
+            if source.locations.get(deployment):
+                chosen[name] = (source.locations[deployment], source.description)
+    for name, spec in raw.get("sources", {}).items():
+        if name not in SOURCES:
+            raise ValueError(f"{config_path} : [sources.{name}] : source inconnue (les sources déclarées sont "
+                             f"dans ingest/sources/ : {', '.join(sorted(SOURCES))}).")
+        if spec.get("enabled", True) is False:
+            chosen.pop(name, None)
+            continue
+        locs = spec.get("urls") or ([spec["url"]] if "url" in spec else None)
+        if locs is None and name not in chosen:
+            raise ValueError(f"{config_path} : [sources.{name}] : indiquez url ou urls (aucun emplacement "
+                             f"déclaré pour le déploiement {deployment or '(aucun)'}).")
+        previous = chosen.get(name, ((), SOURCES[name].description))
+        chosen[name] = (tuple(locs) if locs else previous[0], spec.get("description", previous[1]))
+    return {name: SourceConfig(name=name, description=description,
+                               locations=tuple(_location(str(loc).replace("{mirror}", str(mirror_dir)))
+                                               for loc in locs))
+            for name, (locs, description) in chosen.items()}
+
+
 def load_settings(path: str | os.PathLike | None = None) -> Settings:
     """Read a configuration file (default: ``$OBSERVATOIRE_CONFIG`` or ``config/demo.toml``)."""
     config_path = Path(path or os.environ.get("OBSERVATOIRE_CONFIG") or DEFAULT_CONFIG).resolve()
@@ -115,11 +154,7 @@ def load_settings(path: str | os.PathLike | None = None) -> Settings:
         regions=_codes(terr, "regions", config_path, r"\d{2,3}", 2),
         epcis=_codes(terr, "epcis", config_path, r"\d{9}", 9),
     )
-    sources: dict[str, SourceConfig] = {}
-    for name, spec in raw.get("sources", {}).items():
-        locs = spec.get("urls") or [spec["url"]]
-        locs = tuple(_location(str(loc).replace("{mirror}", str(mirror_dir))) for loc in locs)
-        sources[name] = SourceConfig(name=name, locations=locs, description=spec.get("description", ""))
+    sources = _sources(raw, config_path, mirror_dir)
     indicators = raw.get("indicators", {})
     return Settings(
         config_path=config_path,

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from ingest.contracts import CONTRACTS, SCIENTIFIC, Contract, compile_patterns
+from ingest.contracts import SCIENTIFIC, Contract, compile_patterns
 from ingest.errors import ContractError
 from ingest.fetch import Snapshot, mark_loaded
 from ingest.readers import csv_header, extract_member, read_table, sniff_format
@@ -461,20 +461,22 @@ def load_source(con: duckdb.DuckDBPyConnection, source: str, snapshots: list[Sna
                 contract: Contract | None = None, *, fast: bool | None = None) -> LoadResult:
     """Read every snapshot of ``source`` and replace its raw tables in one transaction.
 
-    A source without a contract but with a custom loader (:data:`ingest.sources.CUSTOM_LOADERS`) is
-    handed to that loader, so every caller can load every known source through this function.
+    Without ``contract``, the contract of the source's declaration (``ingest/sources/<source>.py``);
+    a source declared with its own ``loader`` is handed to it, so every caller can load every known
+    source through this function.
     ``fast``: True/False forces DuckDB's CSV path on/off; None (default) uses it for CSV files of at
     least :data:`FAST_CSV_MIN_BYTES` (``OBSERVATOIRE_FAST_CSV=always|never`` overrides). Both paths
     give the same tables; a file the fast path cannot take exactly is read by the Python path.
     """
-    if contract is None and source not in CONTRACTS:
-        from ingest import sources
+    if contract is None:
+        from ingest import sources  # the declarations import this module
 
-        if source in sources.CUSTOM_LOADERS:
+        declared = sources.SOURCES.get(source)
+        if declared is None:
+            raise ContractError(source, "cette source n'est pas déclarée (ajoutez ingest/sources/<source>.py).")
+        if declared.contract is None:
             return sources.load(con, source, snapshots)
-        raise ContractError(source, "aucun contrat ni chargeur n'est défini pour cette source "
-                                    "(ingest/contracts.py, ingest/sources.py).")
-    contract = contract or CONTRACTS[source]
+        contract = declared.contract
     seen: dict[tuple, str] = {}
     files: list[FileResult] = []
     parts: list[tuple[str, list[str]]] = []

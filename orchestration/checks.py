@@ -34,8 +34,8 @@ from pathlib import Path
 import duckdb
 
 from ingest.config import Settings
-from ingest.contracts import CONTRACTS, INSEE_COMMUNE
-from ingest.sources import OPTIONAL_SOURCES
+from ingest.contracts import INSEE_COMMUNE
+from ingest.sources import CONTRACTS, OPTIONAL_SOURCES
 from orchestration.report import BLOCKING, WARNING
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")

@@ -44,6 +44,7 @@ def dbt_project(settings: Settings | None = None) -> DbtProject:
     dagster-dbt into each run's target folder) stays valid: dbt parses the whole project again at
     the start of every ``dbt build`` when the profile or the vars differ from the last parse.
     """
+    source_loaders.write_dbt_sources()   # the dbt sources of the declarations (ingest/sources)
     project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
     manifest = project.manifest_path
     newest = max(p.stat().st_mtime for p in DBT_DIR.rglob("*") if p.suffix in {".sql", ".yml", ".csv"}
@@ -114,7 +115,7 @@ def raw_asset(name: str, settings: Settings) -> dg.AssetsDefinition:
               description=f"{source.description or source_loaders.description(name)} (raw rows + rejects)")
     def _asset(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         locations = list(source.locations)
-        if name in ("surveys", "occupancy_counts"):  # files dropped in the inbox folder (see the inbox sensor)
+        if source_loaders.SOURCES[name].cadence == "inbox":  # files dropped in the inbox folder (inbox sensor)
             locations += [str(p) for p in inbox_files(settings, name) if str(p) not in locations]
         snapshots = [fetch(name, loc, settings.snapshot_dir) for loc in locations]
         con = open_build(settings, context.run_id)

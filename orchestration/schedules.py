@@ -1,9 +1,11 @@
 """Schedules per source cadence and the survey inbox sensor.
 
-- France Services: monthly (the ANCT list is updated every month);
-- inventories (tiers-lieux, subventions): quarterly;
-- INSEE (COG, populations, communes, commuting flows): yearly, in January;
-- surveys and occupancy counts: a sensor watches the inbox folder (``[inbox] path`` in the TOML,
+Each source declares its cadence (``ingest/sources/<source>.py``):
+
+- ``monthly`` (France Services: the ANCT list is updated every month): ``refresh_monthly``;
+- ``quarterly`` (inventories, grants, programme lists): ``refresh_quarterly``;
+- ``yearly`` (INSEE, Etalab and ANCT referentials): ``refresh_yearly``, in January;
+- ``inbox``: surveys and occupancy counts: a sensor watches the inbox folder (``[inbox] path`` in the TOML,
   default ``data/inbox``). A ``.csv`` / ``.xlsx`` file whose name says it is a count series
   (:data:`OCCUPANCY_NAME`: « comptage », « fréquentation », « occupation », « occupancy »,
   « attendance ») requests ``refresh_occupancy`` (``raw/occupancy_counts`` and what depends on it,
@@ -26,13 +28,15 @@ from pathlib import Path
 import dagster as dg
 
 from ingest.config import PROJECT_ROOT, Settings
+from ingest.sources import CADENCES as CADENCE_LABELS
+from ingest.sources import SOURCES
 
+_CRONS = {"monthly": "0 5 3 * *", "quarterly": "0 5 5 1,4,7,10 *", "yearly": "0 5 15 1 *"}
 CADENCES: dict[str, tuple[str, tuple[str, ...], str]] = {
-    # job name: (default cron, sources, description)
-    "refresh_france_services": ("0 5 3 * *", ("france_services",), "France Services, chaque mois"),
-    "refresh_inventories": ("0 5 5 1,4,7,10 *", ("tierslieux_2019", "subventions"), "inventaires, chaque trimestre"),
-    "refresh_insee": ("0 5 15 1 *", ("cog_communes", "populations", "communes_geo", "mobpro_flows"),
-                      "sources INSEE, chaque année"),
+    # job name: (default cron, sources of that cadence, description)
+    f"refresh_{cadence}": (cron, tuple(n for n, s in SOURCES.items() if s.cadence == cadence),
+                           f"les sources mises à jour {CADENCE_LABELS[cadence]}")
+    for cadence, cron in _CRONS.items()
 }
 SURVEY_JOB = "refresh_surveys"
 OCCUPANCY_JOB = "refresh_occupancy"

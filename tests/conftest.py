@@ -30,8 +30,16 @@ SLOW_FIXTURES = frozenset({
 })
 # Modules whose tests are all slow and that do not say so themselves.
 SLOW_MODULES = frozenset({
-    "test_dbt_server.py",                  # each test starts dbt (warm process or real dbt): 7-15 s each
 })
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dbt_sources_written():
+    """The dbt sources file, written from the declarations (ingest/sources) as every refresh does, for
+    the tests that run dbt directly."""
+    from ingest.sources import write_dbt_sources
+
+    write_dbt_sources()
 
 
 def pytest_collection_modifyitems(config, items):

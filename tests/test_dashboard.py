@@ -232,7 +232,7 @@ def test_directory_filters_by_service(dashboard_env, territories, demo_warehouse
     at = run_page("annuaire", "region", reg)
     expected = {r[0] for r in demo_warehouse.execute(
         "select place_name from marts.dim_place where region_code = ? "
-        "and list_contains(source_names, 'anct_conseillers_numeriques')", [reg]).fetchall()}
+        "and list_contains(source_names, 'conseillers_numeriques')", [reg]).fetchall()}
     assert expected, "the demo has a tiers-lieu hosting a conseiller numérique"
     at.multiselect[1].select("conseiller_numerique").run()
     shown = at.dataframe[0].value
@@ -241,7 +241,7 @@ def test_directory_filters_by_service(dashboard_env, territories, demo_warehouse
     at.multiselect[1].select("france_services").run()   # both services: the intersection
     both = {r[0] for r in demo_warehouse.execute(
         "select place_name from marts.dim_place p where region_code = ? "
-        "and list_contains(source_names, 'anct_conseillers_numeriques') and (place_family = 'france_services' or real_place_id in "
+        "and list_contains(source_names, 'conseillers_numeriques') and (place_family = 'france_services' or real_place_id in "
         "(select real_place_id from marts.dim_place where place_family = 'france_services'))", [reg]).fetchall()}
     assert set(at.dataframe[0].value["Nom"]) == both
 

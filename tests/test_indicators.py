@@ -156,7 +156,7 @@ def test_placement_through_parent_code_and_coordinates(tiny):
                                           "from marts.dim_place where place_family in ('tiers_lieu', 'france_services')")}
     # the survey answer matching no place: a place "recensé localement" (int_survey_local_places)
     assert rows(con, "select commune_code, placement_method, place_category, declared_type from marts.dim_place "
-                     "where source_name = 'enquete_locale'") == [("96003", "enquete", "atelier_partage", "atelier partagé")]
+                     "where source_name = 'surveys'") == [("96003", "enquete", "atelier_partage", "atelier partagé")]
     assert got == {
         "TL2019-1": ("96001", "code_insee", "coworking"),
         "TL2019-2": ("96001", "code_insee_commune_parente", "fablab_makerspace"),

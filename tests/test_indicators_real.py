@@ -79,7 +79,7 @@ def test_real_places_per_region_france_services_per_departement_and_cantons(real
     regions = dict(con.execute("select territory_code, n_tiers_lieux from marts.fct_coverage_territory "
                                "where territory_level = 'region' and n_tiers_lieux > 0").fetchall())
     unplaced_tl = con.execute("select count(*) from marts.quality_unplaced_places "
-                              "where source_name = 'inventaire_cget_2019'").fetchone()[0]
+                              "where source_name = 'tierslieux_2019'").fetchone()[0]
     print("\nTiers-lieux de l'inventaire 2019 par région :", dict(sorted(regions.items())),
           f"(non placés : {unplaced_tl})")
     published = Counter(r["INSEEREG"] for r in inventory)
@@ -94,7 +94,7 @@ def test_real_places_per_region_france_services_per_departement_and_cantons(real
     deps = dict(con.execute("select territory_code, n_france_services from marts.fct_coverage_territory "
                             "where territory_level = 'departement' and n_france_services > 0").fetchall())
     unplaced_fs = con.execute("select count(*) from marts.quality_unplaced_places "
-                              "where source_name = 'anct_france_services'").fetchone()[0]
+                              "where source_name = 'france_services'").fetchone()[0]
     print("France Services (liste 2024) par département :", dict(sorted(deps.items())),
           f"(non placées : {unplaced_fs})")
     assert deps == dict(expected_deps)

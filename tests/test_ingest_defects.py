@@ -282,7 +282,7 @@ def test_xlsx_cells_as_published(tmp_path):
 def test_xlsx_named_sheet_and_missing_sheet(tmp_path):
     import dataclasses
 
-    from ingest.contracts import CONTRACTS
+    from ingest.sources import CONTRACTS
 
     wb = openpyxl.Workbook()
     wb.active.append(["notice"])

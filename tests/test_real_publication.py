@@ -40,7 +40,7 @@ def test_france_services_placed_per_commune_and_the_two_of_saint_martin_reported
     assert sum(got.values()) == sum(placed.values()) == 2843
     assert got == placed
     reported = con.execute("select published_code, reason from marts.quality_unplaced_rows "
-                           "where source_name = 'anct_france_services'").fetchall()
+                           "where source_name = 'france_services'").fetchall()
     assert sorted(code for code, _ in reported) == sorted(code for _, code in unplaced) == ["97801", "97801"]
     assert all(reason for _, reason in reported)
 
@@ -91,7 +91,7 @@ def test_inventory_regions_equal_the_file_except_rows_whose_code_or_postcode_say
     inventory = expected.inventory_regions(data)
     assert inventory["rows"] == 1512
     got = dict(con.execute("select replace(place_id, 'TL2019-', ''), region_code from marts.dim_place "
-                           "where source_name = 'inventaire_cget_2019'").fetchall())
+                           "where source_name = 'tierslieux_2019'").fetchall())
     rows = expected._read_csv(data / "cget_tierslieux_2019" / "CGET_TiersLieux_2019.csv")
     by_code = {d["ID"]: d for d in inventory["disagreements"]}
     by_postcode = {w["ID"]: w for w in inventory["without_code"]}

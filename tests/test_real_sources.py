@@ -244,7 +244,8 @@ NOT_LOADED = {
 
 
 def test_every_shared_file_is_covered(shared_data):
-    """A file added to ../shared/data must get its case here (and its source in config/shared-data.toml),
+    """A file added to ../shared/data must get its case here (and its `shared-data` location in the
+    declaration of its source, ingest/sources/<source>.py),
     or be listed in NOT_LOADED with the reason."""
     covered = {p for files in CASES.values() for p, *_ in files}
     present = {str(p.relative_to(shared_data)) for p in shared_data.rglob("*") if p.is_file() and p.name != "SOURCES.md"}
@@ -254,7 +255,8 @@ def test_every_shared_file_is_covered(shared_data):
 
 
 def test_shared_data_config_lists_every_file(shared_data):
-    """config/shared-data.toml names every shared file under its source (or says why it is left out)."""
+    """The `shared-data` deployment (config/shared-data.toml and the declarations' locations) loads every
+    shared file under its source, or its configuration says why it is left out."""
     text = (PROJECT_ROOT / "config" / "shared-data.toml").read_text(encoding="utf-8")
     settings = load_settings(PROJECT_ROOT / "config" / "shared-data.toml")
     configured = {(name, str(Path(loc).resolve().relative_to(shared_data.resolve())))
@@ -262,7 +264,7 @@ def test_shared_data_config_lists_every_file(shared_data):
                   if Path(loc).resolve().is_relative_to(shared_data.resolve())}
     for source, files in CASES.items():
         for path, *_ in files:
-            assert (source, path) in configured or f"{{mirror}}/{path}" in text, (source, path)
+            assert (source, path) in configured or path in text, (source, path)
     for name, path in configured:
         assert sources.is_known(name) and path in {p for p, *_ in CASES[name]}
 

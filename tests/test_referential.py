@@ -109,7 +109,7 @@ def test_demo_places_every_record_where_the_truth_says(demo_warehouse, demo_mirr
     shares = _rows(demo_warehouse, "select source_name, rows, placed, share_placed from marts.quality_placement_by_source")
     assert shares and all(r[3] == 1.0 and r[1] == r[2] for r in shares), shares
     assert {r[0] for r in shares} >= {"communes_etalab", "epci_etalab", "grille_densite", "typologie_ruralite",
-                                      "anct_laureats_programmes", "anct_conseillers_numeriques", "populations"}
+                                      "programme_laureates", "conseillers_numeriques", "populations"}
 
 
 def test_demo_cross_source_twins_are_one_place(demo_warehouse, demo_mirror):

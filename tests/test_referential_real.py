@@ -89,8 +89,8 @@ def test_pseudo_cantons_and_communes_without_canton(real):
 
 
 @pytest.mark.parametrize("source, file, n_expected", [
-    ("inventaire_cget_2019", "cget_tierslieux_2019/CGET_TiersLieux_2019.csv", 1512),
-    ("anct_france_services", "anct_france_services_2024/liste-fs-20240801.csv", 2845),
+    ("tierslieux_2019", "cget_tierslieux_2019/CGET_TiersLieux_2019.csv", 1512),
+    ("france_services", "anct_france_services_2024/liste-fs-20240801.csv", 2845),
 ])
 def test_every_inventory_place_and_france_services_site_placed_or_reported(real, source, file, n_expected):
     con, data = real
@@ -166,11 +166,11 @@ KNOWN_NON_PAIRS = [   # same commune, different places
 def test_cross_source_matching_known_pairs_and_non_pairs(real):
     con, _ = real
     n_fs, n_lau, n_cnfs = con.execute("""
-        select count(distinct source_id_a) filter (where source_name_b = 'anct_france_services'),
-               count(distinct source_id_a) filter (where source_name_b = 'anct_laureats_programmes'),
-               count(distinct source_id_a) filter (where source_name_b = 'anct_conseillers_numeriques')
+        select count(distinct source_id_a) filter (where source_name_b = 'france_services'),
+               count(distinct source_id_a) filter (where source_name_b = 'programme_laureates'),
+               count(distinct source_id_a) filter (where source_name_b = 'conseillers_numeriques')
         from marts.quality_place_duplicates
-        where source_name_a = 'inventaire_cget_2019' and decision = 'match'""").fetchone()
+        where source_name_a = 'tierslieux_2019' and decision = 'match'""").fetchone()
     outcomes = dict(_all(con, "select outcome, count(*) from marts.quality_place_duplicates group by 1"))
     to_review = con.execute("select count(*) from marts.quality_place_duplicates where decision = 'a_verifier'"
                             ).fetchone()[0]
@@ -191,7 +191,7 @@ def test_cross_source_matching_known_pairs_and_non_pairs(real):
         assert place_of[a] != place_of[b] and real_of[a] != real_of[b], (a, b)
     # laureates are matched on name + commune only (their files give the commune centroid, no address)
     assert _all(con, "select count(*) from marts.quality_place_duplicates where source_name_b = "
-                     "'anct_laureats_programmes' and (address_score is not null or distance_km is not null)") == [(0,)]
+                     "'programme_laureates' and (address_score is not null or distance_km is not null)") == [(0,)]
 
 
 def test_never_across_communes_never_within_a_source(real):
@@ -225,8 +225,8 @@ def test_quality_placement_by_source_covers_every_source(real):
         print(f"  {r[0]:<30} {r[1]:>7} lignes, {r[2]:>7} placées, {r[3]:>5} non placées ({r[4]:.2%})")
     names = {r[0] for r in rows}
     assert {"populations", "grille_densite", "typologie_ruralite", "communes_etalab", "epci_etalab",
-            "inventaire_cget_2019", "anct_france_services", "anct_laureats_programmes",
-            "anct_conseillers_numeriques"} <= names
+            "tierslieux_2019", "france_services", "programme_laureates",
+            "conseillers_numeriques"} <= names
     assert all(r[1] == r[2] + r[3] for r in rows)
     n_unplaced = con.execute("select count(*) from marts.quality_unplaced_rows").fetchone()[0]
     assert n_unplaced == sum(r[3] for r in rows)

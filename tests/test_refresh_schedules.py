@@ -20,7 +20,7 @@ def test_schedules_and_sensor_on_real_instance(tmp_path, demo_mirror):
     inbox = tmp_path / "inbox"
     cfg = write_config(tmp_path, demo_mirror[0])
     cfg.write_text(cfg.read_text(encoding="utf-8") + f'\n[inbox]\npath = "{inbox}"\n'
-                   '[schedules]\nrefresh_insee = "0 4 20 1 *"\n', encoding="utf-8")
+                   '[schedules]\nrefresh_yearly = "0 4 20 1 *"\n', encoding="utf-8")
     settings = load_settings(cfg)
     defs = build_definitions(settings)
     repo = defs.get_repository_def()
@@ -31,8 +31,9 @@ def test_schedules_and_sensor_on_real_instance(tmp_path, demo_mirror):
         names = {s.name for s in repo.schedule_defs}
         assert names == {f"{job}_schedule" for job in CADENCES}
         crons = {s.name: s.cron_schedule for s in repo.schedule_defs}
-        assert crons["refresh_insee_schedule"] == "0 4 20 1 *"  # overridden in the configuration
-        assert crons["refresh_france_services_schedule"] == CADENCES["refresh_france_services"][0]
+        assert crons["refresh_yearly_schedule"] == "0 4 20 1 *"  # overridden in the configuration
+        assert crons["refresh_monthly_schedule"] == CADENCES["refresh_monthly"][0]
+        assert CADENCES["refresh_monthly"][1] == ("france_services",)   # the cadence of its declaration
         for job_name, (_, sources, _) in CADENCES.items():
             job = repo.get_job(job_name)
             selected = {k.to_user_string() for k in job.asset_layer.selected_asset_keys}

@@ -295,7 +295,7 @@ def test_pipeline_matches_answers_to_the_expected_places(survey_warehouse):
     assert local_2026[3] == local_2027[3] and local_2026[3].startswith("LOCAL-")
     place = con.execute("select place_family, source_name, placement_method, commune_code, declared_type, "
                         "place_category from marts.dim_place where place_id = ?", [local_2026[3]]).fetchall()
-    assert place == [("tiers_lieu_local", "enquete_locale", "enquete", places["local_commune"], "atelier partagé",
+    assert place == [("tiers_lieu_local", "surveys", "enquete", places["local_commune"], "atelier partagé",
                       "atelier_partage")]
     att = con.execute("select wave_year, visitors_per_week, place_id from marts.fct_attendance_place "
                       "where place_key = ? order by 1", [local_2026[3]]).fetchall()

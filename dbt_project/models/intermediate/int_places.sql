@@ -4,28 +4,28 @@
 -- coordinates_kind says whether the coordinates locate the place itself ("lieu") or only its commune
 -- ("centre_commune": the laureate files).
 select
-    place_id, 'tiers_lieu' as place_family, 'inventaire_cget_2019' as source_name,
+    place_id, 'tiers_lieu' as place_family, 'tierslieux_2019' as source_name,
     place_name, place_type, cast(null as varchar) as fs_type,
     published_commune_code, latitude, longitude, _file, _row,
     postcode, address, cast(null as varchar) as siret, 'lieu' as coordinates_kind, 1 as source_priority
 from {{ ref('stg_tierslieux_2019') }}
 union all
 select
-    'FS-' || fs_id, 'france_services', 'anct_france_services',
+    'FS-' || fs_id, 'france_services', 'france_services',
     fs_name, 'france_services', fs_type,
     commune_code, latitude, longitude, _file, _row,
     postcode, address, null, 'lieu', 2
 from {{ ref('stg_france_services') }}
 union all
 select
-    record_id, 'laureat_programme', 'anct_laureats_programmes',
+    record_id, 'laureat_programme', 'programme_laureates',
     project_name, programme_code, null,
     published_commune_code, latitude, longitude, _file, _row,
     null, null, null, 'centre_commune', 3
 from {{ ref('stg_programme_laureates') }}
 union all
 select
-    record_id, 'structure_conseiller_numerique', 'anct_conseillers_numeriques',
+    record_id, 'structure_conseiller_numerique', 'conseillers_numeriques',
     structure_name, 'conseiller_numerique', null,
     published_commune_code, latitude, longitude, _file, _row,
     postcode, address, siret, 'lieu', 4

@@ -1,7 +1,7 @@
 -- Places "recensés localement": survey answers matched to no place of the inventory
 -- (int_survey_matches.match_method = 'non_rapproche'), one row per place across waves
 -- (survey_place_key), described by its latest answer. Same columns as dim_place, where they apply:
--- source_name 'enquete_locale', placement_method 'enquete' (the commune the place declared; its
+-- source_name 'surveys', placement_method 'enquete' (the commune the place declared; its
 -- coordinates when it gave them, else the commune centre), place_family 'tiers_lieu_local' so that
 -- the inventory counts (n_tiers_lieux) stay those of the inventory and the survey-only places are
 -- counted apart (fct_coverage_territory.n_tiers_lieux_enquete_seulement). Added to dim_place by its
@@ -25,7 +25,7 @@ latest as (
 select
     l.survey_place_key                                              as place_id,
     'tiers_lieu_local'                                              as place_family,
-    'enquete_locale'                                                as source_name,
+    'surveys'                                                as source_name,
     l.place_name,
     -- dim_place.place_type keeps the inventory's vocabulary; the declared type is in declared_type.
     case m.category_code when 'coworking' then 'coworking' when 'fablab_makerspace' then 'fablab'
