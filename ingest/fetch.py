@@ -11,8 +11,8 @@ most recent one that was loaded without error, see :func:`mark_loaded`, else the
 A downloaded body that cannot be the data (empty, an HTML page served instead of the file, a ZIP
 archive without its central directory) counts as a failed attempt: it is retried, never archived,
 and in the end the last good snapshot stands in (stale) or a French error names the source.
-Streaming downloads show a progress bar on a terminal (tqdm when installed, else one stderr line);
-``OBSERVATOIRE_PROGRESS=0`` turns it off, ``=1`` forces it on.
+Streaming downloads show a progress bar on a terminal (tqdm when installed, else one stderr line),
+never in a log file.
 """
 
 from __future__ import annotations
@@ -134,8 +134,7 @@ class _Progress:
     """A download progress bar: tqdm when installed, else a single rewritten stderr line."""
 
     def __init__(self, source: str, total: int | None):
-        setting = os.environ.get("OBSERVATOIRE_PROGRESS")
-        self.enabled = setting == "1" or (setting != "0" and sys.stderr.isatty())
+        self.enabled = sys.stderr.isatty()   # a terminal, not a log file
         self.total, self.done, self.bar, self.last = total, 0, None, 0.0
         self.label = f"téléchargement {source}"
         if not self.enabled:

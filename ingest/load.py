@@ -443,11 +443,6 @@ def _use_fast(path: Path, fast: bool | None) -> bool:
     """Whether to try the fast path on this file (for a zip: the archive, then its data member)."""
     if fast is not None:
         return fast
-    setting = os.environ.get("OBSERVATOIRE_FAST_CSV", "auto")
-    if setting in ("0", "never"):
-        return False
-    if setting in ("1", "always"):
-        return True
     if zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as zf:
@@ -465,7 +460,7 @@ def load_source(con: duckdb.DuckDBPyConnection, source: str, snapshots: list[Sna
     a source declared with its own ``loader`` is handed to it, so every caller can load every known
     source through this function.
     ``fast``: True/False forces DuckDB's CSV path on/off; None (default) uses it for CSV files of at
-    least :data:`FAST_CSV_MIN_BYTES` (``OBSERVATOIRE_FAST_CSV=always|never`` overrides). Both paths
+    least :data:`FAST_CSV_MIN_BYTES`. Both paths
     give the same tables; a file the fast path cannot take exactly is read by the Python path.
     """
     if contract is None:

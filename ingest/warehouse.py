@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -26,17 +25,6 @@ import duckdb
 from ingest.config import Settings
 
 KEEP_PUBLICATIONS = 5
-
-
-def crash_point(name: str) -> None:
-    """Fault injection for the crash-safety tests: when ``$OBSERVATOIRE_CRASH_AT`` names this point,
-    write ``$OBSERVATOIRE_CRASH_MARKER`` and wait there (the test then kills the process)."""
-    if os.environ.get("OBSERVATOIRE_CRASH_AT") != name:
-        return
-    marker = os.environ.get("OBSERVATOIRE_CRASH_MARKER")
-    if marker:
-        Path(marker).write_text(name, encoding="utf-8")
-    time.sleep(float(os.environ.get("OBSERVATOIRE_CRASH_WAIT", "120")))
 
 
 def _marker(settings: Settings) -> Path:
@@ -117,7 +105,6 @@ def publish(settings: Settings) -> Path:
     duckdb.connect(str(build), read_only=True).close()  # opens as readers will open it
     if settings.published_path.exists():
         _keep(settings, settings.published_path)
-    crash_point("swap")
     os.replace(build, settings.published_path)
     _marker(settings).unlink(missing_ok=True)
     return settings.published_path

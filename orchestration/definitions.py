@@ -21,13 +21,12 @@ from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
-from packaging import version as packaging_version
 
 from ingest import sources as source_loaders
 from ingest.config import PROJECT_ROOT, Settings, load_settings
 from ingest.fetch import fetch
 from ingest.surveys import importer as survey_importer
-from ingest.warehouse import crash_point, open_build, prepare_build, publish
+from ingest.warehouse import open_build, prepare_build, publish
 from orchestration import checks as quality
 from orchestration import report
 from orchestration.notify import notify_failure
@@ -124,7 +123,6 @@ def raw_asset(name: str, settings: Settings) -> dg.AssetsDefinition:
             report.record_source(con, context.run_id, name, result.rows_read, result.rows_loaded,
                                  result.rows_rejected, max(f.snapshot.fetched_at for f in result.files),
                                  result.stale)
-            crash_point(f"ingestion:{name}")
         finally:
             con.close()
         for f in result.files:
@@ -244,10 +242,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         dbt test that fails (severity error) stops the build, hence the publication."""
         os.environ["OBSERVATOIRE_BUILD_DB"] = str(prepare_build(settings, context.run_id))
         args = ["build", "--vars", json.dumps(dbt_vars(settings))]
-        for i, event in enumerate(dbt.cli(args, context=context).stream()):
-            if i == 3:
-                crash_point("dbt")
-            yield event
+        yield from dbt.cli(args, context=context).stream()
         prune_dbt_targets(Path(project.project_dir) / project.target_path)   # target_path is relative
 
     @dg.asset(key=["warehouse", "published"], group_name="publication", deps=list(observatoire_dbt.keys),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import sys
 import threading
 import time
 import zipfile
@@ -262,9 +263,9 @@ def test_manifest_row_per_file(server, tmp_path):
 
 
 def test_progress_bar_on_streaming_download(server, tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("OBSERVATOIRE_PROGRESS", "1")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)   # as in a terminal
     fetch("mobpro_flows", f"{server}/flux.zip", tmp_path / "snap", backoff=0.01)
     assert "téléchargement mobpro_flows" in capsys.readouterr().err
-    monkeypatch.setenv("OBSERVATOIRE_PROGRESS", "0")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)  # as in a log file
     fetch("mobpro_flows", f"{server}/flux.csv", tmp_path / "snap", backoff=0.01)
     assert "téléchargement" not in capsys.readouterr().err

@@ -68,11 +68,28 @@ json.dump({"seen": sorted(seen), "errors": errors, "queries": n}, open(out, "w")
 """
 
 
-def run_refresh_process(cfg: Path, env_extra: dict, log: Path):
-    env = {**os.environ, **env_extra}
+def run_refresh_process(cfg: Path, log: Path, crash_at: str | None = None, marker: Path | None = None):
+    """The documented refresh in its own process group; with ``crash_at``, through tests/crash_refresh.py."""
+    command = ["-m", "orchestration.run"] if crash_at is None else \
+        [str(PROJECT_ROOT / "tests" / "crash_refresh.py"), crash_at, str(marker)]
     with log.open("wb") as out:
-        return subprocess.Popen([sys.executable, "-m", "orchestration.run", "--config", str(cfg)], cwd=PROJECT_ROOT,
-                                env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen([sys.executable, *command, "--config", str(cfg)], cwd=PROJECT_ROOT,
+                                env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def dbt_running(group: int) -> bool:
+    """True when a `dbt build` process of the process group ``group`` runs (Linux /proc)."""
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            argv = (proc / "cmdline").read_bytes().split(b"\0")
+            if os.getpgid(int(proc.name)) == group and any(a.endswith(b"dbt") for a in argv) and b"build" in argv:
+                return True
+        except (OSError, ProcessLookupError):
+            continue
+    return False
 
 
 def tail(log: Path, n: int = 40) -> str:
@@ -93,12 +110,19 @@ def test_sigkill_at_several_points_then_refresh_with_readers(tmp_path, demo_run,
     for point in ("ingestion:france_services", "dbt", "swap"):
         marker = tmp_path / f"crash-{point.replace(':', '_')}"
         log = tmp_path / f"{marker.name}.log"
-        proc = run_refresh_process(cfg, {"OBSERVATOIRE_CRASH_AT": point, "OBSERVATOIRE_CRASH_MARKER": str(marker)}, log)
+        if point == "dbt":   # killed while its dbt child builds the models
+            proc = run_refresh_process(cfg, log)
+            reached = lambda: dbt_running(proc.pid)  # noqa: E731
+        else:
+            proc = run_refresh_process(cfg, log, crash_at=point, marker=marker)
+            reached = marker.exists
         deadline = time.monotonic() + 240
-        while not marker.exists():
+        while not reached():
             assert proc.poll() is None, f"the refresh ended before reaching the crash point {point}:\n{tail(log)}"
             assert time.monotonic() < deadline, f"crash point {point} never reached"
-            time.sleep(0.2)
+            time.sleep(0.05)
+        if point == "dbt":
+            time.sleep(2)   # dbt has started building
         os.killpg(proc.pid, signal.SIGKILL)  # the refresh and its dbt child, as in a machine crash
         proc.wait(timeout=30)
         assert figures(settings.published_path) == before, f"the publication changed after a kill at {point}"
@@ -109,7 +133,7 @@ def test_sigkill_at_several_points_then_refresh_with_readers(tmp_path, demo_run,
                                  str(tmp_path / f"reader{i}.json"), FIGURES_SQL]) for i in range(3)]
     try:
         log = tmp_path / "refresh.log"
-        proc = run_refresh_process(cfg, {}, log)
+        proc = run_refresh_process(cfg, log)
         assert proc.wait(timeout=300) == 0, f"the refresh after the crashes failed:\n{tail(log)}"
     finally:
         time.sleep(0.5)

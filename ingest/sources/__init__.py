@@ -92,6 +92,9 @@ def dbt_sources_yaml() -> str:
         for key in ("label", "publisher", "licence", "cadence"):
             lines.append(f"          {key}: {_yaml_str(getattr(s, key))}")
         lines.append(f"          optional: {'true' if s.optional else 'false'}")
+        if s.defects:
+            lines.append("          defects:")
+            lines += [f"            - {_yaml_str(d)}" for d in s.defects]
         if s.contract is not None:
             lines.append("        columns:")
             for c in s.contract.columns:

@@ -10,6 +10,10 @@ SOURCE = Source(
     publisher='data.gouv.fr',
     licence='Licence Ouverte 2.0 (data.gouv.fr) ; datas.fun : ODbL',
     cadence='yearly',
+    defects=(
+        "L'extrait communes-france-2025 donne à Paris le centre de Marseille et inversement : centres rejetés par int_commune_centre_candidates et listés dans quality_commune_centres.",
+        'Deux publications du même référentiel (datas.fun et data.gouv.fr) : clé unique dans chaque fichier (key_per_file), centres comparés entre fichiers.',
+    ),
     locations={
         # Dataset https://www.data.gouv.fr/fr/datasets/communes-et-villes-de-france-en-csv-excel-json-parquet-et-feather/
         'production': ('https://www.data.gouv.fr/fr/datasets/r/f5df602b-3800-44d7-b2df-fa40a0350325',),

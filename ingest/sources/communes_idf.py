@@ -11,6 +11,9 @@ SOURCE = Source(
     licence='Licence MIT (dépôt cartograflow), données INSEE sous Licence Ouverte',
     cadence='yearly',
     optional='aucune liste de communes du fichier de flux',
+    defects=(
+        '20 communes publiées sans code région : acceptées (REG facultatif).',
+    ),
     locations={
         'shared-data': ('{mirror}/mobpro_idf_cartograflow/COD_GEO_IDF.csv',),
     },

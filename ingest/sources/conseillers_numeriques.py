@@ -11,6 +11,11 @@ SOURCE = Source(
     licence='Licence Ouverte 2.0 (Etalab)',
     cadence='quarterly',
     optional='aucune structure de conseillers numériques chargée',
+    defects=(
+        '« null » publié comme texte pour 5 structures sans SIRET : gardé tel quel.',
+        'Codes commune à 4 chiffres (zéro perdu) : acceptés, complétés en staging.',
+        'Points géocodés hors du département de leur commune : remplacés par le centre de la commune (dim_programme_label.coordinates_status).',
+    ),
     locations={
         # Repository anct-carto/conseillers-numeriques (archived in 2022; the programme's later lists are on data.gouv.fr).
         'production': ('https://raw.githubusercontent.com/anct-carto/conseillers-numeriques/146bea3cb15c13114e6c7451efcf3bf2f634d1bd/data/cnfs.json',),

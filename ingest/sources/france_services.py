@@ -10,6 +10,10 @@ SOURCE = Source(
     publisher='ANCT',
     licence='Licence Ouverte 2.0 (Etalab)',
     cadence='monthly',
+    defects=(
+        'Coordonnées hors du département de la commune (SICTIAM) : centre de la commune retenu (dim_place.coordinates_status).',
+        'Latitude et longitude inversées : ligne rejetée, jamais corrigée en silence.',
+    ),
     locations={
         # Dataset https://www.data.gouv.fr/fr/datasets/liste-des-structures-france-services/ (CSV, id_fs is the stable key).
         'production': ('https://www.data.gouv.fr/fr/datasets/r/afc3f97f-0ef5-429b-bf63-3e4e2f2fe4e7',),

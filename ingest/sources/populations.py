@@ -10,6 +10,9 @@ SOURCE = Source(
     publisher='INSEE',
     licence='Licence Ouverte 2.0 (Etalab)',
     cadence='yearly',
+    defects=(
+        'Code commune publié en deux colonnes (CODDEP + CODCOM) : recomposé en staging.',
+    ),
     locations={
         # Page https://www.insee.fr/fr/statistiques/8290591: a zip of several files; the contract reads donnees_communes.csv.
         'production': ('https://www.insee.fr/fr/statistiques/fichier/8290591/ensemble.zip',),

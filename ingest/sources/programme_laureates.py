@@ -11,6 +11,10 @@ SOURCE = Source(
     licence='Licence Ouverte 2.0 (Etalab)',
     cadence='quarterly',
     optional='aucun lauréat de programme chargé',
+    defects=(
+        'Plusieurs projets dans un même champ (« fabt-59; fabt-60 ») : un enregistrement par projet en staging.',
+        "Un point par commune (son centre), ni adresse ni SIRET : le lieu n'est jamais apparié par la distance.",
+    ),
     locations={
         # Repository anct-carto/superposeur-anct, data/geom/: the programmes' laureates as commune points.
         'production': ('https://raw.githubusercontent.com/anct-carto/superposeur-anct/58f854e33e6628e85ab7ef52fafadd9da7a7f5f4/data/geom/geojsonV2/fabt_geom.geojson', 'https://raw.githubusercontent.com/anct-carto/superposeur-anct/5c5ffe30cc5d4a0e05a99d30a316d196e180f96a/data/geom/old/manuprox_geom.geojson'),

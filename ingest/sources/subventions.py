@@ -11,6 +11,9 @@ SOURCE = Source(
     licence='Licence Ouverte 2.0 (Etalab)',
     cadence='quarterly',
     optional='aucune subvention publiée : les financements constatés ne sont pas calculés',
+    defects=(
+        'SIRET publiés en notation scientifique par Excel (« 2,43E+13 ») : chiffres perdus, valeur rejetée pour la colonne, jamais convertie.',
+    ),
     locations={
         # Each observatory lists here the SCDL files of its funders (région, département, EPCI...), e.g. the
         # data.gouv.fr resources of the schema https://schema.data.gouv.fr/scdl/subventions/.

@@ -10,6 +10,11 @@ SOURCE = Source(
     publisher='ANCT',
     licence='Licence Ouverte 2.0 (Etalab)',
     cadence='quarterly',
+    defects=(
+        '« 0 » publié pour un code commune ou un code postal inconnu : gardé en raw, nul en staging.',
+        'Codes commune et codes postaux qui ont perdu leur zéro initial (« 1001 ») : acceptés, complétés en staging.',
+        'Lieux sans code commune : placés par leurs coordonnées (quality_place_placement).',
+    ),
     locations={
         # Repository of the Mission coworking map; the 2019 census is not republished elsewhere.
         'production': ('https://raw.githubusercontent.com/anct-carto/mission_coworking/f228a034e88183f315ece63d2f4a90decbdfd017/CGET_TiersLieux_2019.csv',),

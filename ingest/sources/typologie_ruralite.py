@@ -10,6 +10,9 @@ SOURCE = Source(
     publisher='ANCT',
     licence='Licence Ouverte 2.0 (Etalab)',
     cadence='yearly',
+    defects=(
+        'Valeurs publiées avec une espace initiale : gardées en raw, nettoyées en staging.',
+    ),
     locations={
         'production': ('https://raw.githubusercontent.com/anct-carto/superposeur-V2/3f2b0c0b87604a13831a9f214988878b6a4cb67e/data/grilles/ruralite.csv',),
         'demo': ('{mirror}/anct/grilles/ruralite.csv',),
