@@ -25,7 +25,6 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from ingest import sources as source_loaders
 from ingest.config import PROJECT_ROOT, Settings, load_settings
 from ingest.fetch import fetch
-from ingest.surveys import importer as survey_importer
 from ingest.warehouse import open_build, prepare_build, publish
 from orchestration import checks as quality
 from orchestration import report
@@ -248,7 +247,6 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     @dg.asset(key=["warehouse", "published"], group_name="publication", deps=list(observatoire_dbt.keys),
               description="Atomic swap of the freshly built warehouse into the published file.")
     def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        survey_importer.wait_for_reports()   # the per-file survey reports, written meanwhile
         con = open_build(settings, context.run_id)
         try:
             run_report = report.record_success(con, settings, context.run_id, _started_at(context))

@@ -23,14 +23,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import hashlib
 import io
 import json
-import os
-import pickle
 import re
-import threading
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -371,8 +367,7 @@ def reports_dir(settings: Settings | None) -> Path | None:
 
 @dataclass
 class _ReadFile:
-    """One survey file read and validated row by row (before the checks across files): what the
-    per-file cache keeps."""
+    """One survey file read and validated row by row (before the checks across files)."""
     encoding: str
     separator: str
     rows_read: int
@@ -412,62 +407,6 @@ def _read_file(snap: Snapshot, name: str, mappings: list[Mapping]) -> _ReadFile:
     return out
 
 
-_CODE_FILES = ("importer.py", "validate.py", "schema.py", "../readers.py")
-
-
-@functools.cache
-def _code_digest() -> bytes:
-    """The code that reads and validates a file (this package's and the CSV reader's), hashed once."""
-    h = hashlib.sha256()
-    for f in _CODE_FILES:
-        h.update((Path(__file__).parent / f).read_bytes())
-    return h.digest()
-
-
-def _cache_key(snap: Snapshot, name: str, mappings: list[Mapping]) -> str:
-    """The file's content, its name (waves are read from it) and everything that validates it: this
-    package's code and the column mappings."""
-    h = hashlib.sha256(_code_digest())
-    h.update(repr(mappings).encode())
-    h.update(name.encode())
-    return f"{snap.sha256[:32]}-{h.hexdigest()[:16]}"
-
-
-def _read_files(snapshots: list[Snapshot], mappings: list[Mapping], cache: Path | None) -> list[_ReadFile]:
-    """Every file read and validated, unchanged files from the cache: a new survey wave validates the
-    new file only (each answer of a file is validated alone; the checks across files, duplicates,
-    run on every load). The cache keeps the entries of the files of the last load only."""
-    out, used = [], set()
-    for snap in snapshots:
-        name = Path(snap.location).name
-        path = cache / f"{_cache_key(snap, name, mappings)}.pickle" if cache is not None else None
-        read = None
-        if path is not None and path.exists():
-            try:
-                read = pickle.loads(path.read_bytes())
-            except Exception:   # an unreadable entry is read again from the file
-                read = None
-        if read is None:
-            read = _read_file(snap, name, mappings)
-            if path is not None:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(".tmp")
-                tmp.write_bytes(pickle.dumps(read, protocol=pickle.HIGHEST_PROTOCOL))
-                os.replace(tmp, path)
-        if path is not None:
-            used.add(path.name)
-        out.append(read)
-    if cache is not None and cache.is_dir():
-        for old in cache.glob("*.pickle"):
-            if old.name not in used:
-                old.unlink(missing_ok=True)
-    return out
-
-
-def cache_dir(settings: Settings | None) -> Path | None:
-    return settings.warehouse_dir / "cache" / "enquetes" if settings is not None else None
-
-
 def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Settings | None = None,
          mappings: list[Mapping] | None = None) -> LoadResult:
     """Read, validate and load every survey file; see the module docstring."""
@@ -475,7 +414,8 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
     answers: list[Answer] = []
     files: list[FileResult] = []
     file_findings: list[dict] = []
-    for i, (snap, read) in enumerate(zip(snapshots, _read_files(snapshots, mappings, cache_dir(settings)))):
+    for i, snap in enumerate(snapshots):
+        read = _read_file(snap, Path(snap.location).name, mappings)
         files.append(FileResult(snapshot=snap, encoding=read.encoding, separator=read.separator,
                                 rows_read=read.rows_read))
         file_findings += read.findings
@@ -511,36 +451,10 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
     finally:
         con.unregister("_survey_report")
     folder = reports_dir(settings)
-    if folder is not None:
-        _write_reports_meanwhile(folder, report, [Path(s.location).name for s in snapshots])
+    if folder is not None:   # the per-file reports sent back to the places
+        try:
+            write_reports(folder, report, [Path(s.location).name for s in snapshots])
+        except OSError as exc:
+            raise IngestError(SOURCE, f"rapports par fichier non écrits dans {folder} : {exc}") from exc
     return LoadResult(source=SOURCE, files=files)
 
-
-_writers: list[threading.Thread] = []
-_writer_errors: list[tuple[Path, BaseException]] = []
-
-
-def _write_reports_meanwhile(folder: Path, report: list[dict], file_names: list[str]) -> None:
-    """:func:`write_reports` in a thread: the reports are for the places, the refresh does not need
-    them to go on (a new wave's XLSX costs about 0.5 s per 4,000 findings). :func:`wait_for_reports`
-    (called before the publication) waits for them and raises their error; the thread is not a daemon,
-    so a run that stops earlier still finishes writing them."""
-    def write():
-        try:
-            write_reports(folder, report, file_names)
-        except BaseException as exc:   # raised again by wait_for_reports
-            _writer_errors.append((folder, exc))
-
-    thread = threading.Thread(target=write, name="rapports-enquetes")
-    _writers.append(thread)
-    thread.start()
-
-
-def wait_for_reports() -> None:
-    """Wait for the per-file reports being written; raise the first error met."""
-    while _writers:
-        _writers.pop(0).join()
-    if _writer_errors:
-        folder, exc = _writer_errors[0]
-        _writer_errors.clear()
-        raise IngestError(SOURCE, f"rapports par fichier non écrits dans {folder} : {exc}") from exc
