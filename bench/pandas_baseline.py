@@ -23,18 +23,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-COG = "insee/v_commune_2024.csv"
-POP = "insee/donnees_communes.csv"
-GEO = "datagouv/communes-france-2025.csv"
-INV = "anct/CGET_TiersLieux_2019.csv"
-FS = "anct/liste-fs-20240801.csv"
-FLOWS = "insee/base-flux-mobilite-domicile-lieu-travail-2020.csv"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from ingest.demo.layout import COG, FLOWS, FS, GEO, INV, POP  # noqa: E402  (the mirror's layout)
 
 
 def haversine_km(lat1, lon1, lat2, lon2):

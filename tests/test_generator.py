@@ -17,20 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from ingest.demo import generator, referential
+from ingest.demo import generator, layout
 from ingest.demo.generator import generate
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
-COG = "insee/v_commune_2024.csv"
-POP = "insee/donnees_communes.csv"
-GEO = "datagouv/communes-france-2025.csv"
-INV = "anct/CGET_TiersLieux_2019.csv"
-FS = "anct/liste-fs-20240801.csv"
-FLOWS = "insee/base-flux-mobilite-domicile-lieu-travail-2020.csv"
-GRANTS = "subventions/subventions-2024.csv"
-S24 = "enquetes/enquete_2024.csv"
-S25 = "enquetes/enquete_2025.csv"
+COG, POP, GEO, INV, FS, FLOWS, GRANTS = (layout.COG, layout.POP, layout.GEO, layout.INV, layout.FS, layout.FLOWS,
+                                         layout.GRANTS)
+S24, S25 = layout.SURVEYS["2024"], layout.SURVEYS["2025"]
 
 # (separator, line ending, BOM, exact header line or None when checked against the real file)
 FORMATS = {
@@ -49,7 +43,7 @@ FORMATS = {
                              "part_financement_public_pct"),
 }
 FORMATS[S25] = FORMATS[S24]
-FORMATS["comptages/frequentation_demo_2025.csv"] = (",", "\n", False, None)   # ingest/demo/attendance.py
+FORMATS[layout.OCCUPANCY] = (",", "\n", False, None)   # ingest/demo/attendance.py
 
 REAL_FILES = {
     GEO: "communes_france_2025_sample/communes-france-2025.csv",
@@ -131,7 +125,7 @@ def files_of(root: Path) -> dict[str, bytes]:
 def test_same_seed_gives_identical_bytes(runs):
     (a, ta), (b, tb), _ = runs
     fa, fb = files_of(a), files_of(b)
-    assert sorted(fa) == sorted([*FORMATS, *referential.FILES, "truth.json"])
+    assert sorted(fa) == sorted([*FORMATS, *layout.REFERENTIAL_FILES, "truth.json"])
     for name in fa:
         assert fa[name] == fb[name], name
     assert ta == tb
@@ -155,7 +149,7 @@ def test_truth_json_is_the_returned_truth(m):
 def test_command_line(tmp_path, capsys):
     assert generator.main(["--out", str(tmp_path / "demo"), "--seed", "2024"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == len(FORMATS) + len(referential.FILES) + 1
+    assert len(lines) == len(FORMATS) + len(layout.REFERENTIAL_FILES) + 1
     counts = {Path(line.split("\t")[0]).relative_to(tmp_path / "demo").as_posix(): int(line.split("\t")[1])
               for line in lines[:-1]}
     assert counts[COG] == 303 and counts[POP] == 300

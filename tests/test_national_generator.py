@@ -1,5 +1,5 @@
 """The national-scale generator (ingest/demo/national.py), run at 1/100 scale: same files and formats as
-the demo, real-like national code structure, determinism, a truth that the written files confirm, and
+the demo (the same row builders, ingest/demo/formats.py), real-like national code structure, determinism, a truth that the written files confirm, and
 files the real ingestion loads without a single reject.
 
 The files are re-read with the standard ``csv`` module; the truth is never trusted on its own word."""
@@ -16,12 +16,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.demo import generator as demo
-from ingest.demo import national
+from ingest.demo import formats, generator, layout, national
 
 SCALE = 0.01
-COG, POP, GEO, INV, FS, FLOWS, GRANTS = (national.COG, national.POP, national.GEO, national.INV, national.FS,
-                                         national.FLOWS, national.GRANTS)
+COG, POP, GEO, INV, FS, FLOWS, GRANTS = (layout.COG, layout.POP, layout.GEO, layout.INV, layout.FS, layout.FLOWS,
+                                         layout.GRANTS)
 EXPECTED_DEPS = set(national.MAINLAND_DEPS) | {"2A", "2B", "971", "972", "973", "974", "976"}
 
 
@@ -31,8 +30,8 @@ def read(path: Path, sep: str, encoding: str = "utf-8") -> list[dict]:
 
 
 def rows_of(mirror: Path, rel: str) -> list[dict]:
-    sep, _, encoding = demo.FILES[rel]
-    return read(mirror / rel, sep, encoding)
+    fmt = formats.CSV_FILES[rel]
+    return read(mirror / rel, fmt.separator, fmt.encoding)
 
 
 def haversine(lat1, lon1, lat2, lon2) -> float:
@@ -45,7 +44,7 @@ def haversine(lat1, lon1, lat2, lon2) -> float:
 @pytest.fixture(scope="module")
 def small(tmp_path_factory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("national")
-    truth = national.generate(out, seed=2024, scale=SCALE)
+    truth = generator.generate(out, seed=2024, territory="national", scale=SCALE)
     return out, json.loads(json.dumps(truth))
 
 
@@ -67,13 +66,14 @@ def referential(small):
 
 def test_every_demo_file_with_its_format(small):
     mirror, truth = small
-    for rel, (sep, eol, encoding) in demo.FILES.items():
+    for rel, fmt in formats.CSV_FILES.items():
+        sep, eol, encoding = fmt.separator, fmt.line_ending, fmt.encoding
         data = (mirror / rel).read_bytes()
         assert data.startswith(b"\xef\xbb\xbf") == (encoding == "utf-8-sig"), rel
         text = data.decode(encoding)
         first = text.split(eol, 1)[0]
         header = next(csv.reader([first], delimiter=sep))
-        assert header == demo.HEADERS[rel], rel
+        assert header == list(fmt.columns), rel
         if eol == "\n":
             assert "\r" not in text, rel
         else:      # no field of these files holds a line break
@@ -83,9 +83,9 @@ def test_every_demo_file_with_its_format(small):
 
 def test_same_seed_same_bytes_other_seed_other_country(small, tmp_path):
     mirror, _ = small
-    national.generate(tmp_path / "again", seed=2024, scale=SCALE)
-    national.generate(tmp_path / "other", seed=7, scale=SCALE)
-    for rel in [*demo.FILES, "truth.json"]:
+    generator.generate(tmp_path / "again", seed=2024, territory="national", scale=SCALE)
+    generator.generate(tmp_path / "other", seed=7, territory="national", scale=SCALE)
+    for rel in [*formats.FILE_FORMATS, layout.OCCUPANCY, layout.TRUTH]:
         assert (tmp_path / "again" / rel).read_bytes() == (mirror / rel).read_bytes(), rel
     assert (tmp_path / "other" / COG).read_bytes() != (mirror / COG).read_bytes()
 
@@ -224,7 +224,7 @@ def test_grants_and_surveys_truth_from_the_files(small):
         euros, cents = r["montant"].split(".")
         by_funder[r["nomAttribuant"]] += int(euros) * 100 + int(cents)
     assert {k: round(v / 100, 2) for k, v in by_funder.items()} == truth["grants"]["amount_by_funder"]
-    for year, rel in national.SURVEYS.items():
+    for year, rel in layout.SURVEYS.items():
         rows = rows_of(mirror, rel)
         assert len(rows) == truth["surveys"][year]["respondents"]
         assert {r["annee"] for r in rows} == {year}
@@ -256,21 +256,21 @@ def test_the_real_ingestion_loads_every_row_without_reject(small, tmp_path):
 
 
 def test_stress_flows_file(tmp_path):
-    path = national.write_stress_flows(tmp_path, seed=2024, scale=SCALE)
-    assert path == tmp_path / national.STRESS_FLOWS
+    path = generator.write_stress_flows(tmp_path, seed=2024, scale=SCALE)
+    assert path == tmp_path / layout.STRESS_FLOWS
     rows = read(path, ";")
-    assert list(rows[0]) == demo.FLOWS_HEADER
+    assert list(rows[0]) == list(formats.MOBPRO_FLOWS.columns)
     assert len(rows) == pytest.approx(8_000_000 * SCALE, rel=0.05)
     keys = {(r["CODGEO"], r["DCLT"]) for r in rows}
     assert len(keys) == len(rows)
-    assert national.write_stress_flows(tmp_path / "again", seed=2024, scale=SCALE).read_bytes() == path.read_bytes()
+    assert generator.write_stress_flows(tmp_path / "again", seed=2024, scale=SCALE).read_bytes() == path.read_bytes()
 
 
 def test_command_line(tmp_path, capsys):
     assert national.main(["--out", str(tmp_path), "--scale", "0.005", "--seed", "3"]) == 0
     out = capsys.readouterr().out
     assert "communes" in out and str(tmp_path / FLOWS) in out
-    assert (tmp_path / "truth.json").exists() and not (tmp_path / national.STRESS_FLOWS).exists()
+    assert (tmp_path / "truth.json").exists() and not (tmp_path / layout.STRESS_FLOWS).exists()
 
 
 # ---------------------------------------------------------------------------------------------- pandas baseline

@@ -23,7 +23,7 @@ import duckdb
 import pytest
 
 from ingest.config import PROJECT_ROOT
-from ingest.demo import referential as R
+from ingest.demo import layout as R
 from tests.conftest import SHARED_DATA
 
 
@@ -68,7 +68,7 @@ def test_demo_referential_files_have_the_real_formats(demo_mirror):
 def test_demo_truth_is_confirmed_by_the_files(demo_mirror):
     root, truth = demo_mirror
     t = truth["referential"]
-    cog = list(csv.DictReader(io.StringIO((root / "insee/v_commune_2024.csv").read_text(encoding="utf-8"))))
+    cog = list(csv.DictReader(io.StringIO((root / R.COG).read_text(encoding="utf-8"))))
     cog_codes = {r["COM"] for r in cog}
     communes = json.loads((root / R.ETALAB_COMMUNES).read_text(encoding="utf-8"))
     old, new = t["merged_code"]["old_code"], t["merged_code"]["commune"]

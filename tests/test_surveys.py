@@ -18,6 +18,7 @@ import duckdb
 import openpyxl
 import pytest
 
+from ingest.demo import layout
 from ingest.fetch import fetch
 from ingest.surveys import importer, template
 from ingest.surveys.schema import BY_CODE, FIELDS, markdown
@@ -87,14 +88,14 @@ def test_schema_doc_and_template(tmp_path):
 # ------------------------------------------------------------------------------------------------
 
 def _inventory(mirror: Path) -> list[dict]:
-    with (mirror / "anct" / "CGET_TiersLieux_2019.csv").open(encoding="utf-8-sig", newline="") as fh:
+    with (mirror / layout.INV).open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
 def _demo_sirets(mirror: Path) -> dict[str, str]:
     """identifiant_lieu -> SIRET of the demo survey answers."""
     out = {}
-    for path in sorted((mirror / "enquetes").glob("*.csv")):
+    for path in (mirror / rel for rel in layout.SURVEYS.values()):
         with path.open(encoding="utf-8-sig", newline="") as fh:
             for r in csv.DictReader(fh, delimiter=";"):
                 if r["siret"]:

@@ -7,8 +7,8 @@ Saturday 9:00-13:00) for eight weeks. Their capacities are the ones of the dbt s
 ``ref_occupancy_capacity`` (the demo declares them; the real sites' capacities are unknown and taken
 as the maximum of available seats observed).
 
-Called by one line of :func:`ingest.demo.generator.write_mirror`; the file is configured as source
-``occupancy_counts`` in ``config/demo.toml``.
+Written by :func:`ingest.demo.generator.write_mirror` for both territories; the file is configured as
+source ``occupancy_counts`` in ``config/demo.toml``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ import random
 from datetime import datetime, timedelta
 from pathlib import Path
 
-REL_PATH = "comptages/frequentation_demo_2025.csv"
+from ingest.demo.layout import OCCUPANCY
+
+REL_PATH = OCCUPANCY
 SITES = (("Coworking de la Gare", 40, 0.65), ("Atelier des Halles", 24, 0.45),   # name, capacity, peak occupancy
          ("Tiers-lieu du Moulin", 30, 0.35), ("Espace France Services de Vaux", 12, 0.8))
 START = datetime(2025, 3, 3)

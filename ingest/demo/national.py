@@ -1,6 +1,6 @@
 """National-scale fictional France, for the benchmarks: « France fictive - banc d'essai national ».
 
-The demo generator (:mod:`ingest.demo.generator`) writes one fictional département. This module
+The demo scale (:mod:`ingest.demo.departement`) is one fictional département. This scale
 writes a whole fictional country in the same files, formats and folder layout (so a configuration
 written by ``tests.conftest.write_config(tmp, out_dir)`` works on it unchanged), at the size of the
 real national publications:
@@ -30,29 +30,67 @@ the same seed and scale give byte-identical files. ``--scale`` multiplies every 
 a 1/100 France in a second, for the tests). The returned « truth » (also ``truth.json``) is computed
 from the values written, so the benchmark can check the warehouse against it.
 
-Command line::
+Command line (also ``python -m ingest.demo.generator --territory national``)::
 
     python -m ingest.demo.national --out data/mirror/national [--scale 1] [--seed 2024] [--stress-flows]
 """
 
 from __future__ import annotations
 
-import argparse
-import csv
-import json
 import math
 import random
+import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 from scipy.spatial import cKDTree
 
-from ingest.demo import generator as demo
-from ingest.demo.generator import Name, NameMaker, strip_accents
+from ingest.demo import layout
+from ingest.demo.formats import (
+    cog_row,
+    communes_france_row,
+    density_per_km2,
+    fictional_phone,
+    france_services_row,
+    grant_row,
+    inventory_contact,
+    inventory_row,
+    population_row,
+    survey_row,
+    write_flows,
+)
+from ingest.demo.geo import KM_PER_DEG, haversine_km_array, offset_points
+from ingest.demo.names import Name, NameMaker, fictional_ids, fmt_decimal, strip_accents
+from ingest.demo.records import Drawn, Flows, FranceServices, Grant, Place
+from ingest.demo.referential import write_referential_national
+from ingest.demo.truth import Facts
+from ingest.demo.vocabulary import (
+    ASSOCIATION_PATTERNS,
+    FS_APPOINTMENTS,
+    FS_COMMENT_MULTILINE,
+    FS_COMPLEMENTS,
+    GRANT_CONDITIONS,
+    GRANT_OBJECTS_BY_TYPO,
+    GRANT_OBJECTS_OTHER,
+    GRANT_OBJECTS_PLACE,
+    GRANT_SHARES,
+    STATUTES,
+    STREETS,
+    TYPO_COWORKING,
+    TYPO_FABLAB,
+    density_level,
+    evolve,
+    payment_period,
+    place_name,
+    saturday_hours,
+    survey_kind,
+    survey_profile,
+    upper_with_double_space,
+    weekday_hours,
+)
 
 TERRITORY_NAME = "France fictive - banc d'essai national (données fictives)"
 
@@ -80,8 +118,6 @@ MAINLAND_REGIONS = ["11", "24", "27", "28", "32", "44", "52", "53", "75", "76", 
 CORSICA_REGION = "94"
 NO_CANTON_DEPS = ("972", "973")
 PSEUDO_CANTON_MIN_POP = 50_000
-EARTH_RADIUS_KM = 6371.0
-KM_PER_DEG = EARTH_RADIUS_KM * math.pi / 180.0
 
 # A rough outline of mainland France and of Corsica (lon, lat).
 MAINLAND_OUTLINE = [
@@ -103,16 +139,6 @@ FOREIGN = [
     ("ES", "ESPAGNE", lambda lat, lon: (lat < 42.9) & (lon < 3.2)),
 ]
 MONACO = ("MO001", "MONACO")
-
-COG = "insee/v_commune_2024.csv"
-POP = "insee/donnees_communes.csv"
-GEO = "datagouv/communes-france-2025.csv"
-INV = "anct/CGET_TiersLieux_2019.csv"
-FS = "anct/liste-fs-20240801.csv"
-FLOWS = "insee/base-flux-mobilite-domicile-lieu-travail-2020.csv"
-GRANTS = "subventions/subventions-2024.csv"
-SURVEYS = {"2024": "enquetes/enquete_2024.csv", "2025": "enquetes/enquete_2025.csv"}
-STRESS_FLOWS = "stress/base-flux-mobilite-domicile-lieu-travail-2020.csv"
 
 
 def scaled(n: int, scale: float, minimum: int = 1) -> int:
@@ -140,12 +166,6 @@ def _inside(lon: np.ndarray, lat: np.ndarray, outline: list[tuple[float, float]]
 
 def _project(lat: np.ndarray, lon: np.ndarray, lat0: float) -> np.ndarray:
     return np.column_stack([lon * KM_PER_DEG * math.cos(math.radians(lat0)), lat * KM_PER_DEG])
-
-
-def haversine_km(lat1, lon1, lat2, lon2):
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
 def _draw_in(rng: np.random.Generator, n: int, outline, min_km: float) -> tuple[np.ndarray, np.ndarray]:
@@ -186,31 +206,6 @@ def _spread_seats(rng: np.random.Generator, xy: np.ndarray, k: int, first: int) 
 def _nearest_seat(xy: np.ndarray, seats: list[int]) -> np.ndarray:
     return np.asarray(cKDTree(xy[seats]).query(xy)[1])
 
-
-def _fictional_ids(rng: np.random.Generator, n: int, length: int, prefix: str = "") -> list[str]:
-    """``n`` distinct digit strings that fail the Luhn check (so no real SIREN/SIRET)."""
-    out: list[str] = []
-    seen: set[str] = set()
-    body = length - len(prefix)
-    while len(out) < n:
-        m = 2 * (n - len(out)) + 16
-        digits = rng.integers(0, 10, size=(m, body))
-        if not prefix:
-            digits[:, 0] = rng.integers(1, 10, size=m)
-        full = np.column_stack([np.tile(np.array([int(c) for c in prefix], dtype=np.int64), (m, 1)), digits]) \
-            if prefix else digits
-        rev = full[:, ::-1].copy()
-        doubled = rev[:, 1::2] * 2
-        rev[:, 1::2] = np.where(doubled > 9, doubled - 9, doubled)
-        fails = rev.sum(axis=1) % 10 != 0
-        for row in full[fails]:
-            s = "".join(map(str, row))
-            if s not in seen:
-                seen.add(s)
-                out.append(s)
-                if len(out) == n:
-                    break
-    return out
 
 
 # ----------------------------------------------------------------------------------------------
@@ -390,7 +385,7 @@ def build_country(seed: int, scale: float) -> Country:
     epci_kind: dict[str, str] = {}
     canton_names: dict[str, str] = {}
     n_epci_total = sum(max(1, int(round((dep == d).sum() * N_EPCI / 35_000))) for d in deps)
-    sirens = iter(_fictional_ids(rng, n_epci_total, 9, "200"))
+    sirens = iter(fictional_ids(rng, n_epci_total, 9, "200"))
     city_no_canton = cities[0]
     for d in deps:
         members = np.flatnonzero(dep == d)
@@ -484,13 +479,6 @@ def build_country(seed: int, scale: float) -> Country:
 # ----------------------------------------------------------------------------------------------
 
 
-def _offset(rng: np.random.Generator, lat: np.ndarray, lon: np.ndarray, max_km: float, min_km: float = 0.03):
-    r = rng.uniform(min_km, max_km, len(lat))
-    theta = rng.uniform(0, 2 * math.pi, len(lat))
-    return (lat + r * np.sin(theta) / KM_PER_DEG,
-            lon + r * np.cos(theta) / (KM_PER_DEG * np.cos(np.radians(lat))))
-
-
 def _published_code(rng: random.Random, t: Country, i: int) -> str:
     """The commune code a publisher uses: an arrondissement code inside the three cities."""
     if i in t.arm:
@@ -498,26 +486,15 @@ def _published_code(rng: random.Random, t: Country, i: int) -> str:
     return t.codes[i]
 
 
-@dataclass(eq=False)
-class Place:
-    id: str
-    name: str
-    typo: str
-    host: int
-    lat: float
-    lon: float
-    sentinel: bool
-    siret: str = ""
-
 
 def build_places(rng: np.random.Generator, prng: random.Random, t: Country, n_places: int) -> list[Place]:
     n = len(t.codes)
     w = t.pmun.astype(float) ** 0.85
     hosts = rng.choice(n, size=n_places, p=w / w.sum())
     u = rng.random(n_places)
-    typos = np.where(u < 0.74, demo.TYPO_COWORKING, np.where(u < 0.97, demo.TYPO_FABLAB, ""))
+    typos = np.where(u < 0.74, TYPO_COWORKING, np.where(u < 0.97, TYPO_FABLAB, ""))
     sentinel = rng.random(n_places) < 0.10
-    lat, lon = _offset(rng, t.lat[hosts], t.lon[hosts], 0.35)
+    lat, lon = offset_points(rng, t.lat[hosts], t.lon[hosts], 0.35)
     lat, lon = np.round(lat, 6), np.round(lon, 6)
     # A place published without its commune is placed by the nearest commune centre: make sure it is its host.
     tree = cKDTree(t.xy)
@@ -527,16 +504,17 @@ def build_places(rng: np.random.Generator, prng: random.Random, t: Country, n_pl
         lat0 = float(t.lat[t.group == g].mean())
         pxy[m] = _project(lat[m], lon[m], lat0) + np.array([g * 20_000.0, 0.0])
     cand = np.asarray(tree.query(pxy, k=min(4, n))[1]).reshape(n_places, -1)
-    d = haversine_km(lat[:, None], lon[:, None], t.lat[cand], t.lon[cand])
+    d = haversine_km_array(lat[:, None], lon[:, None], t.lat[cand], t.lon[cand])
     best = cand[np.arange(n_places), np.argmin(d, axis=1)]
     wrong = best != hosts
     lat[wrong], lon[wrong] = t.lat[hosts[wrong]] + 0.0002, t.lon[hosts[wrong]]
     places = []
     for k in range(n_places):
         c = t.communes[hosts[k]]
-        places.append(Place(str(k + 1), demo._place_name(prng, str(typos[k]), c), str(typos[k]), int(hosts[k]),
-                            float(lat[k]), float(lon[k]), bool(sentinel[k])))
+        places.append(Place(id=str(k + 1), name=place_name(prng, str(typos[k]), c), typo=str(typos[k]),
+                            host=int(hosts[k]), lat=float(lat[k]), lon=float(lon[k]), sentinel=bool(sentinel[k])))
     return places
+
 
 
 def inventory_rows(prng: random.Random, t: Country, places: list[Place]) -> list[list[str]]:
@@ -545,34 +523,17 @@ def inventory_rows(prng: random.Random, t: Country, places: list[Place]) -> list
         i = p.host
         c = t.communes[i]
         code = _published_code(prng, t, i)
-        kind = t.epci_kind[t.epci[i]]
-        metro = kind == "METRO"
-        address = f"{prng.randint(1, 120)} {prng.choice(demo.STREETS)}"
-        if p.sentinel:
-            geocod, precision = "PLACE A LA MAIN", "0.99"
-        else:
-            geocod = f"{address} {t.postcode[i]} {c.libelle}"
-            precision = demo.fmt_decimal(min(0.99, max(0.5, prng.betavariate(9, 1.2))), 2)
+        metro = t.epci_kind[t.epci[i]] == "METRO"
+        address = f"{prng.randint(1, 120)} {prng.choice(STREETS)}"
+        precision = None if p.sentinel else prng.betavariate(9, 1.2)
+        contact = inventory_contact(prng, p.name, c.libelle)
         ze = t.ze[i]
-        rows.append([
-            p.id, p.name, address, "0" if p.sentinel else t.postcode[i],
-            strip_accents(c.libelle).upper() if prng.random() < 0.25 else c.libelle,
-            "0" if p.sentinel else code, c.libelle,
-            f"www.{demo.slug(p.name)}.example" if prng.random() < 0.25 else "", "", "", p.typo,
-            demo.fmt_decimal(p.lat, 6), demo.fmt_decimal(p.lon, 6), geocod, precision, "",
-            f"contact@{demo.slug(p.name)}.example" if prng.random() < 0.1 else "",
-            "1" if metro else "0", t.epci_names[t.epci[i]] if metro else "", t.reg[i], t.reg_names[t.reg[i]],
-            t.codes[i], t.dep[i], c.libelle, str(c.pmun), demo.comclass(c.pmun), ze, t.ze_names[ze],
-            demo.ze_class(t.ze_pop[ze]), str(t.ze_pop[ze]),
-        ])
+        rows.append(inventory_row(
+            p, address=address, postcode=t.postcode[i], commune_code=t.codes[i], published_code=code,
+            commune_name=c.libelle, contact=contact, precision=precision,
+            metro_name=t.epci_names[t.epci[i]] if metro else "", reg=t.reg[i], reg_name=t.reg_names[t.reg[i]],
+            dep=t.dep[i], population=c.pmun, ze=ze, ze_name=t.ze_names[ze], ze_population=t.ze_pop[ze]))
     return rows
-
-
-@dataclass(eq=False)
-class FranceServices:
-    host: int
-    kind: str
-    row: list
 
 
 def build_france_services(rng: np.random.Generator, prng: random.Random, t: Country, n_fs: int
@@ -593,47 +554,36 @@ def build_france_services(rng: np.random.Generator, prng: random.Random, t: Coun
     perm = rng.permutation(n_fs)
     hosts = [hosts[k] for k in perm]
     kinds = [kinds[k] for k in perm]
-    lat, lon = _offset(rng, t.lat[hosts], t.lon[hosts], 0.3)
+    lat, lon = offset_points(rng, t.lat[hosts], t.lon[hosts], 0.3)
     items = []
     for k, (i, kind) in enumerate(zip(hosts, kinds), start=1):
         c = t.communes[i]
         fmt = prng.choice(["Fixe"] * 8 + ["Itinérante", "Multisites"]) if kind == "Principal" else "Fixe_antenne(s)"
         name = f"France services {c.libelle}" + (f" - Antenne {k}" if kind == "Antenne" else "")
-        days = [prng.choice(demo.HOURS[:3] if prng.random() < 0.8 else demo.HOURS[3:]) for _ in range(5)]
-        days.append(prng.choice(["", "", "", "09:00 - 12:00"]))
+        days = [weekday_hours(prng) for _ in range(5)]
+        days.append(saturday_hours(prng))
         comment = ""
         if prng.random() < 0.003:
-            comment = demo.FS_COMMENT_MULTILINE.format(a=c.libelle, b=c.libelle)
+            comment = FS_COMMENT_MULTILINE.format(a=c.libelle, b=c.libelle)
         elif prng.random() < 0.2:
             comment = "Prise de rendez-vous conseillée"
-        dep = t.dep[i]
-        row = [k, dep, name, f"{prng.randint(1, 40)} {prng.choice(demo.STREETS)}",
-               prng.choice(["", "", "", "Mairie", "Bureau de Poste"]), _published_code(prng, t, i), t.postcode[i],
-               c.libelle, round(float(lat[k - 1]), 6), round(float(lon[k - 1]), 6),
-               f"franceservices.{demo.slug(c.libelle)}@france-services.example",
-               f"04 65 71 {prng.randint(0, 99):02d} {prng.randint(0, 99):02d}", *days,
-               prng.choice(["Oui", "Non", "Non"]), comment, kind, fmt, "",
-               f"Espace labellisé {prng.choice(['01/01/2020', '01/07/2020', '01/01/2021', '01/09/2022'])}"]
-        items.append(FranceServices(i, kind, row))
+        address = f"{prng.randint(1, 40)} {prng.choice(STREETS)}"
+        complement = prng.choice(FS_COMPLEMENTS)
+        code = _published_code(prng, t, i)
+        phone = fictional_phone(prng)
+        appointment = prng.choice(FS_APPOINTMENTS)
+        label_date = prng.choice(['01/01/2020', '01/07/2020', '01/01/2021', '01/09/2022'])
+        row = france_services_row(
+            number=k, dep=t.dep[i], name=name, address=address, complement=complement, commune_code=code,
+            postcode=t.postcode[i], commune_name=c.libelle, lat=lat[k - 1], lon=lon[k - 1], phone=phone, hours=days,
+            appointment=appointment, comment=comment, kind=kind, fmt=fmt, group="", label_date=label_date)
+        items.append(FranceServices(host=i, kind=kind, row=row))
     return items
 
 
 # ----------------------------------------------------------------------------------------------
 # Flows
 # ----------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Flows:
-    """Rows of a flows file: indices into ``table`` (codes and names), values as written."""
-
-    table_codes: list[str]
-    table_names: list[str]
-    origin: np.ndarray      # index into the table
-    dest: np.ndarray
-    values: np.ndarray      # float64, rounded to 6 decimals
-    origin_commune: np.ndarray  # commune index (arrondissements brought back to their city)
-    dest_commune: np.ndarray    # commune index, -1 abroad
 
 
 def _neighbours(t: Country, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -785,39 +735,10 @@ def build_flows(rng: np.random.Generator, t: Country, n_rows: int, exhaustive: b
                  dest_c[order])
 
 
-def write_flows(path: Path, flows: Flows, chunk: int = 500_000) -> int:
-    """Write a flows file (``;``, LF, minimal quoting: no value needs quotes) with Arrow string kernels."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pairs = pa.array([f"{c};{nm}" for c, nm in zip(flows.table_codes, flows.table_names)], pa.string())
-    for text in flows.table_names:
-        if any(ch in text for ch in ';"\r\n'):
-            raise ValueError(f"name needs quoting: {text!r}")
-    with path.open("wb") as fh:
-        fh.write(";".join(demo.FLOWS_HEADER).encode("utf-8") + b"\n")
-        for start in range(0, len(flows.values), chunk):
-            sl = slice(start, start + chunk)
-            values = pc.cast(pa.array(flows.values[sl]), pa.string())
-            values = pc.binary_join_element_wise(values, "", "\n")
-            lines = pc.binary_join_element_wise(pairs.take(pa.array(flows.origin[sl])),
-                                                pairs.take(pa.array(flows.dest[sl])), values, ";")
-            lines = lines.combine_chunks() if isinstance(lines, pa.ChunkedArray) else lines
-            offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)[lines.offset: lines.offset + len(lines) + 1]
-            fh.write(memoryview(lines.buffers()[2])[int(offsets[0]): int(offsets[-1])])
-    return len(flows.values)
-
 
 # ----------------------------------------------------------------------------------------------
 # Grants and surveys
 # ----------------------------------------------------------------------------------------------
-
-
-@dataclass(eq=False)
-class Grant:
-    funder: str
-    funder_id: str
-    row: list
-    cents: int
-    place: Place | None
 
 
 def build_grants(rng: np.random.Generator, prng: random.Random, t: Country, places: list[Place],
@@ -826,17 +747,17 @@ def build_grants(rng: np.random.Generator, prng: random.Random, t: Country, plac
     deps = sorted(t.dep_names, key=lambda d: (len(d), d))
     funders = [(f"Conseil régional - {t.reg_names[r]}", "reg", r) for r in regs] + \
               [(f"Conseil départemental - {t.dep_names[d]}", "dep", d) for d in deps]
-    funder_ids = dict(zip([f[0] for f in funders], _fictional_ids(rng, len(funders), 14, "2")))
+    funder_ids = dict(zip([f[0] for f in funders], fictional_ids(rng, len(funders), 14, "2")))
     n_to_places = int(round(n_grants * 0.18))
     funded = [places[k] for k in rng.choice(len(places), size=min(len(places), max(1, n_to_places * 2 // 3)),
                                              replace=False)]
-    for p, siret in zip(funded, _fictional_ids(rng, len(funded), 14)):
+    for p, siret in zip(funded, fictional_ids(rng, len(funded), 14)):
         p.siret = siret
     targets = funded + [funded[k] for k in rng.integers(0, len(funded), n_to_places - len(funded))]
     n_other = n_grants - len(targets)
     w = t.pmun.astype(float) ** 0.7
     other_hosts = rng.choice(len(t.codes), size=n_other, p=w / w.sum())
-    other_ids = _fictional_ids(rng, n_other, 14)
+    other_ids = fictional_ids(rng, n_other, 14)
     cents = np.round(np.exp(rng.uniform(math.log(500), math.log(200_000), n_grants)) * 100).astype(np.int64)
     months = rng.integers(1, 12, n_grants)
     days = rng.integers(1, 29, n_grants)
@@ -845,24 +766,23 @@ def build_grants(rng: np.random.Generator, prng: random.Random, t: Country, plac
         if k < len(targets):
             p = targets[k]
             host, name, siret, place = p.host, p.name, p.siret, p
-            purpose = prng.choice(demo.GRANT_OBJECTS_PLACE + [demo.GRANT_OBJECTS_BY_TYPO[p.typo]])
+            purpose = prng.choice(GRANT_OBJECTS_PLACE + [GRANT_OBJECTS_BY_TYPO[p.typo]])
         else:
             host = int(other_hosts[k - len(targets)])
-            name = prng.choice(demo.ASSOCIATION_PATTERNS).format(de=t.communes[host].name.de)
+            name = prng.choice(ASSOCIATION_PATTERNS).format(de=t.communes[host].name.de)
             siret, place = other_ids[k - len(targets)], None
-            purpose = prng.choice(demo.GRANT_OBJECTS_OTHER)
+            purpose = prng.choice(GRANT_OBJECTS_OTHER)
         options = [funders[regs.index(t.reg[host])], funders[len(regs) + deps.index(t.dep[host])]]
         funder = options[prng.randrange(2)][0]
         month, day = int(months[k]), int(days[k])
-        share = prng.choice([0.2, 0.25, 0.3, 0.4, 0.5, 0.5, 0.6, 0.7, 0.8, 1.0])
-        c = int(cents[k])
-        row = [funder, funder_ids[funder], f"2024-{month:02d}-{day:02d}", f"DEL-2024-{k + 1:05d}",
-               demo._upper_with_double_space(prng, name), siret, purpose, f"{c // 100}.{c % 100:02d}",
-               "aide en numéraire", prng.choice(["unique", "unique", "échelonné"]),
-               f"2024-{min(12, month + 1):02d}-01_{prng.choice(['2024-12-31', '2025-06-30'])}", "", "non",
-               demo.fmt_decimal(share, 2)]
-        grants.append(Grant(funder, funder_ids[funder], row, c, place))
-    grants.sort(key=lambda g: (g.funder, g.row[2], g.row[3]))
+        share = prng.choice(GRANT_SHARES)
+        beneficiary = upper_with_double_space(prng, name)
+        conditions = prng.choice(GRANT_CONDITIONS)
+        grants.append(Grant(funder=funder, funder_id=funder_ids[funder], date=f"2024-{month:02d}-{day:02d}",
+                            ref=f"DEL-2024-{k + 1:05d}", beneficiary=beneficiary, beneficiary_id=siret,
+                            purpose=purpose, cents=int(cents[k]), conditions=conditions,
+                            period=payment_period(prng, month), share=fmt_decimal(share, 2), place=place))
+    grants.sort(key=lambda g: (g.funder, g.date, g.ref))
     return grants
 
 
@@ -876,24 +796,23 @@ def build_surveys(rng: np.random.Generator, prng: random.Random, t: Country, pla
     for p in places:
         pool.append((f"TL2019-{p.id}", p.name, p.typo, p.host))
     for k, h in enumerate(new_hosts, start=1):
-        typo = prng.choice([demo.TYPO_COWORKING, demo.TYPO_COWORKING, demo.TYPO_FABLAB, ""])
-        pool.append((f"ENQ-{k:05d}", demo._place_name(prng, typo, t.communes[h]), typo, int(h)))
+        typo = prng.choice([TYPO_COWORKING, TYPO_COWORKING, TYPO_FABLAB, ""])
+        pool.append((f"ENQ-{k:05d}", place_name(prng, typo, t.communes[h]), typo, int(h)))
     per_wave = min(per_wave, len(pool))
     wave24 = sorted(rng.choice(len(pool), size=per_wave, replace=False).tolist())
     keep = rng.choice(wave24, size=int(round(0.8 * per_wave)), replace=False).tolist()
     rest = sorted(set(range(len(pool))) - set(wave24))
     more = rng.choice(rest, size=min(len(rest), per_wave - len(keep)), replace=False).tolist() if rest else []
     wave25 = sorted(keep + more)
-    sirets = iter(_fictional_ids(rng, len(pool), 14))
+    sirets = iter(fictional_ids(rng, len(pool), 14))
     info = {}
     for k in sorted(set(wave24) | set(wave25)):
         ref, name, typo, h = pool[k]
-        kind = ("coworking" if typo == demo.TYPO_COWORKING else "fablab" if typo == demo.TYPO_FABLAB
-                else prng.choice(demo.SURVEY_TYPES_OTHER))
+        kind = survey_kind(prng, typo)
         siret = next(sirets)
         info[k] = dict(kind=kind, siret=siret if prng.random() < 0.8 else "", opened=prng.randint(2008, 2023),
-                       statut=prng.choice(demo.STATUTES), hours=prng.choice([20, 25, 30, 35, 40, 50, 60]),
-                       profile=demo._survey_profile(prng, kind, int(t.pmun[h])), no_revenue=prng.random() < 0.15)
+                       statut=prng.choice(STATUTES), hours=prng.choice([20, 25, 30, 35, 40, 50, 60]),
+                       profile=survey_profile(prng, kind, int(t.pmun[h])), no_revenue=prng.random() < 0.15)
     in24 = set(wave24)
     out = {}
     for year, members in (("2024", wave24), ("2025", wave25)):
@@ -901,18 +820,16 @@ def build_surveys(rng: np.random.Generator, prng: random.Random, t: Country, pla
         for k in sorted(members, key=lambda k: pool[k][0]):
             ref, name, typo, h = pool[k]
             i = info[k]
-            prof = demo._evolve(prng, i["profile"]) if year == "2025" and k in in24 else i["profile"]
-            c = t.communes[h]
-            rows.append([year, ref, name, i["siret"], t.codes[h], c.libelle, i["kind"], str(i["opened"]),
-                         i["statut"], str(prof["surface"]), str(prof["desks"]), str(i["hours"]),
-                         str(prof["members"]), str(prof["visitors"]), str(prof["events"]), f"{prof['etp']:.1f}",
-                         "" if i["no_revenue"] else str(round(prof["revenue"] / 100) * 100), str(prof["public"])])
+            prof = evolve(prng, i["profile"]) if year == "2025" and k in in24 else i["profile"]
+            rows.append(survey_row(year=year, ref=ref, name=name, siret=i["siret"], commune_code=t.codes[h],
+                                   commune_name=t.communes[h].libelle, kind=i["kind"], opened=i["opened"],
+                                   statut=i["statut"], hours=i["hours"], profile=prof, no_revenue=i["no_revenue"]))
         out[year] = rows
     return out
 
 
 # ----------------------------------------------------------------------------------------------
-# Referential rows
+# Rows of the commune referentials
 # ----------------------------------------------------------------------------------------------
 
 
@@ -920,139 +837,46 @@ def cog_rows(t: Country) -> list[list[str]]:
     rows = []
     for i in np.argsort(t.codes.astype(str), kind="stable"):
         c = t.communes[i]
-        d = t.dep[i]
-        ctcd = "20R" if d in ("2A", "2B") else f"{d}D"
-        rows.append(["COM", c.code, t.reg[i], d, ctcd, t.arr[i], c.name.tncc, c.name.ncc, c.name.base,
-                     c.libelle, t.canton[i], ""])
-        for code, nm in t.arm.get(int(i), []):
-            rows.append(["ARM", code, t.reg[i], d, ctcd, t.arr[i], nm.tncc, nm.ncc, nm.base, nm.libelle,
-                         t.canton[i] or "", c.code])
-    for code, nm, parent in t.comd:
-        rows.append(["COMD", code, "", "", "", "", nm.tncc, nm.ncc, nm.base, nm.libelle, "", parent])
-    rows.sort(key=lambda r: (r[1], r[0]))
+        where = dict(reg=t.reg[i], dep=t.dep[i], arr=t.arr[i], canton=t.canton[i])
+        rows.append(cog_row("COM", c.code, c.name, **where))
+        rows += [cog_row("ARM", code, nm, **where, parent=c.code) for code, nm in t.arm.get(int(i), [])]
+    rows += [cog_row("COMD", code, nm, parent=parent) for code, nm, parent in t.comd]
+    rows.sort(key=lambda r: (r[1], r[0]))          # by code (COM), then type (TYPECOM)
     return rows
 
 
 def population_rows(t: Country) -> list[list]:
-    rows = []
-    for i in np.argsort(t.codes.astype(str), kind="stable"):
-        c = t.communes[i]
-        d = t.dep[i]
-        codcom = c.code[2:] if len(d) == 2 else d[2] + c.code[3:]
-        codcan = t.canton[i][-2:] if t.canton[i] else "  "
-        rows.append([t.reg[i], t.reg_names[t.reg[i]], d, t.arr[i][-1], codcan, codcom, c.libelle,
-                     int(t.pmun[i]), int(t.pcap[i]), int(t.pmun[i] + t.pcap[i])])
-    return rows
+    return [population_row(reg=t.reg[i], reg_name=t.reg_names[t.reg[i]], dep=t.dep[i], arr=t.arr[i],
+                           canton=t.canton[i], code=t.communes[i].code, name=t.communes[i].libelle,
+                           pmun=int(t.pmun[i]), pcap=int(t.pcap[i]))
+            for i in np.argsort(t.codes.astype(str), kind="stable")]
 
 
 def communes_france_rows(rng: np.random.Generator, t: Country) -> list[list]:
     n = len(t.codes)
     ha = np.clip(np.exp(rng.normal(math.log(1500), 0.55, n)), 100, 25_000).astype(int)
     alt = rng.integers(5, 900, n)
-    mlat, mlon = _offset(rng, t.lat, t.lon, 0.2, 0.0)
+    mlat, mlon = offset_points(rng, t.lat, t.lon, 0.2, 0.0)
     rows = []
     for i in np.argsort(t.codes.astype(str), kind="stable"):
         c = t.communes[i]
-        km2 = ha[i] / 100
-        density = c.pmun / km2
         role = "pole" if c.pmun >= 10_000 else "rural"
-        level = demo.density_level(density, c.pmun, role)
+        level = density_level(density_per_km2(c.pmun, int(ha[i])), c.pmun, role)
         equip = 4 if c.pmun >= 50_000 else 3 if c.pmun >= 8000 else 2 if c.pmun >= 2500 else 1 if c.pmun >= 800 else 0
-        d = t.dep[i]
-        e, k, ze = t.epci[i], t.canton[i], t.ze[i]
-        rows.append([
-            c.code, c.libelle, c.name.base, c.name.a, c.name.de, demo.slug(c.libelle),
-            strip_accents(c.libelle).upper(), "COM", "commune", t.reg[i], t.reg_names[t.reg[i]], d,
-            t.dep_names[d], k, t.canton_names.get(k, ""), e, t.epci_names[e], "", "", t.postcode[i],
-            t.postcode[i], ze, t.ze_centres[ze], "", "", "", "", "", c.pmun, int(ha[i]), max(1, int(round(km2))),
-            int(round(density)), int(alt[i]), int(alt[i]) - 20, int(alt[i]) + 150, round(float(mlat[i]), 5),
-            round(float(mlon[i]), 5), float(t.lat[i]), float(t.lon[i]), level, demo.DENSITY_LABELS[level],
-            equip if equip else "", demo.EQUIPMENT_LABELS.get(equip, ""), "", "", "",
-        ])
+        d, e, k, ze = t.dep[i], t.epci[i], t.canton[i], t.ze[i]
+        rows.append(communes_france_row(
+            code=c.code, name=c.name, reg=t.reg[i], reg_name=t.reg_names[t.reg[i]], dep=d, dep_name=t.dep_names[d],
+            canton=k, canton_name=t.canton_names.get(k, ""), epci=e, epci_name=t.epci_names[e],
+            postcode=t.postcode[i], postcodes=t.postcode[i], ze=ze, ze_centre=t.ze_centres[ze], population=c.pmun,
+            hectares=int(ha[i]), altitude=int(alt[i]), altitude_min=int(alt[i]) - 20,
+            altitude_max=int(alt[i]) + 150, town_hall=(mlat[i], mlon[i]), centre=(t.lat[i], t.lon[i]), level=level,
+            equipment=equip))
     return rows
 
 
 # ----------------------------------------------------------------------------------------------
-# Truth and entry points
+# The whole draw
 # ----------------------------------------------------------------------------------------------
-
-
-def _truth(t: Country, places, fs_list, flows: Flows, grants, surveys, written) -> dict:
-    epcis = sorted(t.epci_names)
-    e_index = {e: k for k, e in enumerate(epcis)}
-    e_of = np.array([e_index[e] for e in t.epci])
-    pop_by_epci = np.bincount(e_of, weights=t.pmun, minlength=len(epcis))
-    places_by_epci = {e: {"coworking": 0, "fablab": 0, "non_renseigne": 0, "total": 0} for e in epcis}
-    for p in places:
-        key = ("coworking" if p.typo == demo.TYPO_COWORKING else "fablab" if p.typo == demo.TYPO_FABLAB
-               else "non_renseigne")
-        e = t.epci[p.host]
-        places_by_epci[e][key] += 1
-        places_by_epci[e]["total"] += 1
-    fs_by_canton = {k: {"principal": 0, "antenne": 0, "total": 0} for k in t.canton_names}
-    fs_by_epci = {e: 0 for e in epcis}
-    for fs in fs_list:
-        fs_by_epci[t.epci[fs.host]] += 1
-        k = t.canton[fs.host]
-        if k:
-            fs_by_canton[k][fs.kind.lower()] += 1
-            fs_by_canton[k]["total"] += 1
-    o_e = e_of[flows.origin_commune]
-    abroad = flows.dest_commune < 0
-    d_e = np.where(abroad, -1, e_of[np.maximum(flows.dest_commune, 0)])
-    v = flows.values
-    active = np.bincount(o_e, weights=v, minlength=len(epcis))
-    out_commune = np.bincount(o_e, weights=np.where(flows.dest_commune != flows.origin_commune, v, 0.0),
-                              minlength=len(epcis))
-    out_epci = np.bincount(o_e, weights=np.where(d_e != o_e, v, 0.0), minlength=len(epcis))
-    by_funder: dict[str, int] = {}
-    for g in grants:
-        by_funder[g.funder] = by_funder.get(g.funder, 0) + g.cents
-    place_by_ref = {f"TL2019-{p.id}": p for p in places}
-    survey_truth = {}
-    for year, rows in surveys.items():
-        survey_truth[year] = {"respondents": len(rows),
-                              "inventory_places": sum(1 for r in rows if r[1] in place_by_ref),
-                              "desks_total": sum(int(r[10]) for r in rows),
-                              "visitors_per_week_total": sum(int(r[13]) for r in rows)}
-    deps = sorted(t.dep_names, key=lambda d: (len(d), d))
-    return {
-        "territory": {"name": TERRITORY_NAME, "departements": deps, "fictional": True},
-        "files": written,
-        "n_communes": len(t.codes),
-        "n_communes_by_departement": {d: int((t.dep == d).sum()) for d in deps},
-        "n_arrondissements_municipaux": sum(len(a) for a in t.arm.values()),
-        "n_communes_deleguees": len(t.comd),
-        "population_total": int(t.pmun.sum()),
-        "population_by_epci": {e: int(pop_by_epci[k]) for k, e in enumerate(epcis)},
-        "n_epci": len(epcis),
-        "epci": {e: t.epci_names[e] for e in epcis},
-        "n_cantons": len(t.canton_names),
-        "cantons": dict(sorted(t.canton_names.items())),
-        "communes_without_canton": int((t.canton == "").sum()),
-        "n_places": len(places),
-        "n_sentinel_places": sum(p.sentinel for p in places),
-        "places_by_epci": places_by_epci,
-        "n_france_services": len(fs_list),
-        "france_services_by_epci": fs_by_epci,
-        "france_services_by_canton": fs_by_canton,
-        "cantons_without_france_services": sorted(k for k, x in fs_by_canton.items() if x["total"] == 0),
-        "flows": {
-            "n_rows": len(v),
-            "n_foreign_rows": int(abroad.sum()),
-            "total_workers": float(round(math.fsum(v), 6)),
-            "active_residents_by_epci": {e: round(float(active[k]), 6) for k, e in enumerate(epcis)},
-            "commuters_out_of_commune_by_epci": {e: round(float(out_commune[k]), 6) for k, e in enumerate(epcis)},
-            "commuters_out_of_epci": {e: round(float(out_epci[k]), 6) for k, e in enumerate(epcis)},
-        },
-        "grants": {
-            "n_rows": len(grants),
-            "total_amount": round(sum(g.cents for g in grants) / 100, 2),
-            "amount_by_funder": {k: round(x / 100, 2) for k, x in sorted(by_funder.items())},
-            "n_grants_to_places": sum(1 for g in grants if g.place is not None),
-        },
-        "surveys": survey_truth,
-    }
 
 
 def _rngs(seed: int, scale: float) -> tuple:
@@ -1061,10 +885,8 @@ def _rngs(seed: int, scale: float) -> tuple:
             np.random.default_rng([seed, tag, 3]))
 
 
-def write_mirror(out_dir: Path, seed: int = 2024, scale: float = 1.0, log=None) -> tuple[dict, dict[str, int]]:
-    """Write the national mirror under ``out_dir``; return (truth, {relative path: data rows})."""
-    out_dir = Path(out_dir)
-    say = log or (lambda msg: None)
+def draw(seed: int, scale: float = 1.0, say: Callable[[str], None] = lambda msg: None) -> Drawn:
+    """Draw the country from ``seed`` at ``scale`` (every count multiplied by it)."""
     t0 = time.perf_counter()
     t = build_country(seed, scale)
     say(f"territoire : {len(t.codes)} communes, {t.n_epci} EPCI, {len(t.canton_names)} cantons "
@@ -1077,24 +899,24 @@ def write_mirror(out_dir: Path, seed: int = 2024, scale: float = 1.0, log=None) 
     surveys = build_surveys(rng, prng, t, places, scaled(N_SURVEY_ROWS, scale, 20))
     say(f"lieux, France Services, flux, subventions, enquêtes tirés ({time.perf_counter() - t0:.1f} s)")
 
-    written: dict[str, int] = {}
-    written[COG] = demo._write(out_dir, COG, cog_rows(t))
-    written[POP] = demo._write(out_dir, POP, population_rows(t))
-    written[GEO] = demo._write(out_dir, GEO, communes_france_rows(rng_rows, t), csv.QUOTE_NONNUMERIC)
-    written[INV] = demo._write(out_dir, INV, inventory_rows(prng, t, places))
-    written[FS] = demo._write_fs(out_dir, FS, [f.row for f in fs_list])
-    written[FLOWS] = write_flows(out_dir / FLOWS, flows)
-    written[GRANTS] = demo._write(out_dir, GRANTS, [g.row for g in grants])
-    for year, rows in surveys.items():
-        written[SURVEYS[year]] = demo._write(out_dir, SURVEYS[year], rows)
-    written.update(__import__("ingest.demo.attendance", fromlist=["_"]).write_attendance(out_dir, seed))
-    from ingest.demo.referential import write_referential_national  # referential sources of config/demo.toml
-    written.update(write_referential_national(out_dir, t, places, seed))
-    truth = _truth(t, places, fs_list, flows, grants, surveys, written)
-    (out_dir / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                                        encoding="utf-8")
-    say(f"fichiers écrits ({time.perf_counter() - t0:.1f} s)")
-    return truth, written
+    def publications() -> Iterator[tuple[str, list | Flows]]:
+        yield layout.COG, cog_rows(t)
+        yield layout.POP, population_rows(t)
+        yield layout.GEO, communes_france_rows(rng_rows, t)
+        yield layout.INV, inventory_rows(prng, t, places)
+        yield layout.FS, [f.row for f in fs_list]
+        yield layout.FLOWS, flows
+        yield layout.GRANTS, [grant_row(g) for g in grants]
+        for year, rows in surveys.items():
+            yield layout.SURVEYS[year], rows
+
+    facts = Facts(
+        territory={"name": TERRITORY_NAME, "departements": sorted(t.dep_names, key=lambda d: (len(d), d)),
+                   "fictional": True},
+        codes=t.codes, dep=t.dep, epci=t.epci, canton=t.canton, pmun=t.pmun, epci_names=t.epci_names,
+        canton_names=t.canton_names, places=places, france_services=fs_list, flows=flows, grants=grants,
+        surveys=surveys, n_arrondissements=sum(len(a) for a in t.arm.values()), n_delegated=len(t.comd))
+    return Drawn(publications(), facts, lambda out_dir: (None, write_referential_national(out_dir, t, places, seed)))
 
 
 def write_stress_flows(out_dir: Path, seed: int = 2024, scale: float = 1.0, rows: int | None = None) -> Path:
@@ -1102,38 +924,30 @@ def write_stress_flows(out_dir: Path, seed: int = 2024, scale: float = 1.0, rows
     t = build_country(seed, scale)
     rng = np.random.default_rng([seed, int(round(scale * 1_000_000)), 4])
     flows = build_flows(rng, t, rows or scaled(N_STRESS_FLOWS, scale, 1000), exhaustive=True)
-    path = Path(out_dir) / STRESS_FLOWS
+    path = Path(out_dir) / layout.STRESS_FLOWS
     write_flows(path, flows)
     return path
 
 
-def generate(out_dir: Path, seed: int = 2024, scale: float = 1.0) -> dict:
-    """Write the national mirror under ``out_dir`` and return the truth (also written as truth.json)."""
-    return write_mirror(out_dir, seed, scale)[0]
+# ----------------------------------------------------------------------------------------------
+# Former entry points of this module, now the generator's (thin: kept for the callers written before)
+# ----------------------------------------------------------------------------------------------
+
+FLOWS, STRESS_FLOWS = layout.FLOWS, layout.STRESS_FLOWS
+
+
+def write_mirror(out_dir: Path, seed: int = 2024, scale: float = 1.0, log=None) -> tuple[dict, dict[str, int]]:
+    """``ingest.demo.generator.write_mirror(out_dir, seed, "national", scale, log)``."""
+    from ingest.demo import generator
+
+    return generator.write_mirror(out_dir, seed, "national", scale, log)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Génère la France fictive à l'échelle nationale (banc d'essai).")
-    parser.add_argument("--out", default="data/mirror/national", help="dossier de sortie (data/mirror/national)")
-    parser.add_argument("--seed", type=int, default=2024, help="graine du générateur (2024)")
-    parser.add_argument("--scale", type=float, default=1.0, help="facteur d'échelle (1 = France entière)")
-    parser.add_argument("--stress-flows", action="store_true",
-                        help="écrit aussi le fichier de flux de ~8 millions de lignes (stress/...)")
-    parser.add_argument("--stress-only", action="store_true", help="n'écrit que le fichier de flux de stress")
-    args = parser.parse_args(argv)
-    out = Path(args.out)
-    if not args.stress_only:
-        _, written = write_mirror(out, seed=args.seed, scale=args.scale, log=print)
-        for rel, n in written.items():
-            print(f"{out / rel}\t{n}")
-        print(f"total\t{sum(written.values())} lignes dans {len(written)} fichiers (+ {out / 'truth.json'})")
-    if args.stress_flows or args.stress_only:
-        t0 = time.perf_counter()
-        path = write_stress_flows(out, seed=args.seed, scale=args.scale)
-        with path.open("rb") as fh:
-            n = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 24), b"")) - 1
-        print(f"{path}\t{n}\t({time.perf_counter() - t0:.1f} s)")
-    return 0
+    """``python -m ingest.demo.national``: the generator's command line for this territory."""
+    from ingest.demo import generator
+
+    return generator.main(["--territory", "national", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

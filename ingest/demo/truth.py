@@ -1,0 +1,158 @@
+"""The truth: what the generator knows it wrote, computed from the values written, for both scales.
+
+Tests and the benchmark compare the warehouse with it (``truth.json`` beside the files). A scale hands
+over its communes and what it placed in them as :class:`Facts`; :func:`truth` counts them. A département
+(the demo) gets a detailed truth, which lists its sentinel places and splits grants and survey answers
+by EPCI; a country (the national benchmark) gets a summary one, which counts communes by département,
+arrondissements, communes déléguées, foreign flows and totals instead.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ingest.demo.formats import survey_column
+from ingest.demo.records import Flows, FranceServices, Grant, Place
+from ingest.demo.vocabulary import TYPO_COWORKING, TYPO_FABLAB
+
+
+@dataclass
+class Facts:
+    """Communes (the COG's ``COM`` rows) as parallel arrays, and the generated facts that refer to them by
+    index (``host``, ``origin_commune``...)."""
+
+    territory: dict                # name and codes of the territory, as truth.json states them
+    codes: np.ndarray              # commune code per commune (object)
+    dep: np.ndarray                # département code per commune (object)
+    epci: np.ndarray               # EPCI SIREN per commune (object)
+    canton: np.ndarray             # canton code per commune, "" when none (object)
+    pmun: np.ndarray               # municipal population per commune (int)
+    epci_names: dict[str, str]
+    canton_names: dict[str, str]
+    places: list[Place]
+    france_services: list[FranceServices]
+    flows: Flows
+    grants: list[Grant]
+    surveys: dict[str, list[list[str]]]   # wave -> rows (formats.survey_row)
+    n_arrondissements: int = 0     # municipal arrondissements (ARM rows)
+    n_delegated: int = 0           # communes déléguées (COMD rows)
+
+
+def _r6(x: float) -> float:
+    return round(x + 0.0, 6)
+
+
+def _fsum_by(group: np.ndarray, values: np.ndarray, n: int) -> list[float]:
+    """Exact sums (math.fsum) of ``values`` per group 0..n-1."""
+    order = np.argsort(group, kind="stable")
+    bounds = np.searchsorted(group[order], np.arange(n + 1))
+    ordered = values[order].tolist()
+    return [math.fsum(ordered[bounds[k]:bounds[k + 1]]) for k in range(n)]
+
+
+def _typo_key(typo: str) -> str:
+    return "coworking" if typo == TYPO_COWORKING else "fablab" if typo == TYPO_FABLAB else "non_renseigne"
+
+
+def truth(f: Facts, files: dict[str, int], detailed: bool) -> dict:
+    """The truth of a generated mirror (``files``: relative path -> data records written). ``detailed``: a
+    département's truth (see the module's documentation), else a country's."""
+    epcis = sorted(f.epci_names)
+    e_index = {e: k for k, e in enumerate(epcis)}
+    e_of = np.array([e_index[e] for e in f.epci])
+    pop_by_epci = np.zeros(len(epcis), dtype=np.int64)
+    np.add.at(pop_by_epci, e_of, f.pmun.astype(np.int64))
+
+    places_by_epci = {e: {"coworking": 0, "fablab": 0, "non_renseigne": 0, "total": 0} for e in epcis}
+    for p in f.places:
+        e = f.epci[p.host]
+        places_by_epci[e][_typo_key(p.typo)] += 1
+        places_by_epci[e]["total"] += 1
+
+    fs_by_canton = {k: {"principal": 0, "antenne": 0, "total": 0} for k in f.canton_names}
+    fs_by_epci = {e: 0 for e in epcis}
+    for fs in f.france_services:
+        fs_by_epci[f.epci[fs.host]] += 1
+        k = f.canton[fs.host]
+        if k:
+            fs_by_canton[k][fs.kind.lower()] += 1
+            fs_by_canton[k]["total"] += 1
+
+    flows = f.flows
+    v = flows.values
+    o_e = e_of[flows.origin_commune]
+    abroad = flows.dest_commune < 0
+    d_e = np.where(abroad, -1, e_of[np.maximum(flows.dest_commune, 0)])
+    active = _fsum_by(o_e, v, len(epcis))
+    out_commune = _fsum_by(o_e, np.where(flows.dest_commune != flows.origin_commune, v, 0.0), len(epcis))
+    out_epci = _fsum_by(o_e, np.where(d_e != o_e, v, 0.0), len(epcis))
+
+    by_funder: dict[str, int] = {}
+    to_places = {e: 0 for e in epcis}
+    for g in f.grants:
+        by_funder[g.funder] = by_funder.get(g.funder, 0) + g.cents
+        if g.place is not None:
+            to_places[f.epci[g.place.host]] += g.cents
+
+    place_by_ref = {f"TL2019-{p.id}": p for p in f.places}
+    ref, desks, visitors = (survey_column(c) for c in ("identifiant_lieu", "postes_travail", "visiteurs_semaine"))
+    surveys = {}
+    for year, rows in f.surveys.items():
+        surveys[year] = {"respondents": len(rows), "desks_total": sum(int(r[desks]) for r in rows)}
+        if detailed:
+            by_epci = {e: 0 for e in epcis}
+            for r in rows:
+                by_epci[f.epci[place_by_ref[r[ref]].host]] += int(r[visitors])
+            surveys[year]["visitors_per_week_by_epci"] = by_epci
+        else:
+            surveys[year]["inventory_places"] = sum(1 for r in rows if r[ref] in place_by_ref)
+            surveys[year]["visitors_per_week_total"] = sum(int(r[visitors]) for r in rows)
+
+    out = {
+        "territory": f.territory,
+        "n_communes": len(f.codes),
+        "population_total": int(f.pmun.sum()),
+        "population_by_epci": {e: int(pop_by_epci[k]) for k, e in enumerate(epcis)},
+        "epci": {e: f.epci_names[e] for e in epcis},
+        "cantons": dict(sorted(f.canton_names.items())),
+        "places_by_epci": places_by_epci,
+        "n_places": len(f.places),
+        "france_services_by_canton": fs_by_canton,
+        "cantons_without_france_services": sorted(k for k, x in fs_by_canton.items() if x["total"] == 0),
+        "n_france_services": len(f.france_services),
+        "flows": {
+            "active_residents_by_epci": {e: _r6(active[k]) for k, e in enumerate(epcis)},
+            "commuters_out_of_commune_by_epci": {e: _r6(out_commune[k]) for k, e in enumerate(epcis)},
+            "commuters_out_of_epci": {e: _r6(out_epci[k]) for k, e in enumerate(epcis)},
+        },
+        "grants": {
+            "n_rows": len(f.grants),
+            "total_amount": round(sum(g.cents for g in f.grants) / 100, 2),
+            "amount_by_funder": {k: round(x / 100, 2) for k, x in sorted(by_funder.items())},
+            "n_grants_to_places": sum(1 for g in f.grants if g.place is not None),
+        },
+        "surveys": surveys,
+    }
+    if detailed:
+        out["grants"]["amount_to_places_by_epci"] = {e: round(x / 100, 2) for e, x in to_places.items()}
+        out["sentinel_places"] = [{"id": p.id, "insee_com": f.codes[p.host]}
+                                  for p in sorted((p for p in f.places if p.sentinel), key=lambda p: int(p.id))]
+        return out
+    deps = sorted(set(f.dep.tolist()), key=lambda d: (len(d), d))
+    out.update({
+        "files": files,
+        "n_communes_by_departement": {d: int((f.dep == d).sum()) for d in deps},
+        "n_arrondissements_municipaux": f.n_arrondissements,
+        "n_communes_deleguees": f.n_delegated,
+        "n_epci": len(epcis),
+        "n_cantons": len(f.canton_names),
+        "communes_without_canton": int((f.canton == "").sum()),
+        "n_sentinel_places": sum(p.sentinel for p in f.places),
+        "france_services_by_epci": fs_by_epci,
+    })
+    out["flows"].update({"n_rows": len(v), "n_foreign_rows": int(abroad.sum()),
+                         "total_workers": float(round(math.fsum(v.tolist()), 6))})
+    return out
