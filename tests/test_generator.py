@@ -1,5 +1,6 @@
 """The demo territory generator: determinism, exact file formats (compared with the real publications
-when ``../shared/data`` is present) and a truth that the files themselves confirm.
+when ``../shared/data`` is present, and with the loader's contracts) and a truth that the files themselves
+confirm.
 
 Everything here re-reads the written files with the standard ``csv`` module; the truth is never
 trusted on its own word."""
@@ -7,6 +8,7 @@ trusted on its own word."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import math
@@ -17,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.demo import generator, layout
+from ingest.demo import formats, generator, layout
 from ingest.demo.generator import generate
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -236,6 +238,30 @@ def test_france_services_quoting_is_the_anct_one(m):
     assert rebuilt == text
     assert sum("\n" in r["commentaire"] for r in m.fs) >= 1
     assert text.count("\n") > len(m.fs) + 1, "embedded newlines make wc -l lie, as in the real file"
+
+
+def test_the_mirror_is_the_demo_deployment_of_the_source_declarations(m):
+    """Every file the demo deployment reads (ingest/sources/<source>.py, ``demo`` locations) and nothing else;
+    each CSV written in the dialect this test expects."""
+    written = {p.relative_to(m.root).as_posix() for p in m.root.rglob("*") if p.is_file()}
+    declared = {path for paths in layout.MIRROR_PATHS.values() for path in paths}
+    assert written == declared | {layout.TRUTH}
+    assert set(formats.FILE_FORMATS) == declared - {layout.OCCUPANCY}      # occupancy: ingest/demo/attendance.py
+    for rel, fmt in formats.CSV_FILES.items():
+        if rel in FORMATS:
+            sep, eol, bom, header = FORMATS[rel]
+            assert (fmt.separator, fmt.line_ending, fmt.encoding == "utf-8-sig") == (sep, eol, bom), rel
+            assert header is None or header.split(sep) == list(fmt.columns), rel
+
+
+def test_formats_carry_every_column_of_the_loaders_contracts(monkeypatch):
+    """The generated files carry every column the contracts name (canonical name, alias or header pattern),
+    checked when ingest.demo.formats is imported: a column renamed on either side is caught."""
+    assert formats.contract_disagreements() == []
+    inventory = formats.FORMATS["tierslieux_2019"]
+    renamed = dataclasses.replace(inventory, columns=tuple("LATITUDE" if c == "LAT" else c for c in inventory.columns))
+    monkeypatch.setitem(formats.FORMATS, "tierslieux_2019", renamed)
+    assert formats.contract_disagreements() == ["tierslieux_2019: LAT"]
 
 
 def test_minimal_quoting_files_round_trip(m):

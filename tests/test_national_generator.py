@@ -99,6 +99,47 @@ def test_counts_follow_the_scale(small):
     assert sum(s["respondents"] for s in truth["surveys"].values()) == 100
 
 
+def _field_kinds(text: str, sep: str) -> dict[int, set[str]]:
+    """Column position -> how its non-empty values are written ("quoted" or "bare"), over every record."""
+    kinds: dict[int, set[str]] = defaultdict(set)
+    col, i, n = 0, 0, len(text)
+    while i < n:
+        if text[i] == '"':
+            i += 1
+            while not (text[i] == '"' and text[i + 1:i + 2] != '"'):
+                i += 2 if text[i] == '"' else 1
+            kinds[col].add("quoted")
+            i += 1
+        elif text[i] not in (sep, "\r", "\n"):
+            kinds[col].add("bare")
+            while i < n and text[i] not in (sep, "\r", "\n"):
+                i += 1
+        if i < n and text[i] == sep:
+            col += 1
+        elif i < n:
+            col = 0
+            i += 1 if text[i] == "\n" else 2
+            continue
+        i += 1
+    return kinds
+
+
+def test_same_formats_as_the_demo(small, demo_mirror):
+    """Both scales write with the same builders: every CSV column is quoted (or not) the same way, and the JSON
+    records carry the same keys (a conseillers numériques structure with coordinates: the geocoder's result)."""
+    mirror, _ = small
+    for rel, fmt in formats.CSV_FILES.items():
+        ours, demo = ((root / rel).read_bytes().decode(fmt.encoding) for root in (mirror, demo_mirror[0]))
+        ours, demo = _field_kinds(ours, fmt.separator), _field_kinds(demo, fmt.separator)
+        assert set(ours) == set(demo) == set(range(len(fmt.columns))), rel
+        assert {c: ours[c] for c in ours if ours[c] and demo[c]} == {c: demo[c] for c in ours if ours[c] and demo[c]}, rel
+    cnfs = [json.loads((root / layout.CNFS).read_text(encoding="utf-8")) for root in (mirror, demo_mirror[0])]
+    assert {tuple(r) for r in cnfs[0]} == {tuple(r) for r in cnfs[1] if "latitude" in r}
+    for rel in (layout.ETALAB_EPCI, layout.ETALAB_DEPARTEMENTS, layout.ETALAB_REGIONS):
+        keys = [{tuple(r) for r in json.loads((root / rel).read_text(encoding="utf-8"))} for root in (mirror, demo_mirror[0])]
+        assert keys[0] <= keys[1] | {tuple(k for k in next(iter(keys[1])) if k != "chefLieu")}, rel
+
+
 # ---------------------------------------------------------------------------------------------- codes
 
 def test_national_code_structure(small):
