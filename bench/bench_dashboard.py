@@ -1,16 +1,18 @@
 """Benchmark: the dashboard's page queries on a national-scale published warehouse.
 
-    .venv/bin/python bench/bench_dashboard.py --config config/shared-data.toml [--runs 30]
+    .venv/bin/python bench/bench_dashboard.py --config config/shared-data.toml [--runs 30] [--json FILE]
 
 Runs the queries the pages issue (the same functions the pages call, with the Streamlit cache
 bypassed so each call hits the warehouse) for several territories of each level, times every single
-query and prints p50/p95/max in milliseconds per page; the target is p95 < 100 ms per query.
+query and prints p50/p95/max in milliseconds per page (``--json`` also writes them; ``make bench`` reads
+them); the target is p95 < 100 ms per query.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import os
 import statistics
 import sys
@@ -24,6 +26,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", default="config/shared-data.toml")
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--json", default=None, help="écrit aussi p50/p95/max de chaque page dans ce fichier JSON")
     args = parser.parse_args()
     os.environ["OBSERVATOIRE_CONFIG"] = args.config
 
@@ -70,7 +73,7 @@ def main() -> int:
     for fn in pages.values():  # warm-up (first query on a connection loads the catalog), not measured
         for t in samples["epci"][:1]:
             fn(t)
-    worst = 0.0
+    worst, figures = 0.0, {}
     for name, fn in pages.items():
         times = []
         for _ in range(args.runs):
@@ -84,8 +87,11 @@ def main() -> int:
         times.sort()
         p95 = times[int(0.95 * (len(times) - 1))]
         worst = max(worst, p95)
+        figures[name] = {"p50_ms": statistics.median(times), "p95_ms": p95, "max_ms": times[-1]}
         print(f"{name:40s} {statistics.median(times):8.1f} {p95:8.1f} {times[-1]:8.1f}  "
               f"{'OK' if p95 < 100 else 'TROP LENT'}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0 if worst < 100 else 1
 
 

@@ -1,18 +1,19 @@
 """Time the ingestion of the national-size MOBPRO flows file (issue 9 target: 8,000,000 rows < 30 s).
 
-    .venv/bin/python bench/bench_ingest.py [--path FILE] [--engine auto|duckdb|python] [--keep]
+    .venv/bin/python bench/bench_ingest.py [--path FILE] [--engine auto|duckdb|python] [--keep] [--json FILE]
 
-The file is the one ``bench/bench_refresh.py`` generates (``ingest.demo.national.write_stress_flows``,
+The file is the one ``bench/bench_refresh.py`` generates (``ingest.demo.generator.write_stress_flows``,
 ``data/bench/mirror-s1-seed2024/stress/base-flux-mobilite-domicile-lieu-travail-2020.csv``, about
 7,990,000 rows and 390 MB); it is generated first when missing. The production path is timed: fetch
 into an immutable snapshot (sha256), then ``load_source`` into a DuckDB file (reader, contract checks,
-rejects, raw tables, manifest). Prints the phases, rows/s and the peak memory of the process.
-Everything lives under ``data/bench/`` (ignored by git).
+rejects, raw tables, manifest). Prints the phases, rows/s and the peak memory of the process (``--json``
+also writes the figures; ``make bench`` reads them). Everything lives under ``data/bench/`` (ignored by git).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import shutil
 import sys
@@ -27,14 +28,15 @@ TARGET_S = 30.0
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ingest.demo import national
+    from ingest.demo import generator, layout
 
-    default = BENCH_DIR / "mirror-s1-seed2024" / national.STRESS_FLOWS
+    default = BENCH_DIR / "mirror-s1-seed2024" / layout.STRESS_FLOWS
     parser = argparse.ArgumentParser(description="Temps d'ingestion du fichier de flux de 8 millions de lignes.")
     parser.add_argument("--path", default=str(default), help=f"fichier de flux (défaut : {default})")
     parser.add_argument("--engine", choices=("auto", "duckdb", "python"), default="auto",
                         help="auto : DuckDB pour les gros CSV (production) ; python : le chemin ligne à ligne")
     parser.add_argument("--keep", action="store_true", help="garde la base et les instantanés produits")
+    parser.add_argument("--json", default=None, help="écrit aussi les chiffres dans ce fichier JSON")
     args = parser.parse_args(argv)
 
     import duckdb
@@ -46,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     if not path.exists():
         print(f"génération du fichier de flux de stress : {path}")
         t0 = time.perf_counter()
-        national.write_stress_flows(BENCH_DIR / "mirror-s1-seed2024")
+        generator.write_stress_flows(BENCH_DIR / "mirror-s1-seed2024")
         print(f"  {time.perf_counter() - t0:.1f} s")
     work = BENCH_DIR / "ingest"
     shutil.rmtree(work, ignore_errors=True)
@@ -76,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"objectif : < {TARGET_S:.0f} s pour 8 000 000 lignes -> {'ATTEINT' if total < TARGET_S else 'MANQUÉ'}")
     print(f"mémoire maximale du processus : {peak_mb:.0f} Mo")
     assert result.rows_read == result.rows_loaded + result.rows_rejected == n_table + n_rejects
+    if args.json:
+        Path(args.json).write_text(json.dumps({
+            "rows_read": result.rows_read, "rows_rejected": result.rows_rejected, "bytes": snap.bytes,
+            "fetch_s": t_fetch, "load_s": t_load, "total_s": total}), encoding="utf-8")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     return 0
