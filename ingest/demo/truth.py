@@ -9,7 +9,6 @@ arrondissements, communes déléguées, foreign flows and totals instead.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,12 +44,12 @@ def _r6(x: float) -> float:
     return round(x + 0.0, 6)
 
 
-def _fsum_by(group: np.ndarray, values: np.ndarray, n: int) -> list[float]:
-    """Exact sums (math.fsum) of ``values`` per group 0..n-1."""
-    order = np.argsort(group, kind="stable")
-    bounds = np.searchsorted(group[order], np.arange(n + 1))
-    ordered = values[order].tolist()
-    return [math.fsum(ordered[bounds[k]:bounds[k + 1]]) for k in range(n)]
+def _sum_by(group: np.ndarray, micro: np.ndarray, n: int) -> list[float]:
+    """Sums per group 0..n-1 of values given in integer millionths: exact, so each sum is the 6-decimal
+    value math.fsum would round to, in any order of the rows."""
+    sums = np.zeros(n, dtype=np.int64)
+    np.add.at(sums, group, micro)
+    return [int(x) / 1e6 for x in sums]
 
 
 def _typo_key(typo: str) -> str:
@@ -83,12 +82,15 @@ def truth(f: Facts, files: dict[str, int], detailed: bool) -> dict:
 
     flows = f.flows
     v = flows.values
+    micro = np.rint(v * 1e6).astype(np.int64)       # the values written have at most 6 decimals
+    if not np.array_equal(micro / 1e6, v):
+        raise ValueError("flow values must have at most 6 decimals")
     o_e = e_of[flows.origin_commune]
     abroad = flows.dest_commune < 0
     d_e = np.where(abroad, -1, e_of[np.maximum(flows.dest_commune, 0)])
-    active = _fsum_by(o_e, v, len(epcis))
-    out_commune = _fsum_by(o_e, np.where(flows.dest_commune != flows.origin_commune, v, 0.0), len(epcis))
-    out_epci = _fsum_by(o_e, np.where(d_e != o_e, v, 0.0), len(epcis))
+    active = _sum_by(o_e, micro, len(epcis))
+    out_commune = _sum_by(o_e, np.where(flows.dest_commune != flows.origin_commune, micro, 0), len(epcis))
+    out_epci = _sum_by(o_e, np.where(d_e != o_e, micro, 0), len(epcis))
 
     by_funder: dict[str, int] = {}
     to_places = {e: 0 for e in epcis}
@@ -154,5 +156,5 @@ def truth(f: Facts, files: dict[str, int], detailed: bool) -> dict:
         "france_services_by_epci": fs_by_epci,
     })
     out["flows"].update({"n_rows": len(v), "n_foreign_rows": int(abroad.sum()),
-                         "total_workers": float(round(math.fsum(v.tolist()), 6))})
+                         "total_workers": int(micro.sum()) / 1e6})
     return out
