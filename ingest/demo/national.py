@@ -929,20 +929,6 @@ def write_stress_flows(out_dir: Path, seed: int = 2024, scale: float = 1.0, rows
     return path
 
 
-# ----------------------------------------------------------------------------------------------
-# Former entry points of this module, now the generator's (thin: kept for the callers written before)
-# ----------------------------------------------------------------------------------------------
-
-FLOWS, STRESS_FLOWS = layout.FLOWS, layout.STRESS_FLOWS
-
-
-def write_mirror(out_dir: Path, seed: int = 2024, scale: float = 1.0, log=None) -> tuple[dict, dict[str, int]]:
-    """``ingest.demo.generator.write_mirror(out_dir, seed, "national", scale, log)``."""
-    from ingest.demo import generator
-
-    return generator.write_mirror(out_dir, seed, "national", scale, log)
-
-
 def main(argv: list[str] | None = None) -> int:
     """``python -m ingest.demo.national``: the generator's command line for this territory."""
     from ingest.demo import generator
