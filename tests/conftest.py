@@ -28,9 +28,6 @@ SLOW_FIXTURES = frozenset({
     "tiny",                                # dbt build of the hand-computed territory (test_indicators.py)
     "survey_warehouse",                    # a refresh with survey files (test_surveys.py)
 })
-# Modules whose tests are all slow and that do not say so themselves.
-SLOW_MODULES = frozenset({
-})
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -43,10 +40,9 @@ def dbt_sources_written():
 
 
 def pytest_collection_modifyitems(config, items):
-    """Marks ``slow`` every test whose fixtures (their whole closure) include one of SLOW_FIXTURES, and every
-    test of SLOW_MODULES."""
+    """Marks ``slow`` every test whose fixtures (their whole closure) include one of SLOW_FIXTURES."""
     for item in items:
-        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())) or item.path.name in SLOW_MODULES:
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
 
 

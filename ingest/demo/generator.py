@@ -33,6 +33,7 @@ from ingest.demo import departement, formats, layout, national
 from ingest.demo.attendance import write_attendance
 from ingest.demo.records import Drawn
 from ingest.demo.truth import truth as truth_of
+from ingest.sources import SOURCES
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,9 @@ def write_mirror(out_dir: Path, seed: int = 2024, territory: str = "demo", scale
     written.update(write_attendance(out_dir, seed))
     ref_truth, ref_written = drawn.write_referential(out_dir)
     written.update(ref_written)
+    for name, source in SOURCES.items():   # sources that write their own demo files (their declaration)
+        if source.demo is not None and name in layout.MIRROR_PATHS:
+            written.update(source.demo(out_dir, drawn))
     truth = truth_of(drawn.facts, written, detailed=spec.detailed_truth)
     if ref_truth is not None:
         truth["referential"] = ref_truth

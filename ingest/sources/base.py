@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ingest.contracts import Contract
 
@@ -42,6 +44,10 @@ class Source:
     a warning; an empty required source (no ``optional``) blocks the publication."""
     extra_tables: dict[str, str] = field(default_factory=dict)
     """Other raw tables the source's loader writes (name -> description), declared to dbt as well."""
+    demo: Callable[[Path, object], dict[str, int]] | None = None
+    """Writes the source's files in a synthetic mirror (the demo's, the benchmark's) in the publication's
+    format: ``(mirror folder, drawn territory: ingest.demo.records.Drawn) -> {relative path: records}``.
+    For a source whose format is not in ``ingest.demo.formats`` (the generator writes those)."""
     defects: tuple[str, ...] = ()
     """Known defects of the real files and what the product does about them (French, for the docs)."""
 
