@@ -324,7 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     figures: dict = {"date": datetime.now().isoformat(timespec="seconds"), "machine": machine()}
     print(f"Banc d'essai national — {figures['date']}\nMachine : {figures['machine']}")
-    print("Temps d'horloge sur une machine partagée : d'autres processus en cours les ralentissent.\n")
+    print("Temps d'horloge sur une machine partagée : d'autres processus en cours les ralentissent "
+          f"(charge moyenne sur 1 min au départ : {os.getloadavg()[0]:.1f}).\n")
     print("== Territoire national fictif")
     mirror = prepare_mirror(args.scale, args.seed, args.regenerate, not args.skip_stress)
     run_dir = BENCH_DIR / "run"
@@ -414,9 +415,9 @@ def main(argv: list[str] | None = None) -> int:
     if real:
         rows.append(("fichiers publics réels, construction complète", real["wall_s"] if real["success"] else None,
                      "{:.1f} s, " + f"{real['peak_mb']:.0f} Mo", "—", "pour information"))
-    print("\n== Résumé")
+    print(f"\n== Résumé (charge moyenne sur 1 min à la fin : {os.getloadavg()[0]:.1f})")
     for label, value, fmt, target, status in rows:
-        print(f"  {label:<46} {fmt.format(value) if value is not None else 'échec':>16}   {target:>10}   {status}")
+        print(f"  {label:<46} {fmt.format(value) if value is not None else 'échec':>17}   {target:>10}   {status}")
     figures["summary"] = [(label, value, target, status) for label, value, _, target, status in rows]
     if args.json:
         Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
