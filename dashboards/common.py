@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards.data import query
+from dashboards import queries
 
 DISTANCE_CAVEAT = ("Les distances sont mesurées à vol d'oiseau depuis le centre de la commune : "
                    "c'est une approximation de l'accès, pas un temps de trajet.")
@@ -34,7 +34,7 @@ SOURCE_LABELS = {
 
 
 def header(title: str) -> pd.Series:
-    meta = query("select territory_name, is_fictional, built_at from marts.meta_publication").iloc[0]
+    meta = queries.publication()
     st.title(title)
     if meta.is_fictional:
         st.warning("Territoire d'exemple - données fictives : ces chiffres illustrent l'outil, "
@@ -43,8 +43,7 @@ def header(title: str) -> pd.Series:
 
 
 def sources() -> pd.DataFrame:
-    return query("select source_name, file_name, fetched_at, rows_loaded from marts.meta_sources "
-                 "order by source_name")
+    return queries.sources()
 
 
 def source_note(*names: str) -> str:
@@ -64,5 +63,5 @@ def published_at(built_at) -> str:
 
 
 def footer(*names: str) -> None:
-    meta = query("select built_at from marts.meta_publication").iloc[0]
+    meta = queries.publication()
     st.caption(f"Sources : {source_note(*names)}. Données publiées le {published_at(meta.built_at)}.")

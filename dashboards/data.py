@@ -130,9 +130,3 @@ def query(sql: str, params: tuple = ()) -> pd.DataFrame:
     """Run a parameterized read-only query on the published warehouse (cached per publication)."""
     return _query(sql, tuple(params), _signature(warehouse_path()))
 
-
-def has_table(schema: str, table: str) -> bool:
-    """Whether the published warehouse holds ``schema.table`` (for optional tables such as ops.*)."""
-    n = query("select count(*) as n from information_schema.tables where table_schema = ? and table_name = ?",
-              (schema, table))
-    return bool(n.n[0])

@@ -167,8 +167,8 @@ def _page(page: str, level: str, code: str):
 @pytest.fixture
 def partly_located(demo_run, demo_mirror, tmp_path, monkeypatch):
     """A copy of the demo publication where no commune of one EPCI has a known centre (as the marts say
-    it when the geographic file lacks them) and another EPCI's access share is computed on 39,7 % of its
-    population. Returns (published file, EPCI without centre, EPCI partly located)."""
+    it when the geographic file lacks them, in every mart the dashboard reads) and another EPCI's access share
+    is computed on 39,7 % of its population. Returns (published file, EPCI without centre, EPCI partly located)."""
     from conftest import seeded_config
     settings, result = demo_run
     assert result.success
@@ -186,6 +186,26 @@ def partly_located(demo_run, demo_mirror, tmp_path, monkeypatch):
                     "where territory_level in ('departement', 'region', 'national')", [pop_none])
         con.execute("update marts.fct_access_territory set population_with_coordinates = round(0.397 * population) "
                     "where territory_level = 'epci' and territory_code = ?", [part])
+        # the same in the marts the dashboard reads: access per territory (communes included) and the summary
+        con.execute("""update marts.fct_access_tiers_lieu_territory set n_communes_with_coordinates = 0,
+                           population_with_coordinates = 0, share_population_base = 0, n_communes_within = 0,
+                           population_within = 0, share_within = null, n_communes_beyond = 0, population_beyond = 0,
+                           access_status = 'sans_centre'
+                       where (territory_level = 'epci' and territory_code = ?) or (territory_level = 'commune'
+                              and territory_code in (select commune_code from marts.dim_commune where epci_code = ?))""",
+                    [none, none])
+        con.execute("""update marts.fct_access_tiers_lieu_territory t
+                       set population_with_coordinates = a.population_with_coordinates,
+                           share_population_base = a.population_with_coordinates / a.population
+                       from marts.fct_access_territory a
+                       where a.kind = 'tiers_lieu' and a.territory_level = t.territory_level
+                         and a.territory_code = t.territory_code and a.distance_km = t.distance_km""")
+        con.execute("""update marts.fct_summary_territory s
+                       set share_within_tiers_lieu = a.share_within, share_population_base = a.share_population_base,
+                           access_status = a.access_status
+                       from marts.fct_access_tiers_lieu_territory a
+                       where a.distance_km = s.access_distance_km and a.territory_level = s.territory_level
+                         and a.territory_code = s.territory_code""")
         con.execute("checkpoint")
     finally:
         con.close()

@@ -507,9 +507,9 @@ def test_labels_and_docs(tiny, tmp_path):
                 undocumented.append(f"{node['name']}.{col}")
     assert undocumented == []
     exposure = next(e for e in manifest["exposures"].values() if e["name"] == "tableau_de_bord")
-    depends = {manifest["nodes"][d]["name"] for d in exposure["depends_on"]["nodes"]}
-    assert {"fct_coverage_territory", "fct_access_territory", "fct_attendance_territory", "fct_funding_territory",
-            "fct_opportunity_epci", "meta_indicators"} <= depends
+    depends = {(manifest["nodes"].get(d) or manifest["sources"][d])["name"] for d in exposure["depends_on"]["nodes"]}
+    assert {"fct_summary_territory", "fct_coverage_territory", "fct_access_tiers_lieu_territory",
+            "fct_attendance_territory", "fct_funding_territory", "fct_opportunity_epci"} <= depends
 
 
 

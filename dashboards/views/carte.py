@@ -7,10 +7,10 @@ import math
 import pydeck as pdk
 import streamlit as st
 
+from dashboards import queries
 from dashboards.common import DISTANCE_CAVEAT, footer, header
-from dashboards.data import query
 from dashboards.formatting import fr_number
-from dashboards.territory import NO_CENTRE, access, access_note, commune_filter, params, select_territory
+from dashboards.territory import ACCESS_KM, NO_CENTRE, access_note, select_territory
 
 TYPE_LABELS = {
     "coworking": "Tiers-lieu à dominante coworking",
@@ -31,33 +31,28 @@ FLOW_COLOR = [44, 160, 44]
 def render() -> None:
     header("Carte")
     t = select_territory()
-    where, p = commune_filter(t.level), params(t)
-    distance = st.select_slider("Distance d'accès (km, à vol d'oiseau)", options=[5, 10, 15, 20, 30], value=10)
-    places = query(f"""
-        select p.place_name, p.place_type, p.commune_name, p.latitude, p.longitude
-        from marts.dim_place p join marts.dim_commune c using (commune_code)
-        where {where} and p.latitude is not null""", p)
-    communes = query(f"""
-        select c.commune_name, c.population, c.latitude, c.longitude, a.nearest_tiers_lieu_km
-        from marts.dim_commune c left join marts.fct_access_commune a using (commune_code)
-        where {where} and c.latitude is not null""", p)
-    flows = query(f"""
-        select c.commune_name, c.latitude, c.longitude, m.main_pole_name, m.main_pole_workers,
-               pc.latitude as pole_lat, pc.longitude as pole_lon
-        from marts.fct_commuting_commune m join marts.dim_commune c using (commune_code)
-        join marts.dim_commune pc on pc.commune_code = m.main_pole_code
-        where {where} and m.main_pole_workers > 0 and c.latitude is not null and pc.latitude is not null
-        order by m.main_pole_workers desc limit 40""", p)
+    access = queries.access_by_distance(t.level, t.code)  # one row per distance computed
+    distances = [int(d) if float(d).is_integer() else float(d) for d in access.distance_km]
+    if not distances:
+        st.info("Distances d'accès non calculées dans cette publication.")
+        return
+    default = int(ACCESS_KM) if int(ACCESS_KM) in distances else distances[0]
+    distance = st.select_slider("Distance d'accès (km, à vol d'oiseau)", options=distances, value=default)
+    places = queries.map_places(t.level, t.code)
+    communes = queries.map_communes(t.level, t.code)
+    flows = queries.map_flows(t.level, t.code)
     if communes.empty:
         st.info(f"Carte et distances non calculées : {NO_CENTRE}.")
         return
-    far = communes[communes.nearest_tiers_lieu_km.fillna(1e9) > distance]
+    row = access[access.distance_km == distance].iloc[0]
+    far = communes[communes.nearest_tiers_lieu_km.fillna(1e9) > distance]  # drawn on the map
     c = st.columns(3)
     c[0].metric("Lieux sur la carte", fr_number(len(places)))
-    c[1].metric(f"Communes à plus de {distance} km d'un tiers-lieu", fr_number(len(far)))
-    c[2].metric("Habitants de ces communes", fr_number(far.population.sum()))
-    located = access(t)  # only the communes with a known centre are on the map and counted
-    note = access_note(located.share, located.base, None)  # its reasons concern the 10 km share only
+    c[1].metric(f"Communes à plus de {distance} km d'un tiers-lieu", fr_number(row.n_communes_beyond))
+    c[2].metric("Habitants de ces communes", fr_number(row.population_beyond))
+    # only the communes with a known centre are on the map and counted
+    note = access_note(None if row.access_status != "calcule" else row.share_within,
+                       row.share_population_base, None)  # its reasons concern the 10 km share only
     if note:
         c[2].caption(note)
 

@@ -7,8 +7,8 @@ import html
 import pandas as pd
 import streamlit as st
 
+from dashboards import queries
 from dashboards.common import DISTANCE_CAVEAT, header, source_note
-from dashboards.data import query
 from dashboards.formatting import fr_number, fr_table
 from dashboards.territory import access_note, figures, select_territory
 
@@ -22,32 +22,6 @@ SECTIONS = [
     ("Financements", [("financements", "Subventions aux tiers-lieux", 0, " €"),
                       ("financements_hab", "Subventions par habitant", 2, " €")]),
 ]
-
-
-def similar_epci(code: str, population: float) -> pd.DataFrame:
-    """The 5 EPCI closest in population (log scale) with the same dominant density level."""
-    return query("""
-        with dens as (select epci_code, mode(density_level) as d from marts.dim_commune group by epci_code),
-        target as (select d from dens where epci_code = ?)
-        select e.epci_code, e.epci_name, e.population, e.n_tiers_lieux,
-               round(e.tiers_lieux_per_10k, 2) as tiers_lieux_per_10k,
-               e.n_france_services, round(100 * a.share_within, 1) as share_within_tiers_lieu,
-               round(100 * a.population_with_coordinates / nullif(a.population, 0), 1) as access_base
-        from marts.fct_coverage_epci e join dens using (epci_code)
-        left join marts.fct_access_territory a on a.territory_level = 'epci' and a.territory_code = e.epci_code
-             and a.kind = 'tiers_lieu' and a.distance_km = 10
-        where e.epci_code <> ? and e.population > 0
-          and (dens.d = (select d from target) or (select d from target) is null)
-        order by abs(ln(e.population) - ln(?)) limit 5""", (code, code, max(population, 1)))
-
-
-def opportunity(code: str):
-    """The EPCI's row of the opportunity ranking (with the number of EPCI ranked), or None."""
-    row = query("""
-        select opportunity_rank, is_opportunity_zone, long_commuters, long_commute_km, method,
-               score_status, score_note, n_epci_ranked as n_epci
-        from marts.fct_opportunity_epci where epci_code = ?""", (code,))
-    return None if row.empty else row.iloc[0]
 
 
 def fiche_html(name: str, f: dict, similar: pd.DataFrame, opportunities: pd.DataFrame, rank=None) -> str:
@@ -101,7 +75,7 @@ def render() -> None:
             if note(f, k):
                 col.caption(note(f, k))
     st.markdown("#### Opportunités")
-    rank = opportunity(t.code)
+    rank = queries.opportunity_epci(t.code)
     if rank is not None and rank.score_status != "calcule":
         st.info(f"Rang « zone d'opportunité » : {rank.score_note}")
     elif rank is not None:
@@ -111,14 +85,9 @@ def render() -> None:
         c[1].metric("Zone d'opportunité", "oui" if rank.is_opportunity_zone else "non")
         c[2].metric(f"Actifs à plus de {fr_number(rank.long_commute_km)} km de leur travail",
                     fr_number(rank.long_commuters))
-    opp = query("""
-        select c.commune_name as "Commune", c.population as "Population",
-               round(m.nearest_tiers_lieu_km, 1) as "Tiers-lieu le plus proche (km)",
-               round(m.long_commuters)::bigint as "Actifs faisant de longs trajets",
-               round(m.unserved_long_commuters)::bigint as "Dont sans tiers-lieu proche"
-        from marts.fct_commuting_commune m join marts.dim_commune c using (commune_code)
-        where c.epci_code = ? and m.unserved_long_commuters > 0
-        order by m.unserved_long_commuters desc limit 10""", (t.code,))
+    opp = queries.opportunity_communes("epci", t.code, 10)[
+        ["Commune", "Population", "Tiers-lieu le plus proche (km)", "Actifs faisant de longs trajets",
+         "Dont sans tiers-lieu proche"]]
     if len(opp):
         st.caption("Communes dont beaucoup d'actifs font de longs trajets domicile-travail sans tiers-lieu "
                    "proche : emplacements possibles pour un nouveau lieu.")
@@ -126,7 +95,7 @@ def render() -> None:
     else:
         st.caption("Aucune commune repérée : pas de longs trajets sans tiers-lieu proche dans les données.")
     st.markdown("#### EPCI comparables (population et densité proches)")
-    sim = similar_epci(t.code, float(f["population"] or 0)).rename(columns={
+    sim = queries.similar_epci(t.code).rename(columns={
         "epci_code": "Code", "epci_name": "EPCI", "population": "Population", "n_tiers_lieux": "Tiers-lieux",
         "tiers_lieux_per_10k": "Tiers-lieux / 10 000 hab.", "n_france_services": "France Services",
         "share_within_tiers_lieu": "Part à moins de 10 km (%)",

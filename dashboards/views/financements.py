@@ -6,27 +6,22 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from dashboards import queries
 from dashboards.common import footer, header
-from dashboards.data import query
 from dashboards.formatting import FR_AXIS_LABEL, fr_labels, fr_number, fr_table
-from dashboards.territory import commune_filter, figures, params, select_territory
+from dashboards.territory import figures, select_territory
 
 
 def render() -> None:
     header("Financements")
     t = select_territory()
-    where, p = commune_filter(t.level), params(t)
     f = figures(t)
     c = st.columns(3)
     c[0].metric("Subventions versées aux tiers-lieux", fr_number(f["financements"], 0, " €"))
     c[1].metric("Tiers-lieux financés", fr_number(f["lieux_finances"]))
     c[2].metric("Par habitant", fr_number(f["financements_hab"], 2, " €"))
     st.caption(years_caption(t))
-    funders = query(f"""
-        select g.funder_name || ' (' || coalesce(cast(g.grant_year as varchar), 'année inconnue') || ')' as financeur,
-               g.grant_year as annee, sum(g.amount_eur) as montant, count(*) as subventions
-        from marts.fct_grants g join marts.dim_commune c using (commune_code)
-        where {where} and g.place_id is not null group by all order by montant desc""", p)
+    funders = queries.funding_by_funder(t.level, t.code)
     if funders.empty:
         st.info("Aucune subvention publiée rapprochée d'un tiers-lieu pour ce territoire.")
     else:
@@ -40,13 +35,7 @@ def render() -> None:
                      alt.Tooltip("subventions:Q", title="Subventions")]).properties(height=60 * len(funders) + 40)
         st.altair_chart(chart + chart.mark_text(align="left", dx=4, fontSize=14).encode(
             text="montant_fr:N"), width="stretch")
-        grants = query(f"""
-            select cast(g.grant_year as varchar) as "Année",
-                   strftime(cast(g.convention_date as date), '%d/%m/%Y') as "Date", g.funder_name as "Financeur",
-                   g.beneficiary_name as "Bénéficiaire",
-                   g.purpose as "Objet", round(g.amount_eur) as "Montant (€)"
-            from marts.fct_grants g join marts.dim_commune c using (commune_code)
-            where {where} and g.place_id is not null order by g.grant_year desc, g.amount_eur desc""", p)
+        grants = queries.grants(t.level, t.code)
         st.dataframe(fr_table(grants, {"Montant (€)": 0}, raw=("Année",)), hide_index=True, placeholder="—",
                      width="stretch")
     st.caption("Seules les subventions publiées en open data (format SCDL) et rapprochées d'un tiers-lieu "
@@ -66,11 +55,9 @@ def years_label(years) -> str | None:
 
 def years_caption(t) -> str:
     """Over which years the grant amounts of the territory are summed (fct_funding_territory)."""
-    row = query("""select grant_years, grant_years_loaded from marts.fct_funding_territory
-                     where territory_level = ? and territory_code = ?""",
-                (MART_LEVELS[t.level], "FR" if t.level == "france" else t.code))
-    loaded = years_label(row.grant_years_loaded.iloc[0]) if len(row) else None
-    counted = years_label(row.grant_years.iloc[0]) if len(row) else None
+    row = queries.funding(t.level, t.code)
+    loaded = years_label(row.grant_years_loaded) if row is not None else None
+    counted = years_label(row.grant_years) if row is not None else None
     if loaded is None:
         return "Aucune subvention publiée n'est chargée."
     period = f"l'année {loaded}" if " et " not in loaded else f"les années {loaded}"
@@ -89,19 +76,14 @@ PROGRAMMES = {
     "estimated_micro_folie_eur": ("Micro-Folies", "une fois"),
     "estimated_conseiller_numerique_eur": ("Conseillers numériques", "investissement estimé de l'État"),
 }
-MART_LEVELS = {"france": "national", "region": "region", "departement": "departement", "epci": "epci",
-               "commune": "commune"}
 
 
 def programme_estimates(t) -> None:
     """Estimated funding of the national programmes in the territory (published rules x places)."""
     st.subheader("Financements estimés des programmes nationaux")
-    cols = ", ".join(PROGRAMMES)
-    est = query(f"""select {cols} from marts.fct_funding_territory
-                    where territory_level = ? and territory_code = ?""",
-                (MART_LEVELS[t.level], "FR" if t.level == "france" else t.code))
-    rows = [{"Programme": label, "Montant estimé (€)": float(est.iloc[0][col] or 0), "Période": period}
-            for col, (label, period) in PROGRAMMES.items() if len(est) and (est.iloc[0][col] or 0) > 0]
+    est = queries.funding(t.level, t.code)
+    rows = [{"Programme": label, "Montant estimé (€)": float(est[col] or 0), "Période": period}
+            for col, (label, period) in PROGRAMMES.items() if est is not None and (est[col] or 0) > 0]
     if not rows:
         st.info("Aucun site ni lauréat de programme national connu dans ce territoire.")
         return

@@ -7,29 +7,15 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from dashboards import queries
 from dashboards.common import footer, header
-from dashboards.data import has_table, query
 from dashboards.formatting import FR_AXIS_LABEL, fr_labels, fr_number, fr_table
-from dashboards.territory import commune_filter, params, select_territory
-from dashboards.views.financements import MART_LEVELS
+from dashboards.territory import select_territory
 
 CATEGORY_LABELS = {"tous": "Tous les lieux", "coworking": "Coworking", "fablab_makerspace": "Fablab / makerspace",
                    "atelier_partage": "Atelier partagé", "culturel": "Culturel", "social": "Social",
                    "services_publics": "Services au public"}
-
-
-def territory_waves(level: str, code: str) -> pd.DataFrame:
-    """Every wave of the territory's attendance figures, all categories."""
-    return query("""
-        select wave_year, place_category, n_known_places, n_respondents, n_known_respondents, n_local_respondents,
-               response_rate, visitors_per_week,
-               visitors_per_week_per_1000_inhabitants, members, members_per_1000_inhabitants, desks,
-               panel_n_places, panel_visitors_per_week_change_pct,
-               region_visitors_per_week_per_1000_inhabitants, national_visitors_per_week_per_1000_inhabitants,
-               region_response_rate, national_response_rate
-        from marts.fct_attendance_territory
-        where territory_level = ? and territory_code = ?
-        order by wave_year, place_category""", (level, code))
+CAPACITY_LABELS = {"declaree": "déclarée", "maximum_observe": "maximum observé"}
 
 
 def pct(value) -> str:
@@ -40,8 +26,7 @@ def render() -> None:
     header("Fréquentation")
     t = select_territory()
     st.subheader(t.label)
-    code = "FR" if t.level == "france" else t.code
-    waves = territory_waves(MART_LEVELS[t.level], code)
+    waves = queries.attendance_waves(t.level, t.code)
     all_places = waves[waves.place_category == "tous"]
     if all_places.empty or not all_places.n_respondents.fillna(0).any():
         st.info("Aucune réponse à l'enquête annuelle pour ce territoire.")
@@ -104,14 +89,7 @@ def render() -> None:
             "Adhérents": by_type.members, "Postes de travail": by_type.desks})
         st.dataframe(fr_table(table, {"Taux de réponse (%)": 1}), hide_index=True, placeholder="—", width="stretch")
 
-    where, p = commune_filter(t.level), params(t)
-    top = query(f"""
-        select a.place_name as "Lieu", c.commune_name as "Commune", a.visitors_per_week as "Visiteurs / semaine",
-               a.members as "Adhérents", a.desks as "Postes de travail",
-               round(a.visitors_per_week_change_pct, 1) as "Évolution sur un an (%)"
-        from marts.fct_attendance_place a join marts.dim_commune c using (commune_code)
-        where {where} and a.wave_year = ? order by a.visitors_per_week desc nulls last""",
-                p + (int(last.wave_year),))
+    top = queries.attendance_places(t.level, t.code, int(last.wave_year))
     st.markdown(f"**Lieux répondants (enquête {year})**")
     st.dataframe(fr_table(top, {"Évolution sur un an (%)": 1}), hide_index=True, placeholder="—", width="stretch")
     occupancy()
@@ -120,15 +98,7 @@ def render() -> None:
 
 def occupancy() -> None:
     """Daily occupancy of the sites whose counters are loaded (source ``occupancy_counts``)."""
-    if not has_table("marts", "fct_occupancy_daily"):
-        return
-    summary = query("""
-        select site as "Site", count(*) as "Jours comptés", min(day) as debut, max(day) as fin,
-               max(capacity_seats) as "Places", 100 * avg(mean_occupancy_rate) as "Occupation moyenne (%)",
-               100 * max(peak_occupancy_rate) as "Pic d'occupation (%)",
-               case when bool_or(capacity_method = 'declaree') then 'déclarée' else 'maximum observé' end
-                   as "Capacité"
-        from marts.fct_occupancy_daily group by site order by site""")
+    summary = queries.occupancy_sites()
     if summary.empty:
         return
     st.subheader("Comptages : occupation quotidienne")
@@ -136,11 +106,11 @@ def occupancy() -> None:
                "plusieurs fois par jour), ramenées à une valeur par jour : part moyenne des places occupées "
                "pendant les heures de relevé.")
     summary.insert(2, "Période", [f"du {a:%d/%m/%Y} au {b:%d/%m/%Y}" for a, b in zip(summary.debut, summary.fin)])
+    summary["Capacité"] = summary.pop("capacity_method").map(CAPACITY_LABELS)
     st.dataframe(fr_table(summary.drop(columns=["debut", "fin"]), {"Occupation moyenne (%)": 1,
                                                                    "Pic d'occupation (%)": 1}),
                  hide_index=True, placeholder="—", width="stretch")
-    daily = query("""select site as "Site", day as "Jour", 100 * mean_occupancy_rate as taux
-                     from marts.fct_occupancy_daily order by site, day""")
+    daily = queries.occupancy_daily()
     daily = fr_labels(daily, "taux", 1, " %")
     chart = alt.Chart(daily).mark_line(point=True).encode(
         x=alt.X("Jour:T", title=None, axis=alt.Axis(format="%d/%m", labelFontSize=13)),

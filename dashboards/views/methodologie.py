@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboards import queries
 from dashboards.common import DISTANCE_CAVEAT, SOURCE_LABELS, header
-from dashboards.data import has_table, query
 from dashboards.formatting import fr_table
 
 # Source names used by the referential's quality marts for facility sources.
@@ -67,15 +67,13 @@ def render() -> None:
     meta = header("Méthodologie et qualité")
     st.subheader("Définitions des indicateurs")
     st.table(pd.DataFrame(DEFINITIONS, columns=["Indicateur", "Définition"]))
-    cantons = query("select cantons_without_france_services_fr as texte from marts.fct_coverage_territory "
-                    "where territory_level = 'national'")
-    if len(cantons) and cantons.texte[0]:
-        st.caption(f"Cantons sans France Services, ensemble des données : {cantons.texte[0]}.")
+    cantons = queries.cantons_without_france_services()
+    if cantons:
+        st.caption(f"Cantons sans France Services, ensemble des données : {cantons}.")
     st.info(DISTANCE_CAVEAT)
 
     st.subheader("Sources")
-    s = query("select source_name, file_name, fetched_at, rows_read, rows_loaded, rows_rejected, stale "
-              "from marts.meta_sources order by source_name")
+    s = queries.sources()
     s.insert(0, "Source", s.pop("source_name").map(lambda v: SOURCE_LABELS.get(v, v)))
     s["fetched_at"] = pd.to_datetime(s.fetched_at, utc=True, errors="coerce").dt.strftime("%d/%m/%Y %H:%M")
     s["stale"] = s.stale.map({True: "oui", False: "non"})
@@ -90,14 +88,12 @@ def render() -> None:
                 "l'ancien code d'une commune fusionnée, le code postal ou les coordonnées). Les lignes non "
                 "rattachées ne disparaissent pas : elles sont listées avec leur raison dans l'entrepôt "
                 "(table marts.quality_unplaced_rows).")
-    q = query("select source_name, rows, placed, unplaced, 100 * share_placed as share_placed "
-              "from marts.quality_placement_by_source order by share_placed, source_name")
+    q = queries.placement_by_source()
     q.insert(0, "Source", q.pop("source_name").map(lambda v: PLACEMENT_SOURCES.get(v, SOURCE_LABELS.get(v, v))))
     st.dataframe(fr_table(q.rename(columns={"rows": "Lignes", "placed": "Rattachées", "unplaced": "Non rattachées",
                                             "share_placed": "Part rattachée (%)"}), {"Part rattachée (%)": 1}),
                  hide_index=True, placeholder="—", width="stretch")
-    reasons = query("select source_name, reason, count(*) as n from marts.quality_unplaced_rows "
-                    "group by all order by n desc limit 20")
+    reasons = queries.unplaced_reasons()
     if not reasons.empty:
         reasons.insert(0, "Source", reasons.pop("source_name").map(
             lambda v: PLACEMENT_SOURCES.get(v, SOURCE_LABELS.get(v, v))))
@@ -105,21 +101,15 @@ def render() -> None:
                      hide_index=True, placeholder="—", width="stretch")
 
     st.subheader("Mises à jour et contrôles")
-    if not (has_table("ops", "refresh_runs") and has_table("ops", "refresh_checks")):
+    runs = queries.refresh_runs()
+    if runs is None:
         st.info("Le journal des mises à jour et des contrôles n'est pas encore publié dans l'entrepôt : "
                 "il apparaîtra ici dès qu'il sera disponible.")
         return
-    runs = query("select started_at, finished_at, status, published, message from ops.refresh_runs "
-                 "order by started_at desc limit 10")
     st.dataframe(runs.rename(columns={"started_at": "Début", "finished_at": "Fin", "status": "Statut",
                                       "published": "Publiée", "message": "Message"}),
                  hide_index=True, placeholder="—", width="stretch")
-    checks = query("""
-        select asset as "Donnée", check_name as "Contrôle", severity as "Gravité",
-               case when passed then 'réussi' else 'échoué' end as "Résultat", message as "Message"
-        from ops.refresh_checks
-        where run_id = (select run_id from ops.refresh_runs order by started_at desc limit 1)
-        order by passed, asset""")
+    checks = queries.refresh_checks()
     failed = int((checks["Résultat"] == "échoué").sum())
     st.metric("Contrôles de la dernière mise à jour", f"{len(checks) - failed} réussis sur {len(checks)}")
     st.dataframe(checks, hide_index=True, placeholder="—", width="stretch")

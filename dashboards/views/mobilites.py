@@ -6,10 +6,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from dashboards import queries
 from dashboards.common import DISTANCE_CAVEAT, footer, header
-from dashboards.data import query
 from dashboards.formatting import FR_AXIS_LABEL, fr_labels, fr_number, fr_table
-from dashboards.territory import commune_filter, params, select_territory
+from dashboards.territory import select_territory
 
 NO_FLOWS = "aucune donnée de mobilité domicile-travail pour ce territoire"
 # Beyond this many EPCI, the ranking shows the first ones only and counts the EPCI not scored.
@@ -27,15 +27,10 @@ def extract_caveat(n_extract: int, n_communes: int, threshold) -> str:
             "connus : les nombres affichés sont ceux des flux publiés, des minimums.")
 
 
-def opportunity_table(where: str, p: tuple) -> None:
+def opportunity_table(t) -> None:
     """The opportunity ranking of the territory's EPCI, « non calculé » (with its reason) for the EPCI without
     commuting data, never a score of 0."""
-    opp = query(f"""
-        with e as (select distinct c.epci_code from marts.dim_commune c where {where} and c.epci_code is not null)
-        select o.epci_name, o.score_status, o.opportunity_rank, o.n_epci_ranked, o.opportunity_score,
-               o.long_commuters, o.n_tiers_lieux, o.is_opportunity_zone, o.score_note
-        from marts.fct_opportunity_epci o join e using (epci_code)
-        order by o.score_status, o.opportunity_rank, o.epci_name""", p)
+    opp = queries.opportunity_ranking(t.level, t.code)
     st.subheader("Zones d'opportunité : classement des EPCI")
     if opp.empty:
         st.info("Aucun EPCI pour ce territoire.")
@@ -68,38 +63,27 @@ def opportunity_table(where: str, p: tuple) -> None:
 def render() -> None:
     header("Mobilités et opportunités")
     t = select_territory()
-    where, p = commune_filter(t.level), params(t)
-    tot = query(f"""
-        select count(m.commune_code) as n_communes,
-               count(m.commune_code) filter (where m.flows_coverage = 'extrait_seuil') as n_extract,
-               max(m.flows_threshold_workers) as seuil,
-               sum(m.commuters_in_flows) as actifs, sum(m.commuters_out_of_commune) as sortants,
-               round(sum(m.long_commuters)) as longs, round(sum(m.unserved_long_commuters)) as sans_tl,
-               any_value(m.long_commute_km) as km, any_value(m.census_year) as annee
-        from marts.fct_commuting_commune m join marts.dim_commune c using (commune_code) where {where}""",
-                p).iloc[0]
-    if not tot.n_communes:
+    tot = queries.commuting(t.level, t.code)
+    if tot is None or not tot.n_communes_with_flows:
         st.info(f"Non calculé : {NO_FLOWS}. Les indicateurs de mobilité et le score d'opportunité ne sont pas "
                 "calculés (ce ne sont pas des zéros).")
-        opportunity_table(where, p)
+        opportunity_table(t)
         footer("mobpro_flows", "tierslieux_2019")
         return
     c = st.columns(4)
-    if tot.n_extract:
-        c[0].metric("Actifs dans les flux publiés", fr_number(tot.actifs))
-        c[1].metric("Dont vers une autre commune", fr_number(tot.sortants))
-        c[2].metric(f"Dont à plus de {fr_number(tot.km)} km", fr_number(tot.longs))
-        c[3].metric("Dont sans tiers-lieu proche", fr_number(tot.sans_tl))
-        st.warning(extract_caveat(int(tot.n_extract), int(tot.n_communes), tot.seuil))
+    if tot.n_communes_flows_extract:
+        c[0].metric("Actifs dans les flux publiés", fr_number(tot.commuters_in_flows))
+        c[1].metric("Dont vers une autre commune", fr_number(tot.commuters_out_of_commune))
+        c[2].metric(f"Dont à plus de {fr_number(tot.long_commute_km)} km", fr_number(tot.long_commuters))
+        c[3].metric("Dont sans tiers-lieu proche", fr_number(tot.unserved_long_commuters))
+        st.warning(extract_caveat(int(tot.n_communes_flows_extract), int(tot.n_communes_with_flows),
+                                  tot.flows_threshold_workers))
     else:
-        c[0].metric("Actifs résidents", fr_number(tot.actifs))
-        c[1].metric("Travaillent hors de leur commune", fr_number(tot.sortants))
-        c[2].metric(f"Font plus de {fr_number(tot.km)} km", fr_number(tot.longs))
-        c[3].metric("Dont sans tiers-lieu proche", fr_number(tot.sans_tl))
-    poles = query(f"""
-        select m.main_pole_name as pole, sum(m.main_pole_workers) as actifs
-        from marts.fct_commuting_commune m join marts.dim_commune c using (commune_code)
-        where {where} and m.main_pole_name is not null group by all order by actifs desc limit 10""", p)
+        c[0].metric("Actifs résidents", fr_number(tot.commuters_in_flows))
+        c[1].metric("Travaillent hors de leur commune", fr_number(tot.commuters_out_of_commune))
+        c[2].metric(f"Font plus de {fr_number(tot.long_commute_km)} km", fr_number(tot.long_commuters))
+        c[3].metric("Dont sans tiers-lieu proche", fr_number(tot.unserved_long_commuters))
+    poles = queries.commuting_poles(t.level, t.code)
     if len(poles):
         st.subheader("Principaux pôles d'emploi de destination")
         poles = fr_labels(poles, "actifs")
@@ -111,16 +95,11 @@ def render() -> None:
         labels = chart.mark_text(align="left", dx=4, fontSize=15).encode(text="actifs_fr:N")
         st.altair_chart(chart + labels,
                         width="stretch")
-    opportunity_table(where, p)
+    opportunity_table(t)
     st.subheader("Opportunités : communes à fort besoin sans tiers-lieu proche")
-    opp = query(f"""
-        select c.commune_name as "Commune", c.epci_name as "EPCI", c.population as "Population",
-               round(m.long_commuters)::bigint as "Actifs faisant de longs trajets",
-               round(m.unserved_long_commuters)::bigint as "Dont sans tiers-lieu proche",
-               round(m.nearest_tiers_lieu_km, 1) as "Tiers-lieu le plus proche (km)"
-        from marts.fct_commuting_commune m join marts.dim_commune c using (commune_code)
-        where {where} and m.unserved_long_commuters > 0
-        order by m.unserved_long_commuters desc limit 20""", p)
+    opp = queries.opportunity_communes(t.level, t.code, 20)[
+        ["Commune", "EPCI", "Population", "Actifs faisant de longs trajets", "Dont sans tiers-lieu proche",
+         "Tiers-lieu le plus proche (km)"]]
     if opp.empty:
         st.info("Aucune commune repérée pour ce territoire.")
     else:
