@@ -1,0 +1,88 @@
+{#- The conventions of the marts' column names, as one generic test per mart and severity.
+
+    Attached to every mart (models/marts/*.yml, tests/test_quality_suites.py checks it):
+        data_tests:
+          - column_conventions: {arguments: {level: error}}   # rules whose breach blocks the publication
+          - column_conventions: {arguments: {level: warn}}    # rules whose breach is a warning (severity warn)
+
+    At execution the test reads the columns the model really has (adapter.get_columns_in_relation), keeps
+    for each column the first rule of column_convention_rules() whose name pattern it matches (range rules on
+    numeric columns only; codes as published, published_* / old_* / source_*, are left alone) and returns
+    every (row, rule) broken: the column, the rule in French and the value. One scan of the mart per test.
+    The failing rows are stored (dbt_test__audit schema): the run report quotes them (orchestration/report.py).
+-#}
+
+{#- (name pattern, check, severity, rule in French). Severity error: the publication stops; warn: reported. -#}
+{% macro column_convention_rules() %}
+    {{ return([
+        {'pattern': '(?:.+_)?commune_code', 'regex': '(?:\\d{5}|2[AB]\\d{3})', 'severity': 'error',
+         'rule': 'code commune INSEE valide'},
+        {'pattern': 'departement_code', 'regex': '(?:\\d{2}|2[AB]|97\\d)', 'severity': 'warn',
+         'rule': 'code de département valide'},
+        {'pattern': 'region_code', 'regex': '\\d{2}', 'severity': 'warn', 'rule': 'code de région valide'},
+        {'pattern': 'epci_code', 'regex': '\\d{9}', 'severity': 'warn', 'rule': "SIREN d'EPCI à 9 chiffres"},
+        {'pattern': 'share_.+', 'min': 0, 'max': 1, 'severity': 'error', 'rule': 'part entre 0 et 1'},
+        {'pattern': 'n_.+|population.*', 'min': 0, 'max': none, 'severity': 'error',
+         'rule': 'effectif positif ou nul'},
+        {'pattern': '.+_km', 'min': 0, 'max': 20100, 'severity': 'warn', 'rule': 'distance entre 0 et 20 100 km'},
+        {'pattern': '(?!.*change).+_rate', 'min': 0, 'max': 1, 'severity': 'warn', 'rule': 'taux entre 0 et 1'},
+        {'pattern': '(?!.*change).+_pct', 'min': 0, 'max': 100, 'severity': 'warn',
+         'rule': 'pourcentage entre 0 et 100'},
+    ]) }}
+{% endmacro %}
+
+{#- Columns never held to a convention: codes and values as the publishers wrote them. -#}
+{% macro column_convention_exclusions() %}
+    {{ return('published_.*|old_.*|source_.*') }}
+{% endmacro %}
+
+{#- The (column, rule, predicate of a broken value) that apply to `relation` at `level` (error, warn). -#}
+{% macro column_convention_checks(relation, level) %}
+    {%- set checks = [] -%}
+    {%- if not execute -%}{{ return(checks) }}{%- endif -%}
+    {%- set numeric = '(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT'
+                      ~ '|FLOAT|DOUBLE|REAL|DECIMAL|NUMERIC)' -%}
+    {%- for col in adapter.get_columns_in_relation(relation) -%}
+        {%- set name = col.name | lower -%}
+        {%- set state = namespace(matched=false) -%}
+        {%- if not modules.re.fullmatch(column_convention_exclusions(), name) -%}
+            {%- for r in column_convention_rules() if not state.matched and modules.re.fullmatch(r.pattern, name) -%}
+                {%- set state.matched = true -%}
+                {%- set quoted = adapter.quote(col.name) -%}
+                {%- if r.severity == level and r.regex is defined -%}
+                    {%- do checks.append({'column': col.name, 'rule': r.rule, 'value': quoted,
+                        'broken': quoted ~ " is not null and not regexp_full_match(cast(" ~ quoted
+                                  ~ " as varchar), '" ~ r.regex ~ "')"}) -%}
+                {%- elif r.severity == level and modules.re.match(numeric, col.dtype | upper) -%}
+                    {%- set bounds = [quoted ~ ' < ' ~ r.min] -%}
+                    {%- if r.max is not none -%}{%- do bounds.append(quoted ~ ' > ' ~ r.max) -%}{%- endif -%}
+                    {%- do checks.append({'column': col.name, 'rule': r.rule, 'value': quoted,
+                                          'broken': '(' ~ bounds | join(' or ') ~ ')'}) -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(checks) }}
+{% endmacro %}
+
+{% test column_conventions(model, level='error') %}
+{{ config(severity=level, store_failures=true) }}
+{%- set checks = column_convention_checks(model, level) -%}
+{%- if checks | length == 0 %}
+select cast(null as varchar) as column_name, cast(null as varchar) as rule, cast(null as varchar) as value
+where false
+{%- else %}
+select offence.column_name, offence.rule, offence.value
+from (
+    select unnest([
+        {%- for c in checks %}
+        {'column_name': '{{ c.column }}', 'rule': '{{ c.rule | replace("'", "''") }}',
+         'value': cast({{ c.value }} as varchar), 'broken': coalesce({{ c.broken }}, false)}{{ ',' if not loop.last }}
+        {%- endfor %}
+    ]) as offence
+    from {{ model }}
+    where {% for c in checks %}({{ c.broken }}){{ ' or ' if not loop.last }}{% endfor %}
+) as rows_with_a_broken_value
+where offence.broken
+{%- endif %}
+{% endtest %}
