@@ -1,4 +1,6 @@
-"""Shared page furniture: title, fictional-data banner, sources line, distance caveat."""
+"""Shared page furniture: title, fictional-data banner, sources line, distance caveat.
+
+Sources are named to users by the label of their declaration (``marts.meta_sources.source_label``)."""
 
 from __future__ import annotations
 
@@ -9,29 +11,6 @@ from dashboards import queries
 
 DISTANCE_CAVEAT = ("Les distances sont mesurées à vol d'oiseau depuis le centre de la commune : "
                    "c'est une approximation de l'accès, pas un temps de trajet.")
-
-SOURCE_LABELS = {
-    "cog_communes": "INSEE, code officiel géographique",
-    "populations": "INSEE, populations légales",
-    "communes_geo": "data.gouv.fr, communes de France",
-    "tierslieux_2019": "ANCT, inventaire des tiers-lieux",
-    "france_services": "ANCT, liste des France Services",
-    "mobpro_flows": "INSEE, flux domicile-travail",
-    "subventions": "Subventions publiées (SCDL)",
-    "surveys": "Enquête de l'observatoire",
-    "occupancy_counts": "Comptages de fréquentation",
-    "communes_etalab": "Etalab, découpage administratif (communes)",
-    "epci_etalab": "Etalab, découpage administratif (EPCI)",
-    "departements_etalab": "Etalab, découpage administratif (départements)",
-    "regions_etalab": "Etalab, découpage administratif (régions)",
-    "grille_densite": "INSEE, grille communale de densité",
-    "typologie_ruralite": "ANCT, typologie des ruralités",
-    "programme_laureates": "ANCT, lauréats des programmes (Fabriques de territoire, Manufactures de proximité)",
-    "conseillers_numeriques": "ANCT, structures accueillant des conseillers numériques",
-    "epci_centroids": "ANCT, centres des EPCI",
-    "mobpro_foreign_codes": "INSEE, codes des lieux de travail à l'étranger",
-}
-
 
 def header(title: str) -> pd.Series:
     meta = queries.publication()
@@ -46,12 +25,18 @@ def sources() -> pd.DataFrame:
     return queries.sources()
 
 
+def source_labels() -> dict[str, str]:
+    """Source name -> what users read (the label of its declaration, ingest/sources/<source>.py)."""
+    s = sources()
+    return dict(zip(s.source_name, s.source_label))
+
+
 def source_note(*names: str) -> str:
     """'INSEE, populations légales (fichier du 23/11/2026)' for the given sources."""
     s = sources()
     parts = []
     for r in s[s.source_name.isin(names)].itertuples():
-        parts.append(f"{SOURCE_LABELS.get(r.source_name, r.source_name)} ({r.file_name}, "
+        parts.append(f"{r.source_label} ({r.file_name}, "
                      f"récupéré le {pd.Timestamp(r.fetched_at):%d/%m/%Y})")
     return " ; ".join(parts) or "source non chargée"
 

@@ -54,8 +54,8 @@ def publication() -> pd.Series:
 
 
 def sources() -> pd.DataFrame:
-    """Every source loaded, with its file, retrieval date and row counts."""
-    return query("select source_name, file_name, fetched_at, rows_read, rows_loaded, rows_rejected, stale "
+    """Every source loaded, with its label, file, retrieval date and row counts."""
+    return query("select source_name, source_label, file_name, fetched_at, rows_read, rows_loaded, rows_rejected, stale "
                  "from marts.meta_sources order by source_name")
 
 

@@ -106,7 +106,7 @@ def _codes(terr: dict, key: str, config_path: Path, pattern: str, width: int) ->
 def _sources(raw: dict, config_path: Path, mirror_dir: Path) -> dict[str, SourceConfig]:
     """The sources of a deployment: the declared locations of ``deployment``, then the TOML's
     ``[sources.<name>]`` overrides."""
-    from ingest.sources import DEPLOYMENTS, SOURCES   # the declarations import this module
+    from ingest.sources import DEPLOYMENTS, SOURCES  # the declarations import this module
 
     deployment = raw.get("deployment")
     if deployment is not None and deployment not in DEPLOYMENTS:

@@ -6,17 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import queries
-from dashboards.common import DISTANCE_CAVEAT, SOURCE_LABELS, header
+from dashboards.common import DISTANCE_CAVEAT, header, source_labels
 from dashboards.formatting import fr_table
-
-# Source names used by the referential's quality marts for facility sources.
-PLACEMENT_SOURCES = {
-    "inventaire_cget_2019": SOURCE_LABELS["tierslieux_2019"],
-    "anct_france_services": SOURCE_LABELS["france_services"],
-    "anct_laureats_programmes": SOURCE_LABELS["programme_laureates"],
-    "anct_conseillers_numeriques": SOURCE_LABELS["conseillers_numeriques"],
-    "enquete_locale": SOURCE_LABELS["surveys"],
-}
 
 DEFINITIONS = [
     ("Tiers-lieux", "Lieux de l'inventaire national des tiers-lieux (coworking, fablab...) placés dans une "
@@ -74,7 +65,9 @@ def render() -> None:
 
     st.subheader("Sources")
     s = queries.sources()
-    s.insert(0, "Source", s.pop("source_name").map(lambda v: SOURCE_LABELS.get(v, v)))
+    labels = source_labels()
+    s.pop("source_name")
+    s.insert(0, "Source", s.pop("source_label"))
     s["fetched_at"] = pd.to_datetime(s.fetched_at, utc=True, errors="coerce").dt.strftime("%d/%m/%Y %H:%M")
     s["stale"] = s.stale.map({True: "oui", False: "non"})
     st.dataframe(fr_table(s.rename(columns={"file_name": "Fichier", "fetched_at": "Récupéré le",
@@ -89,14 +82,13 @@ def render() -> None:
                 "rattachées ne disparaissent pas : elles sont listées avec leur raison dans l'entrepôt "
                 "(table marts.quality_unplaced_rows).")
     q = queries.placement_by_source()
-    q.insert(0, "Source", q.pop("source_name").map(lambda v: PLACEMENT_SOURCES.get(v, SOURCE_LABELS.get(v, v))))
+    q.insert(0, "Source", q.pop("source_name").map(lambda v: labels.get(v, v)))
     st.dataframe(fr_table(q.rename(columns={"rows": "Lignes", "placed": "Rattachées", "unplaced": "Non rattachées",
                                             "share_placed": "Part rattachée (%)"}), {"Part rattachée (%)": 1}),
                  hide_index=True, placeholder="—", width="stretch")
     reasons = queries.unplaced_reasons()
     if not reasons.empty:
-        reasons.insert(0, "Source", reasons.pop("source_name").map(
-            lambda v: PLACEMENT_SOURCES.get(v, SOURCE_LABELS.get(v, v))))
+        reasons.insert(0, "Source", reasons.pop("source_name").map(lambda v: labels.get(v, v)))
         st.dataframe(fr_table(reasons.rename(columns={"reason": "Raison", "n": "Lignes"})),
                      hide_index=True, placeholder="—", width="stretch")
 

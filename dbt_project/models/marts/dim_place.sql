@@ -77,7 +77,7 @@ places as (
     -- Places "recensés localement" (survey answers matched to no place; surveys work, see the model).
     -- A local place is its own real place, with one source record (the survey).
     union all by name
-    select l.*, l.place_id as real_place_id, [l.place_id] as source_ids, ['enquete_locale'] as source_names,
+    select l.*, l.place_id as real_place_id, [l.place_id] as source_ids, ['surveys'] as source_names,
            1 as n_source_records
     from {{ ref('int_survey_local_places') }} l
 ),
