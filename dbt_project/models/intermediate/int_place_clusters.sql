@@ -6,6 +6,10 @@
 --   * A laureate joins the inventory / France Services record it matches (decision "match" in
 --     int_place_match_candidates); a conseiller numérique structure joins the record (inventory, France
 --     Services or laureate) it matches, i.e. that record's place. Otherwise it is a place of its own.
+--   * A record of any other list (source_priority 5 and more: a regional network's list, a local file)
+--     joins the place (after the steps above) of the inventory, France Services, laureate or conseiller
+--     numérique record it matches; otherwise it is a place of its own. Records of two such lists are
+--     not matched with each other.
 --   * Matching is one-to-one per source: a record joins its best-scoring partner only when it is also that
 --     place's best-scoring record of its source (mutual best, ties broken by identifier), so a place never
 --     holds two records of one source and no chain of matches can glue distinct places together.
@@ -47,10 +51,28 @@ cnfs as (
     qualify row_number() over (partition by x order by score desc, anchor) = 1
         and row_number() over (partition by anchor order by score desc, x) = 1
 ),
+anchor_after_cnfs as (
+    select a.place_id, coalesce(c.anchor, a.anchor) as anchor
+    from anchor_after_laureates a left join cnfs c on c.x = a.place_id
+),
+-- Records of the other lists -> the place of a record of the four sources above.
+others_candidates as (
+    select m.x, m.x_source, a.anchor, m.score, m.decision_source
+    from m join anchor_after_cnfs a on a.place_id = m.y
+    where m.x_priority >= 5 and m.y_priority <= 4
+    qualify row_number() over (partition by m.x, a.anchor order by m.score desc) = 1
+),
+others as (
+    select x, anchor, score, decision_source from others_candidates
+    qualify row_number() over (partition by x order by score desc, anchor) = 1
+        and row_number() over (partition by anchor, x_source order by score desc, x) = 1
+),
 folded as (
     select x as place_id, anchor, score, decision_source from laureates
     union all
     select x, anchor, score, decision_source from cnfs
+    union all
+    select x, anchor, score, decision_source from others
 )
 select
     r.place_id                                               as source_record_id,
