@@ -1,32 +1,33 @@
-"""Great Expectations suites for every raw source and every mart, run as Dagster asset checks.
+"""The quality checks that are not dbt tests, run as Dagster asset checks (orchestration/definitions.py).
 
-The marts' dbt tests are run by ``dbt build`` (Dagster shows them as asset checks of their model); the
-marts' suites hold what dbt does not state: expectations derived from column names and hand-written ones.
+Where each kind of rule lives:
 
-Each expectation is ``bloquant`` (a failure stops the publication: the check fails with ERROR
-severity and Dagster skips everything downstream, the published warehouse included) or
-``avertissement`` (reported, never blocking). Besides the GE expectations, each asset is compared with
-the current publication: a row count that drops or grows beyond ``[quality]`` bounds of the
-configuration is blocking.
+- a row of a source file: its contract (``ingest/sources/<source>.py``); the loader rejects the rows that
+  break it into ``raw.<source>_rejects`` with their reason, so nothing here re-checks a row;
+- a raw file as a whole: :func:`validate_raw_source`. A profile of the load is computed in SQL from
+  ``raw._manifest``, the raw table and the current publication (share of each file's rows rejected, rows
+  loaded, share of filled values of each contract column now and in the publication) and validated once
+  by a Great Expectations suite. *Bloquant*: a file with more than ``[quality] max_reject_share`` of its
+  rows rejected, and more than :data:`SLACK_ROWS` (a file that cannot be trusted whole is refused whole),
+  a row count beyond the bounds against the publication. *Avertissement*: an optional source still empty,
+  a column the contract requires entirely empty, a contract column emptier than in the publication by
+  more than ``[quality] max_fill_drop`` (share of filled values, in points);
+- a mart: its dbt tests (``dbt_project/models/marts/*.yml``, the column-name conventions of the generic
+  test ``column_conventions`` included), run by ``dbt build`` and shown as Dagster asset checks by
+  dagster-dbt; plus its row count against the publication (:func:`mart_row_counts`, plain SQL).
 
-Speed at national scale: a table is never read whole into pandas. Each expectation is also a SQL
-aggregate run by DuckDB on the whole table (how many rows break it), and GE 1.x validates a small
-pandas sample of the table that holds every kind of offending row (up to :data:`OFFENDERS` per
-expectation, duplicates kept together) plus a random sample of :data:`SAMPLE_ROWS` rows. An
-expectation passes when both GE and the SQL count agree that nothing is wrong; the reported count
-is the SQL count over the whole table, the examples come from GE.
-
-Each run writes an HTML validation report (our Data Docs) per asset in
-``<warehouse>/data_docs/<run_id>/`` with an ``index.html``; ``<warehouse>/data_docs/index.html``
-lists the runs.
+A failed *bloquant* check fails its Dagster check with ERROR severity: Dagster skips everything
+downstream, the publication included. Each raw check writes an HTML report (our Data Docs) in
+``<warehouse>/data_docs/<run_id>/`` with an ``index.html``; ``<warehouse>/data_docs/index.html`` lists
+the runs.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import math
 import os
-import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,261 +35,78 @@ from pathlib import Path
 import duckdb
 
 from ingest.config import Settings
-from ingest.contracts import INSEE_COMMUNE
 from ingest.sources import CONTRACTS, OPTIONAL_SOURCES
 from orchestration.report import BLOCKING, WARNING
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 logging.getLogger("great_expectations").setLevel(logging.ERROR)
 
+ROW_COUNT = "variation_nombre_lignes"
+SLACK_ROWS = 10   # small tables and files move by a few rows: this many rows are always allowed
+
 
 @dataclass(frozen=True)
 class Rule:
-    """One expectation: GE class name, its keyword arguments, severity and a French description."""
+    """One expectation: GE class name, its keyword arguments, severity, a French description of what is
+    measured and what its failure means (appended to the description when it fails)."""
 
     expectation: str
     kwargs: dict
     severity: str
     label: str
-
-
-def _raw_rules(source: str) -> list[Rule]:
-    contract = CONTRACTS[source]
-    rules: list[Rule] = []
-    for k in contract.key:
-        # A key part the publisher may leave empty (e.g. siren_ept: only the EPT of the Grand Paris have
-        # one) is not required; a part the contract says is never empty must be there.
-        if any(c.name == k and c.not_empty for c in contract.columns):
-            rules.append(Rule("ExpectColumnValuesToNotBeNull", {"column": k}, BLOCKING, f"clé {k} renseignée"))
-    if contract.key and contract.key_per_file:   # alternative publications: unique within each file
-        cols = [*contract.key, "_file"]
-        rules.append(Rule("ExpectCompoundColumnsToBeUnique", {"column_list": cols}, BLOCKING,
-                          f"clé ({', '.join(contract.key)}) unique dans chaque fichier"))
-    elif len(contract.key) == 1:
-        rules.append(Rule("ExpectColumnValuesToBeUnique", {"column": contract.key[0]}, BLOCKING,
-                          f"clé {contract.key[0]} unique"))
-    elif contract.key:
-        rules.append(Rule("ExpectCompoundColumnsToBeUnique", {"column_list": list(contract.key)}, BLOCKING,
-                          f"clé ({', '.join(contract.key)}) unique"))
-    for col in contract.columns:
-        if col.pattern and col.required:
-            rules.append(Rule("ExpectColumnValuesToMatchRegex", {"column": col.name, "regex": f"^(?:{col.pattern})$"},
-                              WARNING, f"{col.label or col.name} au format attendu"))
-    if source == "populations":
-        for col in ("PMUN", "PTOT"):
-            rules.append(Rule("ExpectColumnValuesToMatchRegex", {"column": col, "regex": r"^\d+$"}, BLOCKING,
-                              f"{col} : population positive ou nulle"))
-    return rules
-
-
-# Hand-written expectations of the main marts, besides those derived for every mart (mart_rules).
-EXTRA_MART_RULES: dict[str, list[Rule]] = {
-    "dim_commune": [
-        Rule("ExpectColumnValuesToNotBeNull", {"column": "commune_code"}, BLOCKING, "code commune renseigné"),
-        Rule("ExpectColumnValuesToBeUnique", {"column": "commune_code"}, BLOCKING, "code commune unique"),
-        Rule("ExpectColumnValuesToMatchRegex", {"column": "commune_code", "regex": f"^{INSEE_COMMUNE}$"},
-             BLOCKING, "code commune INSEE valide"),
-        Rule("ExpectColumnValuesToBeBetween", {"column": "population", "min_value": 0, "max_value": 3_000_000},
-             BLOCKING, "population entre 0 et 3 millions"),
-        Rule("ExpectColumnValuesToBeBetween", {"column": "latitude", "min_value": -90, "max_value": 90},
-             WARNING, "latitude plausible"),
-    ],
-    "dim_epci": [
-        Rule("ExpectColumnValuesToNotBeNull", {"column": "epci_code"}, BLOCKING, "code EPCI renseigné"),
-        Rule("ExpectColumnValuesToBeUnique", {"column": "epci_code"}, BLOCKING, "code EPCI unique"),
-        Rule("ExpectColumnValuesToMatchRegex", {"column": "epci_code", "regex": r"^\d{9}$"}, WARNING,
-             "SIREN d'EPCI à 9 chiffres"),
-    ],
-    "dim_place": [
-        Rule("ExpectColumnValuesToNotBeNull", {"column": "place_id"}, BLOCKING, "identifiant du lieu renseigné"),
-        Rule("ExpectColumnValuesToBeUnique", {"column": "place_id"}, BLOCKING, "identifiant du lieu unique"),
-    ],
-    "fct_coverage_epci": [
-        Rule("ExpectColumnValuesToBeUnique", {"column": "epci_code"}, BLOCKING, "une ligne par EPCI"),
-        Rule("ExpectColumnValuesToBeBetween", {"column": "n_tiers_lieux", "min_value": 0}, BLOCKING,
-             "nombre de tiers-lieux positif ou nul"),
-    ],
-}
-
-
-
-# Expectations derived from column names, for every mart: (pattern, expectation, kwargs, severity, label).
-# Range expectations apply to numeric columns only (see validate_table); codes to non-null values.
-_NAME_RULES: list[tuple[str, str, dict, str, str]] = [
-    (r"(?:.+_)?commune_code", "ExpectColumnValuesToMatchRegex", {"regex": f"^{INSEE_COMMUNE}$"}, BLOCKING,
-     "code commune INSEE valide"),
-    (r"departement_code", "ExpectColumnValuesToMatchRegex", {"regex": r"^(?:\d{2}|2[AB]|97\d)$"}, WARNING,
-     "code de département valide"),
-    (r"region_code", "ExpectColumnValuesToMatchRegex", {"regex": r"^\d{2}$"}, WARNING, "code de région valide"),
-    (r"epci_code", "ExpectColumnValuesToMatchRegex", {"regex": r"^\d{9}$"}, WARNING, "SIREN d'EPCI à 9 chiffres"),
-    (r"share_.+", "ExpectColumnValuesToBeBetween", {"min_value": 0, "max_value": 1}, BLOCKING, "part entre 0 et 1"),
-    (r"n_.+|population.*", "ExpectColumnValuesToBeBetween", {"min_value": 0}, BLOCKING, "effectif positif ou nul"),
-    (r".+_km", "ExpectColumnValuesToBeBetween", {"min_value": 0, "max_value": 20100}, WARNING,
-     "distance entre 0 et 20 100 km"),
-    (r"(?!.*change).+_rate", "ExpectColumnValuesToBeBetween", {"min_value": 0, "max_value": 1}, WARNING,
-     "taux entre 0 et 1"),
-    (r"(?!.*change).+_pct", "ExpectColumnValuesToBeBetween", {"min_value": 0, "max_value": 100}, WARNING,
-     "pourcentage entre 0 et 100"),
-]
-_EXCLUDED_NAMES = re.compile(r"published_.*|old_.*|source_.*")   # codes as published, before harmonisation
-
-
-def _mart_test_rules(manifest: dict):
-    """The dbt tests of the marts as the GE expectation that would state the same: (model name, test
-    unique_id, Rule) for every not_null, unique, unique_combination_of_columns and accepted_values test
-    attached to a model of the ``marts`` schema (used by :func:`mart_rules` to leave them to dbt)."""
-    models = {uid: n for uid, n in manifest.get("nodes", {}).items()
-              if n.get("resource_type") == "model" and n.get("schema") == "marts"}
-    for uid, node in manifest.get("nodes", {}).items():
-        model = models.get(node.get("attached_node") or "")
-        if node.get("resource_type") != "test" or model is None:
-            continue
-        if (node.get("config") or {}).get("where"):
-            continue   # a test on a subset of rows: run by dbt (GE would test every row)
-        meta = node.get("test_metadata") or {}
-        kwargs = meta.get("kwargs") or {}
-        column = node.get("column_name") or kwargs.get("column_name")
-        name = meta.get("name")
-        # A dbt test declared `severity: warn` stays a warning in the gate (reported, never blocking).
-        severity = WARNING if str((node.get("config") or {}).get("severity", "error")).lower() == "warn" else BLOCKING
-        if name == "not_null" and column:
-            rule = Rule("ExpectColumnValuesToNotBeNull", {"column": column}, severity, f"{column} renseigné")
-        elif name == "unique" and column:
-            rule = Rule("ExpectColumnValuesToBeUnique", {"column": column}, severity, f"{column} unique")
-        elif name == "unique_combination_of_columns" and kwargs.get("columns"):
-            cols = list(kwargs["columns"])
-            rule = Rule("ExpectCompoundColumnsToBeUnique", {"column_list": cols}, severity,
-                        f"une ligne par ({', '.join(cols)})")
-        elif name == "accepted_values" and column and kwargs.get("values"):
-            rule = Rule("ExpectColumnValuesToBeInSet", {"column": column, "value_set": list(kwargs["values"])},
-                        severity, f"{column} parmi les valeurs admises")
-        else:
-            continue
-        yield model["name"], uid, rule
-
-
-def mart_rules(manifest: dict) -> dict[str, list[Rule]]:
-    """The Great Expectations suite of every model of the ``marts`` schema: what its dbt tests do not
-    already check (``dbt build`` runs those, and Dagster shows them as asset checks).
-
-    Two parts: expectations derived from the column names of the model (codes valid, shares in [0, 1],
-    counts and populations positive, distances and rates plausible) and the hand-written ones of
-    :data:`EXTRA_MART_RULES`; an expectation that one of the model's dbt tests states already is left
-    to dbt. The row-count change against the previous publication is added by :func:`validate_table`.
-    """
-    models = [n for n in manifest.get("nodes", {}).values()
-              if n.get("resource_type") == "model" and n.get("schema") == "marts"]
-    in_dbt = {(model, r.expectation, repr(sorted(r.kwargs.items()))) for model, _, r in _mart_test_rules(manifest)}
-    suites: dict[str, list[Rule]] = {}
-    for model in models:
-        rules = []
-        for column in model.get("columns", {}):
-            if _EXCLUDED_NAMES.fullmatch(column):
-                continue
-            for pattern, expectation, kwargs, severity, label in _NAME_RULES:
-                if re.fullmatch(pattern, column):
-                    rules.append(Rule(expectation, {"column": column, **kwargs}, severity, f"{column} : {label}"))
-                    break
-        rules += EXTRA_MART_RULES.get(model["name"], [])
-        unique: dict[tuple, Rule] = {}
-        for r in rules:   # the same expectation twice: kept once; one a dbt test states: left to dbt
-            key = (r.expectation, repr(sorted(r.kwargs.items())))
-            if (model["name"], *key) not in in_dbt:
-                unique.setdefault(key, r)
-        suites[model["name"]] = list(unique.values())
-    return suites
-
-
-def raw_rules(source: str) -> list[Rule]:
-    return _raw_rules(source) if source in CONTRACTS else []  # custom loaders declare no contract
+    failure: str = ""
 
 
 def quality_settings(settings: Settings) -> dict:
-    """``[quality]`` of the configuration: allowed row-count change against the previous publication."""
+    """``[quality]`` of the configuration: allowed row-count change against the publication, largest share
+    of a file's rows rejected, largest fall of a column's share of filled values."""
     with open(settings.config_path, "rb") as fh:
         raw = tomllib.load(fh).get("quality", {})
-    return {"max_row_drop": float(raw.get("max_row_drop", 0.5)), "max_row_growth": float(raw.get("max_row_growth", 3.0))}
+    return {"max_row_drop": float(raw.get("max_row_drop", 0.5)),
+            "max_row_growth": float(raw.get("max_row_growth", 3.0)),
+            "max_reject_share": float(raw.get("max_reject_share", 0.05)),
+            "max_fill_drop": float(raw.get("max_fill_drop", 0.2))}
 
 
-_CONTEXT = None
+def _pct(share: float, digits: int = 0) -> str:
+    """A share as a French percentage: 0.052 -> "5 %", with ``digits`` decimals "5,2 %"."""
+    return f"{share * 100:.{digits}f}".replace(".", ",") + "\u202f%"
 
 
-def _gx():
-    """GE, its ephemeral context and the batch definition every validation goes through (one pandas
-    data source, one dataframe asset: created once per process, not per table)."""
-    global _CONTEXT
-    import great_expectations as gx
 
-    if _CONTEXT is None:
-        ctx = gx.get_context(mode="ephemeral")
-        ctx.variables.progress_bars = {"globally": False}
-        batches = ctx.data_sources.add_pandas("observatoire").add_dataframe_asset("table") \
-            .add_batch_definition_whole_dataframe("whole_table")
-        _CONTEXT = (ctx, batches)
-    return gx, _CONTEXT
+# ----------------------------------------------------------------------------------------- row counts
 
-
-def run_rules(table: str, frame, rules: list[Rule], counts: list[int] | None = None,
-              total: int | None = None) -> list[dict]:
-    """Validate ``frame`` with GE; one outcome dict per rule. ``counts`` (offending rows per rule
-    over the whole table, from SQL) and ``total`` (its row count) complete a sampled ``frame``.
-
-    Result format BASIC: the count and up to 20 offending values per expectation, which is all the
-    report shows (SUMMARY adds value counts that cost about 40 % more at national scale)."""
-    if not rules:
-        return []
-    gx, (_, batches) = _gx()
-    batch = batches.get_batch(batch_parameters={"dataframe": frame})
-    suite = gx.ExpectationSuite(name=table.replace(".", "_"))
-    for i, r in enumerate(rules):
-        suite.add_expectation(getattr(gx.expectations, r.expectation)(**r.kwargs, meta={"rule": i}))
-    result = batch.validate(suite, result_format="BASIC")
-    by_rule = {res.expectation_config.meta["rule"]: res for res in result.results}
-    outcomes = []
-    for i, rule in enumerate(rules):
-        res = by_rule[i]
-        sql_bad = counts[i] if counts is not None else 0
-        success = bool(res.success) and not sql_bad
-        detail = ""
-        error = bool(res.exception_info and res.exception_info.get("raised_exception"))
-        if not success:
-            if error:
-                detail = f"erreur : {res.exception_info.get('exception_message')}"
-            else:
-                n = sql_bad if counts is not None else res.result.get("unexpected_count")
-                sample = res.result.get("partial_unexpected_list") or []
-                detail = (f"{n} valeur(s) en défaut sur {total if total is not None else len(frame)}"
-                          + (f", par ex. {sample[:3]}" if sample else ""))
-        outcomes.append({"check_name": _check_name(rule),
-                         "severity": rule.severity, "passed": success,
-                         "message": rule.label + (f" — {detail}" if detail else "")}
-                        | ({"ge_error": True} if error else {}))
-    return outcomes
+def row_count_bounds(previous: int | None, bounds: dict) -> tuple[int, float]:
+    """Smallest and largest row count accepted against ``previous`` (the count in the publication, None
+    without one). Small tables move by a few rows: :data:`SLACK_ROWS` rows of slack both ways."""
+    if previous is None:
+        return 1, math.inf      # first publication: nothing to compare with, an empty table is wrong
+    if previous == 0:
+        return 0, math.inf
+    low, high = previous * (1 - bounds["max_row_drop"]), previous * bounds["max_row_growth"]
+    return max(0, math.ceil(min(low, previous - SLACK_ROWS))), max(high, previous + SLACK_ROWS)
 
 
-def _check_name(rule: Rule) -> str:
-    return f"{rule.expectation}({', '.join(f'{k}={v}' for k, v in rule.kwargs.items() if k != 'regex')})"
+def _count_message(table: str, current: int, previous: int | None) -> str:
+    if previous is None:
+        return (f"{table} : {current} ligne(s), première publication de cette table : pas de nombre de lignes "
+                "précédent à comparer")
+    return f"{table} : {current} ligne(s) contre {previous} dans la publication précédente"
+
+
+def _count_failure(previous: int | None, bounds: dict) -> str:
+    if previous is None:
+        return "table vide"
+    return (f"variation hors des bornes autorisées (baisse max {_pct(bounds['max_row_drop'])}, "
+            f"hausse max x{bounds['max_row_growth']:g})")
 
 
 def row_count_rule(table: str, current: int, previous: int | None, bounds: dict) -> dict:
     """Row-count change against the previous publication (blocking beyond the configured bounds)."""
-    name = "variation_nombre_lignes"
-    if previous is None:
-        # First publication (or a table the previous one did not have): nothing to compare with. An
-        # empty table is blocking here; an optional source with no rows yet is reported by
-        # _count_outcome as a warning.
-        return {"check_name": name, "severity": BLOCKING, "passed": current > 0,
-                "message": f"{table} : {current} ligne(s), première publication de cette table : "
-                           "pas de nombre de lignes précédent à comparer"
-                           + ("" if current > 0 else " — table vide")}
-    low, high = previous * (1 - bounds["max_row_drop"]), previous * bounds["max_row_growth"]
-    # Small tables move by a few rows: 10 rows of slack both ways.
-    ok = (previous == 0 and current >= 0) or min(low, previous - 10) <= current <= max(high, previous + 10)
-    msg = f"{table} : {current} ligne(s) contre {previous} dans la publication précédente"
-    if not ok:
-        msg += (f" — variation hors des bornes autorisées (baisse max {bounds['max_row_drop']:.0%}, "
-                f"hausse max x{bounds['max_row_growth']:g})")
-    return {"check_name": name, "severity": BLOCKING, "passed": ok, "message": msg}
+    low, high = row_count_bounds(previous, bounds)
+    ok = low <= current <= high
+    return {"check_name": ROW_COUNT, "severity": BLOCKING, "passed": ok,
+            "message": _count_message(table, current, previous) + ("" if ok else f" — {_count_failure(previous, bounds)}")}
 
 
 def previous_counts(settings: Settings, tables: list[str]) -> dict[str, int | None]:
@@ -312,133 +130,178 @@ def previous_counts(settings: Settings, tables: list[str]) -> dict[str, int | No
     return out
 
 
-SAMPLE_ROWS = 2000   # random rows given to GE besides the offending ones
-OFFENDERS = 500      # offending rows per expectation given to GE (the SQL count covers the whole table)
-
-
-def _q(column: str) -> str:
-    return '"' + column.replace('"', '""') + '"'
-
-
-def _offending(table: str, rule: Rule) -> tuple[str, str | None, str | None]:
-    """SQL (``rowid`` subquery ordered so that duplicates stay together) of the rows of ``table``
-    breaking ``rule``, and either the SQL count of those rows (uniqueness rules) or the predicate
-    that selects them (every other rule: counted with the others in one scan, see _sql_part)."""
-    kw = rule.kwargs
-    if rule.expectation in ("ExpectColumnValuesToBeUnique", "ExpectCompoundColumnsToBeUnique"):
-        cols = [kw["column"]] if "column" in kw else list(kw["column_list"])
-        keys = ", ".join(_q(c) for c in cols)
-        present = " and ".join(f"{_q(c)} is not null" for c in cols) if "column" in kw else \
-            "not (" + " and ".join(f"{_q(c)} is null" for c in cols) + ")"
-        dup = f"(select {keys} from {table} where {present} group by {keys} having count(*) > 1)"
-        rows = f"select t.rowid from {table} t semi join {dup} d using ({keys}) order by {keys}"
-        return rows, f"select count(*) from {table} t semi join {dup} d using ({keys})", None
-    col = _q(kw["column"])
-    if rule.expectation == "ExpectColumnValuesToNotBeNull":
-        pred = f"{col} is null"
-    elif rule.expectation == "ExpectColumnValuesToMatchRegex":
-        regex = kw["regex"].replace("'", "''")
-        pred = f"{col} is not null and not regexp_matches({col}::varchar, '{regex}')"
-    elif rule.expectation == "ExpectColumnValuesToBeInSet":
-        values = ", ".join("'" + str(v).replace("'", "''") + "'" for v in kw["value_set"])
-        pred = f"{col} is not null and {col}::varchar not in ({values})"
-    elif rule.expectation == "ExpectColumnValuesToBeBetween":
-        bounds = [f"{col} < {kw['min_value']}" if kw.get("min_value") is not None else None,
-                  f"{col} > {kw['max_value']}" if kw.get("max_value") is not None else None]
-        pred = f"{col} is not null and (" + " or ".join(b for b in bounds if b) + ")"
-    else:
-        raise ValueError(f"attente sans équivalent SQL : {rule.expectation}")
-    return f"select rowid from {table} where {pred}", None, pred
-
-
-_UNKNOWN = object()
-
-
-def validate_table(settings: Settings, con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule],
-                   previous: int | None | object = _UNKNOWN, bounds: dict | None = None) -> list[dict]:
-    """All outcomes for one table of the build file: GE rules (SQL counts on the whole table, GE on
-    a sample holding the offending rows), then the row-count change. ``previous`` (the row count in
-    the current publication, None without one) and ``bounds`` (:func:`quality_settings`) are read
-    when not given."""
-    previous = previous_counts(settings, [table])[table] if previous is _UNKNOWN else previous
-    return validate_tables(settings, con, [(table, rules)], {table: previous}, bounds)[table]
-
-
-def validate_raw_table(settings: Settings, con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule],
-                       run_id: str) -> list[dict]:
-    """:func:`validate_table` for a raw source of the run ``run_id``."""
-    return validate_table(settings, con, table, rules)
-
-
-def validate_tables(settings: Settings, con: duckdb.DuckDBPyConnection, suites: list[tuple[str, list[Rule]]],
-                    previous: dict[str, int | None], bounds: dict | None = None) -> dict[str, list[dict]]:
-    """:func:`validate_table` for several tables: ``previous`` maps each table to its row count in the
-    current publication (None without one)."""
+def mart_row_counts(settings: Settings, con: duckdb.DuckDBPyConnection, tables: list[str],
+                    previous: dict[str, int | None] | None = None, bounds: dict | None = None) -> dict[str, dict]:
+    """The row-count outcome of each mart of ``tables`` (``marts.<name>``) against the publication, counted
+    by one query. Blocking beyond the bounds; a warning only for the ``quality_*`` and ``meta_*`` lists (an
+    empty list of problems is good news) and for an empty mart (its optional source not configured)."""
+    if not tables:
+        return {}
+    previous = previous_counts(settings, tables) if previous is None else previous
     bounds = bounds or quality_settings(settings)
-    results = {}
-    for table, rules in suites:
-        total, rules, frame, counts = _sql_part(con, table, rules)
-        results[table] = run_rules(table, frame, rules, counts, total) + [
-            _count_outcome(table, total, previous.get(table), bounds)]
-    return results
+    counts = dict(con.execute(" union all ".join(f"select '{t}', count(*) from {t}" for t in tables)).fetchall())
+    out = {}
+    for t in tables:
+        outcome = row_count_rule(t, counts[t], previous.get(t), bounds)
+        if t.startswith(("marts.quality_", "marts.meta_")):
+            outcome["severity"] = WARNING
+            outcome["passed"] = outcome["passed"] or counts[t] == 0
+        elif counts[t] == 0:
+            outcome["severity"] = WARNING
+        out[t] = outcome
+    return out
 
 
-def _sql_part(con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule]):
-    """Row count, the rules that apply, the sample for GE and the SQL count of offending rows per rule
-    (one scan of the table for the row count and every predicate rule, one query per uniqueness rule)."""
-    rules = applicable_rules(con, table, rules)
-    sqls = [_offending(table, rule) for rule in rules]
-    preds = [pred for _, _, pred in sqls if pred is not None]
-    scan = con.execute("select count(*)" + "".join(f", count(*) filter (where {p})" for p in preds)
-                       + f" from {table}").fetchone()
-    total, by_pred = scan[0], iter(scan[1:])
-    counts = [next(by_pred) if pred is not None else con.execute(count_sql).fetchone()[0]
-              for _, count_sql, pred in sqls]
-    parts = [f"(select rowid from {table} using sample reservoir({SAMPLE_ROWS} rows) repeatable (42))"]
-    parts += [f"({rows_sql} limit {OFFENDERS})" for (rows_sql, _, _), n in zip(sqls, counts) if n]
-    frame = con.execute(f"select * from {table} where rowid in ({' union '.join(parts)})").df() if rules else None
-    return total, rules, frame, counts
+# ------------------------------------------------------------------------------------- raw sources
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
-def _count_outcome(table: str, total: int, previous: int | None, bounds: dict) -> dict:
-    count_rule = row_count_rule(table, total, previous, bounds)
-    source = table.split(".", 1)[1].strip('"') if table.startswith("raw.") else None
-    if source in OPTIONAL_SOURCES and total == 0 and not previous:
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _filled(column: str, sentinels: tuple[str, ...]) -> str:
+    """SQL: count of the filled values of ``column`` (not null, not blank, not a sentinel meaning unknown)."""
+    value = f"trim(cast({_q(column)} as varchar))"
+    cond = f"nullif({value}, '') is not null"
+    if sentinels:
+        cond += f" and {value} not in ({', '.join(_lit(s) for s in sentinels)})"
+    return f"count(*) filter (where {cond})"
+
+
+def _fill_shares(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, tuple]) -> tuple[int, dict]:
+    """Row count of ``table`` and the share of filled values of each of ``columns`` it has (one scan)."""
+    present = {r[0] for r in con.execute(f"describe {table}").fetchall()}
+    cols = [c for c in columns if c in present]
+    row = con.execute("select count(*)" + "".join(f", {_filled(c, columns[c])}" for c in cols)
+                      + f" from {table}").fetchone()
+    n = row[0]
+    return n, {c: (v / n if n else None) for c, v in zip(cols, row[1:])}
+
+
+def raw_profile(settings: Settings, con: duckdb.DuckDBPyConnection, source: str, bounds: dict):
+    """The profile of the last load of ``source`` (SQL) and the expectations it must meet: a one-row frame
+    and its :class:`Rule` list, for :func:`run_rules`."""
+    import pandas as pd
+
+    table = f"raw.{_q(source)}"
+    files = con.execute(
+        "select file, rows_read, rows_rejected from raw._manifest where source = ? and loaded_at = "
+        "(select max(loaded_at) from raw._manifest where source = ?) order by file, location",
+        [source, source]).fetchall()
+    contract = CONTRACTS.get(source)
+    # The columns whose emptiness the loader does not reject (a not_empty column is never empty).
+    watched = {c.name: c.sentinels for c in contract.columns if not c.not_empty} if contract else {}
+    labels = {c.name: c.label for c in contract.columns} if contract else {}
+    required = {c.name for c in contract.columns if c.required} if contract else set()
+    rows, fill = _fill_shares(con, table, watched)
+    prev_rows, prev_fill = None, {}
+    if settings.published_path.exists():
+        pub = duckdb.connect(str(settings.published_path), read_only=True)
+        try:
+            prev_rows, prev_fill = _fill_shares(pub, table, watched)
+        except duckdb.CatalogException:
+            pass
+        finally:
+            pub.close()
+
+    profile: dict[str, float] = {"rows_loaded": rows}
+    rules: list[Rule] = []
+    for i, (file, read, rejected) in enumerate(files):
+        if not read:
+            continue
+        # A small file may lose a few rows (SLACK_ROWS) whatever their share: 1 bad row of 3 is not a bad file.
+        allowed = max(bounds["max_reject_share"], SLACK_ROWS / read)
+        profile[f"reject_share[{i}]"] = rejected / read
+        rules.append(Rule("ExpectColumnValuesToBeBetween",
+                          {"column": f"reject_share[{i}]", "min_value": 0, "max_value": round(allowed, 6)},
+                          BLOCKING, f"{file} : {rejected} ligne(s) rejetée(s) sur {read} ({_pct(rejected / read, 1)})",
+                          f"plus de {_pct(bounds['max_reject_share'])} des lignes rejetées (et plus de {SLACK_ROWS}) : "
+                          "le fichier ne peut être pris en entier, il est refusé"))
+    if source in OPTIONAL_SOURCES and rows == 0 and not prev_rows:
         # An optional source with no rows yet (no survey wave received, no grants published): the
-        # publication goes on, the run report says the source is empty and what that leaves out.
-        count_rule.update(severity=WARNING, passed=False,
-                          message=f"{table} : source vide ({OPTIONAL_SOURCES[source]}) — publication sans elle")
-        return count_rule
-    if table.startswith(("marts.quality_", "marts.meta_")):
-        # Lists of problems and metadata: a change of size is worth a warning, an empty list of
-        # problems is good news.
-        count_rule["severity"] = WARNING
-        count_rule["passed"] = count_rule["passed"] or total == 0
-    elif table.startswith("marts.") and total == 0:
-        count_rule["severity"] = WARNING   # a mart whose optional source is not configured: reported only
-    return count_rule
+        # publication goes on, the report says the source is empty and what that leaves out.
+        rules.append(Rule("ExpectColumnValuesToBeBetween", {"column": "rows_loaded", "min_value": 1}, WARNING,
+                          f"raw.{source} : source vide ({OPTIONAL_SOURCES[source]})", "publication sans elle"))
+    else:
+        low, high = row_count_bounds(prev_rows, bounds)
+        rules.append(Rule("ExpectColumnValuesToBeBetween",
+                          {"column": "rows_loaded", "min_value": low, **({} if high == math.inf else {"max_value": high})},
+                          BLOCKING, _count_message(f"raw.{source}", rows, prev_rows), _count_failure(prev_rows, bounds)))
+    for name in watched:
+        label = f"{name} ({labels[name]})" if labels.get(name) and labels[name] != name else name
+        share, before = fill.get(name), prev_fill.get(name)
+        if share is not None and name in required:   # an optional column may be empty in a whole file
+            profile[f"filled_share[{name}]"] = share
+            rules.append(Rule("ExpectColumnValuesToBeBetween",
+                              {"column": f"filled_share[{name}]", "min_value": 0, "strict_min": True}, WARNING,
+                              f"{label} : {_pct(share)} de valeurs renseignées", "colonne entièrement vide"))
+        if before is not None and rows:
+            profile[f"filled_drop[{name}]"] = before - (share or 0.0)
+            now = f"{_pct(share)} de valeurs renseignées" if share is not None else "colonne absente du fichier"
+            rules.append(Rule("ExpectColumnValuesToBeBetween",
+                              {"column": f"filled_drop[{name}]", "max_value": bounds["max_fill_drop"]}, WARNING,
+                              f"{label} : {now}, {_pct(before)} dans la publication précédente",
+                              f"bien moins renseignée qu'avant (baisse de plus de {bounds['max_fill_drop'] * 100:g} points)"))
+    return pd.DataFrame([profile]), rules
 
 
-NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
-                 "UBIGINT", "FLOAT", "DOUBLE", "REAL", "DECIMAL")
+def validate_raw_source(settings: Settings, con: duckdb.DuckDBPyConnection, source: str,
+                        bounds: dict | None = None) -> list[dict]:
+    """The outcomes of the raw file checks of ``source`` (see :func:`raw_profile`), validated by GE."""
+    frame, rules = raw_profile(settings, con, source, bounds or quality_settings(settings))
+    return run_rules(f"raw_{source}", frame, rules)
 
 
-def applicable_rules(con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule]) -> list[Rule]:
-    """``rules`` without the range expectations on columns that are not numeric and without the
-    expectations derived from a column name (see mart_rules) on columns the table does not have.
-    Expectations from dbt tests and contracts are always kept: a missing column fails them."""
-    types = {r[0]: str(r[1]).upper() for r in con.execute(f"describe {table}").fetchall()}
-    kept = []
-    for r in rules:
-        column = r.kwargs.get("column")
-        if column is not None and column not in types and r.label.startswith(f"{column} : "):
-            continue
-        if (r.expectation == "ExpectColumnValuesToBeBetween" and column in types
-                and not types[column].startswith(NUMERIC_TYPES)):
-            continue
-        kept.append(r)
-    return kept
+_CONTEXT = None
 
+
+def _gx():
+    """GE, its ephemeral context and the batch definition every validation goes through (one pandas data
+    source, one dataframe asset: created once per process, not per source). Imported on first use."""
+    global _CONTEXT
+    import great_expectations as gx
+
+    if _CONTEXT is None:
+        ctx = gx.get_context(mode="ephemeral")
+        ctx.variables.progress_bars = {"globally": False}
+        batches = ctx.data_sources.add_pandas("observatoire").add_dataframe_asset("profile") \
+            .add_batch_definition_whole_dataframe("whole_profile")
+        _CONTEXT = (ctx, batches)
+    return gx, _CONTEXT
+
+
+def run_rules(name: str, frame, rules: list[Rule]) -> list[dict]:
+    """Validate ``frame`` with GE, one outcome dict per rule (check_name, severity, passed, French message)."""
+    if not rules:
+        return []
+    gx, (_, batches) = _gx()
+    batch = batches.get_batch(batch_parameters={"dataframe": frame})
+    suite = gx.ExpectationSuite(name=name)
+    for i, r in enumerate(rules):
+        suite.add_expectation(getattr(gx.expectations, r.expectation)(**r.kwargs, meta={"rule": i}))
+    result = batch.validate(suite, result_format="BASIC")
+    by_rule = {res.expectation_config.meta["rule"]: res for res in result.results}
+    outcomes = []
+    for i, rule in enumerate(rules):
+        res = by_rule[i]
+        detail = ""
+        if res.exception_info and res.exception_info.get("raised_exception"):
+            detail = f" — erreur : {res.exception_info.get('exception_message')}"
+        elif not res.success:
+            detail = f" — {rule.failure or 'attente non satisfaite'}"
+        outcomes.append({"check_name": _check_name(rule), "severity": rule.severity, "passed": bool(res.success),
+                         "message": rule.label + detail})
+    return outcomes
+
+
+def _check_name(rule: Rule) -> str:
+    return f"{rule.expectation}({', '.join(f'{k}={v}' for k, v in rule.kwargs.items())})"
+
+
+# ---------------------------------------------------------------------------------------- data docs
 
 def data_docs_dir(settings: Settings) -> Path:
     return settings.warehouse_dir / "data_docs"

@@ -4,8 +4,9 @@ Load it with ``dagster dev -m orchestration.definitions`` (``make dev``). The co
 ``$OBSERVATOIRE_CONFIG`` (default ``config/demo.toml``). Assets hold the logic; the job only selects.
 DuckDB has a single writer, so the job runs in process, one step at a time.
 
-Quality gate: every raw source and the main marts carry a blocking Great Expectations asset check
-(:mod:`orchestration.checks`); a failed blocking expectation skips the publication. Each run records
+Quality gate: every dbt test is an asset check of its model (dagster-dbt); every raw source carries a
+blocking Great Expectations check of its files and every mart a blocking row-count check
+(:mod:`orchestration.checks`); a failed blocking check skips the publication. Each run records
 its report in ``ops`` (:mod:`orchestration.report`); schedules per source cadence and the survey
 inbox sensor are in :mod:`orchestration.schedules`; a run-failure sensor writes the failed run's
 report and notifies the team (:mod:`orchestration.notify`).
@@ -147,40 +148,41 @@ def _started_at(context) -> datetime | None:
     return datetime.fromtimestamp(start, timezone.utc).replace(tzinfo=None) if start else None
 
 
-def quality_check(settings: Settings, asset_key: dg.AssetKey, table: str, rules: list) -> dg.AssetChecksDefinition:
-    """A blocking asset check running the Great Expectations suite of ``table`` on the build file."""
+def quality_check(settings: Settings, asset_key: dg.AssetKey, source: str) -> dg.AssetChecksDefinition:
+    """The blocking asset check of a raw source: the profile of its load (files' rejected rows, rows
+    loaded, filled columns, against the publication) validated once by Great Expectations
+    (orchestration.checks.validate_raw_source), recorded in the run report and its HTML Data Docs."""
     label = "/".join(asset_key.path)
 
     @dg.asset_check(asset=asset_key, name="great_expectations", blocking=True,
-                    description=f"Attentes de qualité de {table} (bloquantes et avertissements)")
+                    description=f"Fichiers de raw.{source} : lignes rejetées, nombre de lignes et colonnes "
+                                "renseignées, comparés à la publication (bloquants et avertissements)")
     def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        con = open_build(settings, context.op_execution_context.run_id)
+        run_id = context.op_execution_context.run_id
+        con = open_build(settings, run_id)
         try:
-            outcomes = quality.validate_raw_table(settings, con, table, rules, context.op_execution_context.run_id)
-            report.record_checks(con, context.op_execution_context.run_id, label, outcomes)
+            outcomes = quality.validate_raw_source(settings, con, source)
+            report.record_checks(con, run_id, label, outcomes)
         finally:
             con.close()
-        docs = quality.write_data_docs(settings, context.op_execution_context.run_id, label.replace("/", "."), outcomes)
+        docs = quality.write_data_docs(settings, run_id, label.replace("/", "."), outcomes)
         return check_result(context, label, outcomes, docs)
 
     return _check
 
 
-def mart_quality_checks(settings: Settings, dbt_assets_def: dg.AssetsDefinition,
-                        manifest: dict) -> dg.AssetChecksDefinition:
-    """The Great Expectations suite of every mart (orchestration.checks.mart_rules), as one blocking
-    check per mart computed by a single step: a step per mart would cost Dagster's step overhead
-    (about 0.1 s) some forty times per refresh. A run that rebuilds some marts only (refresh_surveys)
-    checks those marts only (can_subset)."""
-    suites = quality.mart_rules(manifest)
-    keys = {k.path[-1]: k for k in dbt_assets_def.keys if len(k.path) == 2 and k.path[0] == "marts"}
-    specs = [dg.AssetCheckSpec("great_expectations", asset=keys[m], blocking=True,
-                               description=f"Attentes de qualité de marts.{m} ({len(rules)} attentes et la variation "
-                                           "du nombre de lignes)")
-             for m, rules in sorted(suites.items()) if m in keys]
+def mart_quality_checks(settings: Settings, dbt_assets_def: dg.AssetsDefinition) -> dg.AssetChecksDefinition:
+    """The row count of every mart against the current publication (orchestration.checks.mart_row_counts:
+    one SQL query), one blocking check per mart computed by a single step; a run that rebuilds some marts
+    only (refresh_surveys) checks those marts only (can_subset). The marts' other rules are dbt tests."""
+    keys = sorted((k for k in dbt_assets_def.keys if len(k.path) == 2 and k.path[0] == "marts"),
+                  key=lambda k: k.path[-1])
+    specs = [dg.AssetCheckSpec("row_count", asset=k, blocking=True,
+                               description=f"Nombre de lignes de marts.{k.path[-1]} comparé à la publication en cours")
+             for k in keys]
 
-    @dg.multi_asset_check(specs=specs, can_subset=True, name="marts_great_expectations",
-                          description="Attentes Great Expectations de chaque table des marts (bloquantes et avertissements)")
+    @dg.multi_asset_check(specs=specs, can_subset=True, name="marts_row_count",
+                          description="Nombre de lignes de chaque table des marts comparé à la publication en cours")
     def _checks(context: dg.AssetCheckExecutionContext):
         run_id = context.op_execution_context.run_id
         selected = sorted(context.selected_asset_check_keys, key=lambda k: k.asset_key.path[-1])
@@ -188,32 +190,30 @@ def mart_quality_checks(settings: Settings, dbt_assets_def: dg.AssetsDefinition,
         previous, bounds = quality.previous_counts(settings, tables), quality.quality_settings(settings)
         con = open_build(settings, run_id)
         try:
-            results = quality.validate_tables(settings, con, [(t, suites.get(t.split(".")[-1], [])) for t in tables],
-                                              previous, bounds)
-            evaluated = [(key, results[table]) for key, table in zip(selected, tables)]
+            results = quality.mart_row_counts(settings, con, tables, previous, bounds)
+            evaluated = [(key, [results[table]]) for key, table in zip(selected, tables)]
             report.record_many_checks(con, run_id, [("/".join(k.asset_key.path), o) for k, o in evaluated])
         finally:
             con.close()
         for key, outcomes in evaluated:
-            label = "/".join(key.asset_key.path)
-            docs = quality.write_data_docs(settings, run_id, label.replace("/", "."), outcomes, index=False)
-            yield check_result(context, label, outcomes, docs, asset_key=key.asset_key,
+            yield check_result(context, "/".join(key.asset_key.path), outcomes, asset_key=key.asset_key,
                                check_name=key.name)
-        quality.write_docs_index(settings, run_id)
 
     return _checks
 
 
-def check_result(context, label: str, outcomes: list[dict], docs: Path, **keys) -> dg.AssetCheckResult:
-    """The Dagster result of one suite: failed blocking expectations -> ERROR, warnings -> WARN."""
+def check_result(context, label: str, outcomes: list[dict], docs: Path | None = None,
+                 **keys) -> dg.AssetCheckResult:
+    """The Dagster result of one asset's checks: a failed blocking one -> ERROR, a warning -> WARN."""
     blocking = [o for o in outcomes if not o["passed"] and o["severity"] == report.BLOCKING]
     warnings = [o for o in outcomes if not o["passed"] and o["severity"] == report.WARNING]
     for o in blocking:
         context.log.error(f"{label} : contrôle bloquant en échec : {o['message']}")
     for o in warnings:
         context.log.warning(f"{label} : avertissement : {o['message']}")
-    metadata = {"expectations": len(outcomes), "blocking_failed": len(blocking),
-                "warnings_failed": len(warnings), "data_docs": dg.MetadataValue.path(str(docs))}
+    metadata = {"expectations": len(outcomes), "blocking_failed": len(blocking), "warnings_failed": len(warnings)}
+    if docs is not None:
+        metadata["data_docs"] = dg.MetadataValue.path(str(docs))
     return dg.AssetCheckResult(
         passed=not blocking and not warnings,
         severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
@@ -233,7 +233,6 @@ class _Translator(DagsterDbtTranslator):
 def build_definitions(settings: Settings) -> dg.Definitions:
     project = dbt_project(settings)
     raw_assets = [raw_asset(name, settings) for name in settings.sources if source_loaders.is_known(name)]
-    manifest = json.loads(Path(project.manifest_path).read_text(encoding="utf-8"))
 
     @dbt_assets(manifest=project.manifest_path, project=project, dagster_dbt_translator=_Translator())
     def observatoire_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
@@ -257,9 +256,9 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         context.log.info(f"published {path}")
         return dg.MaterializeResult(metadata={"path": str(path), "bytes": Path(path).stat().st_size})
 
-    asset_checks = [quality_check(settings, dg.AssetKey(["raw", name]), f'raw."{name}"', quality.raw_rules(name))
+    asset_checks = [quality_check(settings, dg.AssetKey(["raw", name]), name)
                     for name in settings.sources if source_loaders.is_known(name)]
-    asset_checks.append(mart_quality_checks(settings, observatoire_dbt, manifest))
+    asset_checks.append(mart_quality_checks(settings, observatoire_dbt))
 
     @dg.run_failure_sensor(name="notify_refresh_failure", minimum_interval_seconds=30,
                            description="Rapport d'échec et notification (webhook / e-mail) d'un rafraîchissement")

@@ -9,6 +9,10 @@ Tables (contract with the dashboard's quality page):
 ``ops.refresh_runs(run_id, started_at, finished_at, status 'succès'|'échec', published, message)``,
 ``ops.refresh_sources(run_id, source, rows_read, rows_loaded, rows_rejected, fetched_at, stale)``,
 ``ops.refresh_checks(run_id, asset, check_name, severity 'bloquant'|'avertissement', passed, message)``.
+
+The checks of a run are the raw files' and the marts' row counts (recorded by their Dagster checks,
+:mod:`orchestration.checks`) and every dbt test ``dbt build`` ran (:func:`dbt_test_outcomes`, read from
+dbt's artifacts of the run).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.config import Settings
+from ingest.config import PROJECT_ROOT, Settings
 
 OPS_DDL = """
 create schema if not exists ops;
@@ -33,6 +37,7 @@ create table if not exists ops.refresh_checks (run_id varchar, asset varchar, ch
 
 SUCCESS, FAILURE = "succès", "échec"
 BLOCKING, WARNING = "bloquant", "avertissement"
+DBT_TARGET = PROJECT_ROOT / "dbt_project" / "target"
 
 
 def ensure_ops(con: duckdb.DuckDBPyConnection) -> None:
@@ -98,14 +103,107 @@ def collect(settings: Settings, run_id: str) -> dict:
         if not con.execute("select count(*) from information_schema.tables where table_schema = 'ops'"
                            ).fetchone()[0]:
             return {"sources": [], "checks": []}
+        checks = _rows(con, "select asset, check_name, severity, passed, message from ops.refresh_checks "
+                            "where run_id = ? order by asset, check_name", [run_id])
+        recorded = {(c["asset"], c["check_name"]) for c in checks}
+        checks += [{"asset": asset, **o} for asset, o in dbt_test_outcomes(con, run_id)
+                   if (asset, o["check_name"]) not in recorded]   # a failed dbt build: not recorded yet
         return {
             "sources": _rows(con, "select source, rows_read, rows_loaded, rows_rejected, fetched_at, stale "
                                   "from ops.refresh_sources where run_id = ? order by source", [run_id]),
-            "checks": _rows(con, "select asset, check_name, severity, passed, message from ops.refresh_checks "
-                                 "where run_id = ? order by asset, check_name", [run_id]),
+            "checks": sorted(checks, key=lambda c: (c["asset"], c["check_name"])),
         }
     finally:
         con.close()
+
+
+def dbt_test_outcomes(con, run_id: str, target: Path = DBT_TARGET) -> list[tuple[str, dict]]:
+    """The dbt tests the dbt build of ``run_id`` ran, as (asset, outcome) for ``ops.refresh_checks``.
+
+    Read from the artifacts dagster-dbt keeps for each dbt invocation (``target/<op>-<run_id[:7]>-<id>/``:
+    ``run_results.json`` and ``manifest.json``); the asset is the tested model's (``marts/dim_commune``).
+    A test dbt skipped (its model failed) is left out. A failing test of severity ``error`` is *bloquant*,
+    a test of severity ``warn`` an *avertissement*. The message of a failing ``column_conventions`` test
+    quotes the rows it stored (``dbt_test__audit``): column, rule, rows, examples; ``con`` is the build file.
+    """
+    out: list[tuple[str, dict]] = []
+    for folder in sorted(target.glob(f"*-{run_id[:7]}-*")):
+        if not (folder / "run_results.json").exists() or not (folder / "manifest.json").exists():
+            continue
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        nodes, sources = manifest.get("nodes", {}), manifest.get("sources", {})
+        for result in json.loads((folder / "run_results.json").read_text(encoding="utf-8")).get("results", []):
+            node = nodes.get(result["unique_id"])
+            if node is None or node.get("resource_type") != "test" or result["status"] not in ("pass", "warn", "fail",
+                                                                                                "error"):
+                continue
+            tested = nodes.get(node.get("attached_node") or "") or next(
+                (nodes.get(d) or sources.get(d) for d in node.get("depends_on", {}).get("nodes", [])
+                 if d.startswith(("model.", "source.", "seed."))), None)
+            asset = "dbt/tests" if tested is None else "/".join(
+                [tested.get("source_name") or tested["schema"], tested["name"]])
+            warn = str(node.get("config", {}).get("severity", "error")).lower() == "warn" or result["status"] == "warn"
+            out.append((asset, {"check_name": node["name"], "severity": WARNING if warn else BLOCKING,
+                                "passed": result["status"] == "pass", "message": _dbt_message(con, node, result)}))
+    return out
+
+
+def _dbt_label(node: dict) -> str:
+    """What a dbt test checks, in French."""
+    meta = node.get("test_metadata") or {}
+    kwargs = meta.get("kwargs") or {}
+    name, column = meta.get("name"), node.get("column_name") or kwargs.get("column_name")
+    if name == "column_conventions":
+        return "conventions des noms de colonnes" + (" (avertissements)" if kwargs.get("level") == "warn"
+                                                     else " (bloquantes)")
+    if name == "not_null":
+        return f"{column} renseigné"
+    if name == "unique":
+        return f"{column} unique"
+    if name == "accepted_values":
+        return f"{column} parmi les valeurs admises"
+    if name == "unique_combination_of_columns":
+        return f"une ligne par ({', '.join(kwargs.get('columns') or [])})"
+    if name == "relationships":
+        return f"{column} présent dans {str(kwargs.get('to', '')).replace('ref(', '').strip(')').strip(chr(39))}"
+    if name == "expression_is_true":
+        return f"{column} vérifie « {kwargs.get('expression')} »"
+    return f"test {node['name']}"
+
+
+def _dbt_message(con, node: dict, result: dict) -> str:
+    """The test's label and, when it failed, how (French): rows in error; for ``column_conventions`` the
+    column, the rule, the rows and a few values of each broken rule (the rows the test stored)."""
+    label = _dbt_label(node)
+    if result["status"] == "pass":
+        return label
+    if result["status"] == "error":
+        return f"{label} — erreur : {(result.get('message') or '').strip()}"
+    failures = result.get("failures")
+    detail = f"{failures} ligne(s) en défaut" if failures is not None else (result.get("message") or "")
+    if (node.get("test_metadata") or {}).get("name") == "column_conventions":
+        try:
+            rows = con.execute(
+                f'select column_name, rule, count(*), list(distinct value order by value)[1:3] '
+                f'from "{node["schema"]}"."{node.get("alias") or node["name"]}" group by all order by all').fetchall()
+        except duckdb.Error:
+            rows = []
+        if rows:
+            detail = "; ".join(f"{col} : {rule}, {n} ligne(s) en défaut"
+                               + (f" (par ex. {', '.join(str(v) for v in examples if v is not None)})"
+                                  if examples else "")
+                               for col, rule, n, examples in rows)
+    return f"{label} — {detail}"
+
+
+def record_dbt_tests(con, run_id: str) -> int:
+    """Record in ``ops.refresh_checks`` the dbt tests of ``run_id`` (:func:`dbt_test_outcomes`). Returns how many."""
+    ensure_ops(con)
+    outcomes = dbt_test_outcomes(con, run_id)
+    con.execute("delete from ops.refresh_checks where run_id = ? and list_contains(?, check_name)",
+                [run_id, [o["check_name"] for _, o in outcomes]])
+    _insert_checks(con, [(run_id, asset, o) for asset, o in outcomes])
+    return len(outcomes)
 
 
 def write_json(settings: Settings, report: dict) -> Path:
@@ -154,6 +252,7 @@ def record_success(con, settings: Settings, run_id: str, started_at: datetime | 
     """Insert the row of this (about to be published) run and return its full report."""
     ensure_ops(con)
     import_reports(con, settings)
+    record_dbt_tests(con, run_id)
     finished = datetime.now(timezone.utc).replace(tzinfo=None)
     failed = con.execute("select count(*) from ops.refresh_checks where run_id = ? and not passed",
                          [run_id]).fetchone()[0]

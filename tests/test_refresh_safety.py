@@ -1,5 +1,5 @@
 """Trustworthy refreshes: crash safety (SIGKILL at several points), readers during a refresh,
-the quality gate (a blocking expectation stops the publication) and the failure notification."""
+the quality gate (a blocking check stops the publication) and the failure notification."""
 
 from __future__ import annotations
 
@@ -186,23 +186,37 @@ class _Hook(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_blocking_expectation_stops_publication_and_notifies(tmp_path, demo_run, demo_mirror):
-    from orchestration.run import refresh
-
-    settings0, _ = demo_run
-    mirror = copy_mirror(demo_mirror[0], tmp_path / "mirror")
+def _rewrite_populations(mirror: Path, change) -> None:
+    """Apply ``change(header, fields, index)`` to every data row of the mirror's populations file."""
     pop = next(mirror.rglob("donnees_communes.csv"))
     data = pop.read_bytes()
     eol = b"\r\n" if b"\r\n" in data else b"\n"
     lines = data.split(eol)
     header = lines[0].decode("utf-8").split(";")
-    i = header.index("PMUN")
-    row = lines[1].split(b";")
-    commune = row[header.index("CODCOM")].decode()
-    row[i] = b"-" + row[i]
-    lines[1] = b";".join(row)
+    for k in range(1, len(lines)):
+        if lines[k]:
+            row = lines[k].split(b";")
+            change(header, row, k)
+            lines[k] = b";".join(row)
     pop.write_bytes(eol.join(lines))
 
+
+def test_blocking_dbt_test_stops_publication_and_notifies(tmp_path, demo_run, demo_mirror):
+    """A negative legal population (a value the contract loads: PMUN is an integer) reaches dim_commune, whose
+    column_conventions test (population* >= 0, blocking) fails in `dbt build`: the Dagster check fails, nothing
+    is published, the failed run's report and the notification name the mart, the rule and the value."""
+    from orchestration.run import refresh
+
+    settings0, _ = demo_run
+    mirror = copy_mirror(demo_mirror[0], tmp_path / "mirror")
+    broken = {}
+
+    def negative_first_population(header, row, k):
+        if k == 1:
+            row[header.index("PMUN")] = b"-" + row[header.index("PMUN")]
+            broken["value"] = row[header.index("PMUN")].decode()
+
+    _rewrite_populations(mirror, negative_first_population)
     server = http.server.HTTPServer(("127.0.0.1", 0), _Hook)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -216,24 +230,57 @@ def test_blocking_expectation_stops_publication_and_notifies(tmp_path, demo_run,
         server.shutdown()
     assert not result.success
     assert settings.published_path.stat().st_ino == inode and figures(settings.published_path) == before
+    evaluations = {e.event_specific_data.check_name: e.event_specific_data for e in result.all_events
+                   if e.event_type_value == "ASSET_CHECK_EVALUATION"}
+    dagster_check = evaluations["column_conventions_dim_commune_error"]
+    assert not dagster_check.passed and dagster_check.severity.value == "ERROR"
+    assert all(e.passed for name, e in evaluations.items() if name == "great_expectations")  # raw files are sound
 
     report = json.loads((settings.warehouse_dir / "reports" / f"{result.run_id}.json").read_text(encoding="utf-8"))
     assert report["status"] == "échec" and report["published"] is False and report["started_at"]
-    failed = [c for c in report["checks"] if not c["passed"] and c["severity"] == "bloquant"]
-    assert [c["asset"] for c in failed] == ["raw/populations"], failed
-    assert "PMUN" in failed[0]["message"] and "-" in failed[0]["message"]
-    assert "raw/populations" in report["message"]
+    failed = {(c["asset"], c["check_name"]): c["message"] for c in report["checks"]
+              if not c["passed"] and c["severity"] == "bloquant"}
+    rule = failed[("marts/dim_commune", "column_conventions_dim_commune_error")]
+    assert f"population : effectif positif ou nul, 1 ligne(s) en défaut (par ex. {broken['value']})" in rule, rule
+    assert ("marts/dim_commune", "expression_is_true_dim_commune_population__between_0_and_3000000") in failed
+    assert not any(asset.startswith("raw/") for asset, _ in failed)
+    assert "marts/dim_commune" in report["message"] and "effectif positif ou nul" in report["message"]
     assert {s["source"] for s in report["sources"]} == set(settings.sources)
-    docs = settings.warehouse_dir / "data_docs" / result.run_id / "raw.populations.html"
-    assert "ÉCHEC" in docs.read_text(encoding="utf-8")
 
     assert len(_Hook.received) == 1 and _Hook.received[0]["run_id"] == result.run_id
-    assert "PMUN" in _Hook.received[0]["text"]
-    assert commune  # the broken row is a real commune of the mirror
+    assert "population : effectif positif ou nul" in _Hook.received[0]["text"]
 
 
-def test_blocking_mart_expectation_stops_publication(tmp_path, demo_run, demo_mirror):
-    """The mart suites gate the publication too: here the current publication holds ten times the rows
+def test_file_with_too_many_rejected_rows_is_refused(tmp_path, demo_run, demo_mirror):
+    """A file a tenth of whose rows break the contract (commune numbers that are not 3 digits) cannot be trusted
+    whole: its raw check (Great Expectations on the load's profile) fails, nothing is published, the report
+    and the HTML Data Docs say which file and how many rows."""
+    from orchestration.run import refresh
+
+    settings0, _ = demo_run
+    mirror = copy_mirror(demo_mirror[0], tmp_path / "mirror")
+
+    def break_every_tenth_code(header, row, k):
+        if k % 10 == 0:
+            row[header.index("CODCOM")] = b"X" + row[header.index("CODCOM")]
+
+    _rewrite_populations(mirror, break_every_tenth_code)
+    cfg = seeded_config(tmp_path, mirror, settings0.published_path)
+    settings = load_settings(cfg)
+    before = figures(settings.published_path)
+    result = refresh(str(cfg))
+    assert not result.success and figures(settings.published_path) == before
+    report = json.loads((settings.warehouse_dir / "reports" / f"{result.run_id}.json").read_text(encoding="utf-8"))
+    failed = [c for c in report["checks"] if not c["passed"] and c["severity"] == "bloquant"]
+    assert [c["asset"] for c in failed] == ["raw/populations"], failed
+    assert failed[0]["message"].startswith("donnees_communes.csv : 30 ligne(s) rejetée(s) sur 300 (10,0\u202f%)")
+    assert "il est refusé" in failed[0]["message"] and "raw/populations" in report["message"]
+    docs = settings.warehouse_dir / "data_docs" / result.run_id / "raw.populations.html"
+    assert "ÉCHEC" in docs.read_text(encoding="utf-8") and "rejetée(s)" in docs.read_text(encoding="utf-8")
+
+
+def test_blocking_mart_row_count_stops_publication(tmp_path, demo_run, demo_mirror):
+    """The marts' row counts gate the publication too: here the current publication holds ten times the rows
     of marts.fct_coverage_canton, so the rebuilt mart "loses" 90 % of them (row-count change beyond
     `max_row_drop`): its blocking check fails, nothing is published, the report names the mart."""
     from orchestration.run import refresh
