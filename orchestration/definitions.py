@@ -26,10 +26,11 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from ingest import sources as source_loaders
 from ingest.config import PROJECT_ROOT, Settings, load_settings
 from ingest.fetch import fetch
-from ingest.warehouse import open_build, prepare_build, publish
+from ingest.warehouse import prepare_build, publish
 from orchestration import checks as quality
 from orchestration import report
 from orchestration.notify import notify_failure
+from orchestration.resources import Warehouse
 from orchestration.schedules import inbox_files, schedules_and_sensors
 
 DBT_DIR = PROJECT_ROOT / "dbt_project"
@@ -112,19 +113,17 @@ def raw_asset(name: str, settings: Settings) -> dg.AssetsDefinition:
 
     @dg.asset(key=["raw", name], group_name="raw", kinds={"duckdb"},
               description=f"{source.description or source_loaders.description(name)} (raw rows + rejects)")
-    def _asset(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        locations = list(source.locations)
+    def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        settings = warehouse.settings
+        locations = list(settings.sources[name].locations)
         if source_loaders.SOURCES[name].cadence == "inbox":  # files dropped in the inbox folder (inbox sensor)
             locations += [str(p) for p in inbox_files(settings, name) if str(p) not in locations]
         snapshots = [fetch(name, loc, settings.snapshot_dir) for loc in locations]
-        con = open_build(settings, context.run_id)
-        try:
+        with warehouse.build(context.run_id) as con:
             result = source_loaders.load(con, name, snapshots, settings)
             report.record_source(con, context.run_id, name, result.rows_read, result.rows_loaded,
                                  result.rows_rejected, max(f.snapshot.fetched_at for f in result.files),
                                  result.stale)
-        finally:
-            con.close()
         for f in result.files:
             context.log.info(f"{name}: {f.snapshot.location} -> read {f.rows_read}, loaded {f.rows_loaded}, "
                              f"rejected {f.rows_rejected} ({f.encoding}, sep {f.separator!r})")
@@ -148,7 +147,7 @@ def _started_at(context) -> datetime | None:
     return datetime.fromtimestamp(start, timezone.utc).replace(tzinfo=None) if start else None
 
 
-def quality_check(settings: Settings, asset_key: dg.AssetKey, source: str) -> dg.AssetChecksDefinition:
+def quality_check(asset_key: dg.AssetKey, source: str) -> dg.AssetChecksDefinition:
     """The blocking asset check of a raw source: the profile of its load (files' rejected rows, rows
     loaded, filled columns, against the publication) validated once by Great Expectations
     (orchestration.checks.validate_raw_source), recorded in the run report and its HTML Data Docs."""
@@ -157,21 +156,18 @@ def quality_check(settings: Settings, asset_key: dg.AssetKey, source: str) -> dg
     @dg.asset_check(asset=asset_key, name="great_expectations", blocking=True,
                     description=f"Fichiers de raw.{source} : lignes rejetées, nombre de lignes et colonnes "
                                 "renseignées, comparés à la publication (bloquants et avertissements)")
-    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        run_id = context.op_execution_context.run_id
-        con = open_build(settings, run_id)
-        try:
+    def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
+        run_id, settings = context.op_execution_context.run_id, warehouse.settings
+        with warehouse.build(run_id) as con:
             outcomes = quality.validate_raw_source(settings, con, source)
             report.record_checks(con, run_id, label, outcomes)
-        finally:
-            con.close()
         docs = quality.write_data_docs(settings, run_id, label.replace("/", "."), outcomes)
         return check_result(context, label, outcomes, docs)
 
     return _check
 
 
-def mart_quality_checks(settings: Settings, dbt_assets_def: dg.AssetsDefinition) -> dg.AssetChecksDefinition:
+def mart_quality_checks(dbt_assets_def: dg.AssetsDefinition) -> dg.AssetChecksDefinition:
     """The row count of every mart against the current publication (orchestration.checks.mart_row_counts:
     one SQL query), one blocking check per mart computed by a single step; a run that rebuilds some marts
     only (refresh_surveys) checks those marts only (can_subset). The marts' other rules are dbt tests."""
@@ -183,18 +179,15 @@ def mart_quality_checks(settings: Settings, dbt_assets_def: dg.AssetsDefinition)
 
     @dg.multi_asset_check(specs=specs, can_subset=True, name="marts_row_count",
                           description="Nombre de lignes de chaque table des marts comparé à la publication en cours")
-    def _checks(context: dg.AssetCheckExecutionContext):
-        run_id = context.op_execution_context.run_id
+    def _checks(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
+        run_id, settings = context.op_execution_context.run_id, warehouse.settings
         selected = sorted(context.selected_asset_check_keys, key=lambda k: k.asset_key.path[-1])
         tables = [f"marts.{k.asset_key.path[-1]}" for k in selected]
         previous, bounds = quality.previous_counts(settings, tables), quality.quality_settings(settings)
-        con = open_build(settings, run_id)
-        try:
+        with warehouse.build(run_id) as con:
             results = quality.mart_row_counts(settings, con, tables, previous, bounds)
             evaluated = [(key, [results[table]]) for key, table in zip(selected, tables)]
             report.record_many_checks(con, run_id, [("/".join(k.asset_key.path), o) for k, o in evaluated])
-        finally:
-            con.close()
         for key, outcomes in evaluated:
             yield check_result(context, "/".join(key.asset_key.path), outcomes, asset_key=key.asset_key,
                                check_name=key.name)
@@ -235,30 +228,29 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     raw_assets = [raw_asset(name, settings) for name in settings.sources if source_loaders.is_known(name)]
 
     @dbt_assets(manifest=project.manifest_path, project=project, dagster_dbt_translator=_Translator())
-    def observatoire_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    def observatoire_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
         """Staging, intermediate and mart models with every dbt test (`dbt build`), in the build file: a
         dbt test that fails (severity error) stops the build, hence the publication."""
-        os.environ["OBSERVATOIRE_BUILD_DB"] = str(prepare_build(settings, context.run_id))
+        settings = warehouse.settings
+        os.environ["OBSERVATOIRE_BUILD_DB"] = str(prepare_build(settings, context.run_id))   # profiles.yml
         args = ["build", "--vars", json.dumps(dbt_vars(settings))]
         yield from dbt.cli(args, context=context).stream()
         prune_dbt_targets(Path(project.project_dir) / project.target_path)   # target_path is relative
 
     @dg.asset(key=["warehouse", "published"], group_name="publication", deps=list(observatoire_dbt.keys),
               description="Atomic swap of the freshly built warehouse into the published file.")
-    def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        con = open_build(settings, context.run_id)
-        try:
+    def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        settings = warehouse.settings
+        with warehouse.build(context.run_id) as con:
             run_report = report.record_success(con, settings, context.run_id, _started_at(context))
-        finally:
-            con.close()
         path = publish(settings)
         report.write_json(settings, run_report)
         context.log.info(f"published {path}")
         return dg.MaterializeResult(metadata={"path": str(path), "bytes": Path(path).stat().st_size})
 
-    asset_checks = [quality_check(settings, dg.AssetKey(["raw", name]), name)
+    asset_checks = [quality_check(dg.AssetKey(["raw", name]), name)
                     for name in settings.sources if source_loaders.is_known(name)]
-    asset_checks.append(mart_quality_checks(settings, observatoire_dbt))
+    asset_checks.append(mart_quality_checks(observatoire_dbt))
 
     @dg.run_failure_sensor(name="notify_refresh_failure", minimum_interval_seconds=30,
                            description="Rapport d'échec et notification (webhook / e-mail) d'un rafraîchissement")
@@ -278,7 +270,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         jobs=[refresh_all, *jobs],
         schedules=schedules,
         sensors=[*sensors, notify_refresh_failure],
-        resources={"dbt": DbtCliResource(project_dir=project, dbt_executable=dbt_executable())},
+        resources={"dbt": DbtCliResource(project_dir=project, dbt_executable=dbt_executable()),
+                   "warehouse": Warehouse(config_path=str(settings.config_path))},
         executor=dg.in_process_executor,
     )
 
