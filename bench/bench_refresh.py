@@ -228,14 +228,14 @@ def print_phases(run: dict) -> tuple[dict[str, float], list[dict], dict]:
     """Print where a job's time went (Dagster steps, dbt nodes); return (ingestion per source, dbt results,
     manifest)."""
     steps = run["steps"]
-    checks = sum(v for k, v in steps.items() if k.endswith("great_expectations"))
+    checks = sum(v for k, v in steps.items() if k.endswith("great_expectations") or k == "marts_row_count")
     ingest = {k.split("__", 1)[1]: v for k, v in steps.items()
               if k.startswith("raw__") and not k.endswith("great_expectations")}
     dbt = sum(v for k, v in steps.items() if "dbt" in k)
     publish = sum(v for k, v in steps.items() if k.startswith("warehouse__"))
     print(f"  définitions Dagster {run['definitions_s']:.1f} s, job {run['job_s']:.1f} s : ingestion "
-          f"{sum(ingest.values()):.1f} s ({len(ingest)} source{'s' * (len(ingest) > 1)}), dbt build {dbt:.1f} s, Great Expectations "
-          f"{checks:.1f} s, publication {publish:.1f} s")
+          f"{sum(ingest.values()):.1f} s ({len(ingest)} source{'s' * (len(ingest) > 1)}), dbt build {dbt:.1f} s, contrôles Great Expectations "
+          f"et nombres de lignes {checks:.1f} s, publication {publish:.1f} s")
     results, manifest = dbt_results(run["run_id"])
     if results:
         spent = {kind: sum(r["execution_time"] or 0 for r in results if r["unique_id"].startswith(kind + "."))
