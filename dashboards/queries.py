@@ -129,13 +129,16 @@ def map_flows(level: str, code: str | None, limit: int = 40) -> pd.DataFrame:
 # --- EPCI: similar EPCI and opportunities ------------------------------------------------------------------
 
 def similar_epci(code: str) -> pd.DataFrame:
-    """The EPCI most similar to an EPCI (marts.fct_similar_epci), most similar first."""
+    """The EPCI most similar to an EPCI (marts.fct_similar_epci), most similar first, with their figures
+    (marts.fct_summary_territory)."""
     return query("""
-        select similar_epci_code as epci_code, similar_epci_name as epci_name, population, n_tiers_lieux,
-               round(tiers_lieux_per_10k, 2) as tiers_lieux_per_10k, n_france_services,
-               round(100 * share_within_tiers_lieu, 1) as share_within_tiers_lieu,
-               round(100 * share_population_base, 1) as access_base
-        from marts.fct_similar_epci where epci_code = ? order by similarity_rank""", (code,))
+        select s.similar_epci_code as epci_code, s.similar_epci_name as epci_name, s.population, t.n_tiers_lieux,
+               round(t.tiers_lieux_per_10k, 2) as tiers_lieux_per_10k, t.n_france_services,
+               round(100 * t.share_within_tiers_lieu, 1) as share_within_tiers_lieu,
+               round(100 * t.share_population_base, 1) as access_base
+        from marts.fct_similar_epci s
+        left join marts.fct_summary_territory t on t.territory_level = 'epci' and t.territory_code = s.similar_epci_code
+        where s.epci_code = ? order by s.similarity_rank""", (code,))
 
 
 def opportunity_epci(code: str) -> pd.Series | None:

@@ -3,7 +3,8 @@
 -- level with the larger population, then the denser level), then the closest population on a log scale
 -- (smallest |ln(population) - ln(population of the EPCI)|; ties: the smaller SIREN). When the EPCI's own
 -- dominant level is unknown, every EPCI is a candidate. Only EPCI with inhabitants are candidates.
--- Their figures are those of fct_summary_territory (offer, access within 10 km).
+-- Only the referential decides (dim_commune, dim_epci), so a survey-only refresh leaves it as it is; the
+-- figures of the similar EPCI are those of fct_summary_territory (the dashboard joins them).
 {%- set n_similar = 5 %}
 with density as (
     select epci_code, density_level, count(*) as n_communes, coalesce(sum(population), 0) as population
@@ -18,10 +19,10 @@ dominant as (
                                order by n_communes desc, population desc, density_level) = 1
 ),
 epci as (
-    select s.*, d.density_level as dominant_density_level
-    from {{ ref('fct_summary_territory') }} s
-    left join dominant d on d.epci_code = s.territory_code
-    where s.territory_level = 'epci'
+    select e.epci_code as territory_code, e.epci_name as territory_name, e.population,
+           d.density_level as dominant_density_level
+    from {{ ref('dim_epci') }} e
+    left join dominant d using (epci_code)
 ),
 pairs as (
     select
@@ -31,13 +32,7 @@ pairs as (
         o.territory_code                                                as similar_epci_code,
         o.territory_name                                                as similar_epci_name,
         abs(ln(o.population) - ln(greatest(coalesce(e.population, 0), 1))) as log_population_gap,
-        o.population,
-        o.n_tiers_lieux,
-        o.tiers_lieux_per_10k,
-        o.n_france_services,
-        o.share_within_tiers_lieu,
-        o.share_population_base,
-        o.access_status
+        o.population
     from epci e
     join epci o
         on o.territory_code <> e.territory_code
@@ -52,12 +47,6 @@ select
     similar_epci_code,
     similar_epci_name,
     log_population_gap,
-    population,
-    n_tiers_lieux,
-    tiers_lieux_per_10k,
-    n_france_services,
-    share_within_tiers_lieu,
-    share_population_base,
-    access_status
+    population
 from pairs
 qualify similarity_rank <= {{ n_similar }}
