@@ -15,7 +15,9 @@
     one cell away, which is also below the distance one cell away in latitude). So when the best
     candidate is within that bound, it is the true nearest; otherwise the pair goes to the next,
     coarser grid, and what is left after the last grid is solved by brute force over the targets
-    of its kind. Ties are broken by the smallest target_id. Distances are rounded to the metre
+    of its kind. The default sizes (0.2, 0.8, 3.2 degrees) were the fastest of the grids tried on the
+    national benchmark (about 1.0 s against 1.45 s for 0.1, 0.5, 2.5; same results). Ties are broken by
+    the smallest target_id. Distances are rounded to the metre
     (coordinates are not more precise), so a distance equal to a threshold compares as equal.
 
     `pairs` (instead of `origins`, which is then ignored): a relation of (origin_id, latitude,
@@ -26,7 +28,7 @@
     facilities of its own territory, never by the nearest one across the ocean). `prefix` names the CTEs (default nn_), so that one
     query can hold two searches.
 -#}
-{% macro nearest_neighbour_ctes(origins, targets, result, cell_sizes_deg=[0.1, 0.5, 2.5], pairs=none, prefix='nn', group=none) -%}
+{% macro nearest_neighbour_ctes(origins, targets, result, cell_sizes_deg=[0.2, 0.8, 3.2], pairs=none, prefix='nn', group=none) -%}
 {%- set g = (', ' ~ group) if group else '' -%}
 {%- set same_group = (' and t.' ~ group ~ ' = p.' ~ group) if group else '' -%}
 {%- set d = haversine_km('p.latitude', 'p.longitude', 't.latitude', 't.longitude') -%}
