@@ -112,7 +112,7 @@ def raw_asset(name: str, settings: Settings) -> dg.AssetsDefinition:
     source = settings.sources[name]
 
     @dg.asset(key=["raw", name], group_name="raw", kinds={"duckdb"},
-              description=f"{source.description or source_loaders.description(name)} (raw rows + rejects)")
+              description=f"{source.description or source_loaders.SOURCES[name].description} (raw rows + rejects)")
     def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         settings = warehouse.settings
         locations = list(settings.sources[name].locations)
@@ -225,7 +225,7 @@ class _Translator(DagsterDbtTranslator):
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     project = dbt_project(settings)
-    raw_assets = [raw_asset(name, settings) for name in settings.sources if source_loaders.is_known(name)]
+    raw_assets = [raw_asset(name, settings) for name in settings.sources]   # declared sources only (load_settings)
 
     @dbt_assets(manifest=project.manifest_path, project=project, dagster_dbt_translator=_Translator())
     def observatoire_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
@@ -248,8 +248,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         context.log.info(f"published {path}")
         return dg.MaterializeResult(metadata={"path": str(path), "bytes": Path(path).stat().st_size})
 
-    asset_checks = [quality_check(dg.AssetKey(["raw", name]), name)
-                    for name in settings.sources if source_loaders.is_known(name)]
+    asset_checks = [quality_check(dg.AssetKey(["raw", name]), name) for name in settings.sources]
     asset_checks.append(mart_quality_checks(observatoire_dbt))
 
     @dg.run_failure_sensor(name="notify_refresh_failure", minimum_interval_seconds=30,

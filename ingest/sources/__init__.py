@@ -55,11 +55,6 @@ def is_known(source: str) -> bool:
     return source in SOURCES
 
 
-def description(source: str) -> str:
-    s = SOURCES.get(source)
-    return s.description if s else source
-
-
 def load(con: duckdb.DuckDBPyConnection, source: str, snapshots: list[Snapshot],
          settings: Settings | None = None) -> LoadResult:
     """Load every snapshot of ``source`` into ``raw.<source>`` / ``raw.<source>_rejects``."""

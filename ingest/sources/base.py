@@ -57,5 +57,5 @@ class Source:
         unknown = set(self.locations) - set(DEPLOYMENTS)
         if unknown:
             raise ValueError(f"source {self.name}: unknown deployments {sorted(unknown)}")
-        if (self.contract is None) == (self.loader is None) and self.loader is None:
+        if self.contract is None and self.loader is None:
             raise ValueError(f"source {self.name}: a contract or a loader is needed")
