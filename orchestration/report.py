@@ -154,8 +154,7 @@ def _dbt_label(node: dict) -> str:
     kwargs = meta.get("kwargs") or {}
     name, column = meta.get("name"), node.get("column_name") or kwargs.get("column_name")
     if name == "column_conventions":
-        return "conventions des noms de colonnes" + (" (avertissements)" if kwargs.get("level") == "warn"
-                                                     else " (bloquantes)")
+        return "conventions des noms de colonnes"
     if name == "not_null":
         return f"{column} renseigné"
     if name == "unique":
@@ -173,7 +172,8 @@ def _dbt_label(node: dict) -> str:
 
 def _dbt_message(con, node: dict, result: dict) -> str:
     """The test's label and, when it failed, how (French): rows in error; for ``column_conventions`` the
-    column, the rule, the rows and a few values of each broken rule (the rows the test stored)."""
+    column, the rule, its level, the rows and a few values of each broken rule (the rows the test stored:
+    its ``failures`` is a level, not a count, see dbt_project/macros/column_conventions.sql)."""
     label = _dbt_label(node)
     if result["status"] == "pass":
         return label
@@ -184,15 +184,18 @@ def _dbt_message(con, node: dict, result: dict) -> str:
     if (node.get("test_metadata") or {}).get("name") == "column_conventions":
         try:
             rows = con.execute(
-                f'select column_name, rule, count(*), list(distinct value order by value)[1:3] '
-                f'from "{node["schema"]}"."{node.get("alias") or node["name"]}" group by all order by all').fetchall()
+                f"select column_name, rule, level, count(*), list(distinct value order by value)[1:3] "
+                f'from "{node["schema"]}"."{node.get("alias") or node["name"]}" group by column_name, rule, level '
+                f"order by level = 'warn', column_name, rule").fetchall()
         except duckdb.Error:
             rows = []
+        detail = ("au moins une règle bloquante enfreinte" if failures == 2 else "avertissements")
         if rows:
             detail = "; ".join(f"{col} : {rule}, {n} ligne(s) en défaut"
                                + (f" (par ex. {', '.join(str(v) for v in examples if v is not None)})"
                                   if examples else "")
-                               for col, rule, n, examples in rows)
+                               + (" [avertissement]" if level == "warn" else " [bloquant]")
+                               for col, rule, level, n, examples in rows)
     return f"{label} — {detail}"
 
 

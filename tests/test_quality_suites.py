@@ -25,26 +25,21 @@ DBT_DIR = PROJECT_ROOT / "dbt_project"
 MARTS = DBT_DIR / "models" / "marts"
 
 
-def _conventions_levels(model: dict) -> list[str]:
-    levels = []
-    for test in model.get("data_tests") or model.get("tests") or []:
-        if isinstance(test, dict) and "column_conventions" in test:
-            spec = test["column_conventions"] or {}
-            levels.append((spec.get("arguments") or spec).get("level", "error"))
-    return sorted(levels)
+def _has_conventions_test(model: dict) -> bool:
+    return (model.get("data_tests") or model.get("tests") or []).count("column_conventions") == 1
 
 
-def test_every_mart_has_the_column_conventions_tests():
-    """Every mart model (a .sql file of models/marts) declares the generic test column_conventions twice in
-    its yml: level error (blocking rules) and level warn (warnings)."""
+def test_every_mart_has_the_column_conventions_test():
+    """Every mart model (a .sql file of models/marts) declares the generic test column_conventions once in
+    its yml (one scan of the mart for the blocking rules and the warnings)."""
     models = {}
     for path in MARTS.glob("*.yml"):
         for model in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("models", []):
             models[model["name"]] = model
     marts = sorted(p.stem for p in MARTS.glob("*.sql"))
     assert len(marts) > 40
-    missing = [m for m in marts if _conventions_levels(models.get(m, {})) != ["error", "warn"]]
-    assert missing == [], f"marts without `column_conventions: {{arguments: {{level: error}}}}` and `level: warn`: {missing}"
+    missing = [m for m in marts if not _has_conventions_test(models.get(m, {}))]
+    assert missing == [], f"marts without `- column_conventions` in their data_tests: {missing}"
 
 
 def _dbt(args: list[str], db: Path, tmp: Path) -> subprocess.CompletedProcess:
@@ -55,41 +50,51 @@ def _dbt(args: list[str], db: Path, tmp: Path) -> subprocess.CompletedProcess:
                           timeout=600)
 
 
-@pytest.mark.slow   # runs dbt (a parse of the project and two tests): ~15 s
+@pytest.mark.slow   # runs dbt (a parse of the project and tests): ~20 s
 def test_column_conventions_fails_on_broken_values_and_stores_them(tmp_path):
     """The generic test reads the mart's columns at execution: a commune code that lost its leading zero, a
-    share above 1 and a negative count fail the blocking test (dbt exits non-zero, so `dbt build` fails and
-    the publication does not happen); a rate above 1, a distance beyond 20,100 km and an odd département code
-    are warnings. Codes as published, text columns and *change* rates are left alone. The offending rows of
-    the blocking test are stored with the column and the rule in French; the warnings are counted."""
+    share above 1 and a negative count are blocking (the test fails, dbt exits non-zero, so `dbt build` fails
+    and the publication does not happen); a rate above 1, a distance beyond 20,100 km and an odd département
+    code are warnings (the same test only warns when nothing blocking is broken). Codes as published, text
+    columns and *change* rates are left alone. Every broken value is stored with its column, rule in French
+    and level."""
     db = tmp_path / "m.duckdb"
     con = duckdb.connect(str(db))
     con.execute("create schema marts")
-    con.execute("""
-        create table marts.fct_access_territory as select * from (values
-            ('01001', 0.5, 3, 0.5, 12.0, '01', '01001', 'a', '0.5', 4.0),
+    rows = """('01001', 0.5, 3, 0.5, 12.0, '01', '01001', 'a', '0.5', 4.0),
             ('1053', 1.5, -1, 1.2, 20200.0, '9A', '1053', 'b', '2', 3.0),
             ('2A004', 0.0, 0, 0.0, 0.0, '2A', '2A004', 'c', '1', 0.0),
-            (null, null, null, null, null, null, null, null, null, null)
-        ) t(commune_code, share_within, n_places, response_rate, distance_km, departement_code,
-            published_commune_code, label, share_label, population_change_rate)""")
+            (null, null, null, null, null, null, null, null, null, null)"""
+    columns = """t(commune_code, share_within, n_places, response_rate, distance_km, departement_code,
+            published_commune_code, label, share_label, population_change_rate)"""
+    con.execute(f"create table marts.fct_access_territory as select * from (values {rows}) {columns}")
+    # fct_access_commune: the same values without the blocking ones (warnings only)
+    con.execute(f"create table marts.fct_access_commune as select * from (values {rows}) {columns} "
+                "where commune_code <> '1053' or commune_code is null union all "
+                "select '01002', 0.1, 1, 1.2, 20200.0, '9A', '1', 'd', '0', 0.0")
     con.close()
-    proc = _dbt(["test", "--select", "fct_access_territory,test_name:column_conventions"], db, tmp_path)
+    proc = _dbt(["test", "--select", "fct_access_territory,test_name:column_conventions",
+                 "fct_access_commune,test_name:column_conventions"], db, tmp_path)
     assert proc.returncode != 0, proc.stdout[-3000:]
     results = {r["unique_id"].split(".")[2]: (r["status"], r["failures"])
                for r in json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]}
-    # warnings: the odd département code, the distance beyond 20,100 km, the rate above 1
-    assert results == {"column_conventions_fct_access_territory_error": ("fail", 3),
-                       "column_conventions_fct_access_territory_warn": ("warn", 3)}, proc.stdout[-3000:]
+    # dbt names a test without arguments <test>_<model>_
+    assert results == {"column_conventions_fct_access_territory_": ("fail", 2),
+                       "column_conventions_fct_access_commune_": ("warn", 1)}, proc.stdout[-3000:]
     con = duckdb.connect(str(db), read_only=True)
-    stored = sorted(con.execute("select column_name, rule, value from dbt_test__audit."
-                                "column_conventions_fct_access_territory_error").fetchall())
-    assert con.execute("select count(*) from information_schema.tables where table_schema = 'dbt_test__audit' "
-                       "and table_name like '%_warn'").fetchone()[0] == 0
+    stored = sorted(con.execute("select column_name, rule, level, value from dbt_test__audit."
+                                "column_conventions_fct_access_territory_").fetchall())
+    warnings = sorted(con.execute("select column_name, level, value from dbt_test__audit."
+                                  "column_conventions_fct_access_commune_").fetchall())
     con.close()
-    assert stored == [("commune_code", "code commune INSEE valide", "1053"),
-                      ("n_places", "effectif positif ou nul", "-1"),
-                      ("share_within", "part entre 0 et 1", "1.5")]
+    assert stored == [("commune_code", "code commune INSEE valide", "error", "1053"),
+                      ("departement_code", "code de département valide", "warn", "9A"),
+                      ("distance_km", "distance entre 0 et 20 100 km", "warn", "20200.0"),
+                      ("n_places", "effectif positif ou nul", "error", "-1"),
+                      ("response_rate", "taux entre 0 et 1", "warn", "1.2"),
+                      ("share_within", "part entre 0 et 1", "error", "1.5")]
+    assert warnings == [("departement_code", "warn", "9A"), ("distance_km", "warn", "20200.0"),
+                        ("response_rate", "warn", "1.2")]
 
 
 def _settings(tmp_path: Path, quality: str = "") -> SimpleNamespace:
@@ -215,10 +220,10 @@ def test_dbt_tests_of_the_run_are_reported_in_french(tmp_path):
     folder.mkdir()
     model = {"resource_type": "model", "schema": "marts", "name": "fct_demo"}
     nodes = {"model.o.fct_demo": model,
-             "test.o.cc_error": {"resource_type": "test", "name": "column_conventions_fct_demo_error",
-                                 "attached_node": "model.o.fct_demo", "schema": "dbt_test__audit",
-                                 "alias": "column_conventions_fct_demo_error", "config": {"severity": "ERROR"},
-                                 "test_metadata": {"name": "column_conventions", "kwargs": {"level": "error"}}},
+             "test.o.cc": {"resource_type": "test", "name": "column_conventions_fct_demo",
+                           "attached_node": "model.o.fct_demo", "schema": "dbt_test__audit",
+                           "alias": "column_conventions_fct_demo", "config": {"severity": "ERROR"},
+                           "test_metadata": {"name": "column_conventions", "kwargs": {}}},
              "test.o.nn": {"resource_type": "test", "name": "not_null_fct_demo_x", "attached_node": "model.o.fct_demo",
                            "column_name": "x", "config": {"severity": "warn"},
                            "test_metadata": {"name": "not_null", "kwargs": {"column_name": "x"}}},
@@ -226,23 +231,25 @@ def test_dbt_tests_of_the_run_are_reported_in_french(tmp_path):
                                 "attached_node": "model.o.fct_demo", "config": {"severity": "ERROR"}}}
     (folder / "manifest.json").write_text(json.dumps({"nodes": nodes, "sources": {}}), encoding="utf-8")
     (folder / "run_results.json").write_text(json.dumps({"results": [
-        {"unique_id": "test.o.cc_error", "status": "fail", "failures": 3},
+        {"unique_id": "test.o.cc", "status": "fail", "failures": 2},
         {"unique_id": "test.o.nn", "status": "warn", "failures": 2},
         {"unique_id": "test.o.skipped", "status": "skipped", "failures": None}]}), encoding="utf-8")
     con = duckdb.connect(str(tmp_path / "build.duckdb"))
     con.execute("create schema dbt_test__audit")
-    con.execute("create table dbt_test__audit.column_conventions_fct_demo_error as select * from (values "
-                "('share_x', 'part entre 0 et 1', '1.5'), ('share_x', 'part entre 0 et 1', '2.0'), "
-                "('commune_code', 'code commune INSEE valide', '1053')) t(column_name, rule, value)")
+    con.execute("create table dbt_test__audit.column_conventions_fct_demo as select * from (values "
+                "('share_x', 'part entre 0 et 1', 'error', '1.5'), ('share_x', 'part entre 0 et 1', 'error', '2.0'), "
+                "('commune_code', 'code commune INSEE valide', 'error', '1053'), "
+                "('distance_km', 'distance entre 0 et 20 100 km', 'warn', '20200.0')) t(column_name, rule, level, value)")
     outcomes = report.dbt_test_outcomes(con, run_id, target=tmp_path)
     assert report.dbt_test_outcomes(con, "0123456-other-run", target=tmp_path) == []
     con.close()
     assert [(a, o["check_name"], o["severity"], o["passed"]) for a, o in outcomes] == [
-        ("marts/fct_demo", "column_conventions_fct_demo_error", BLOCKING, False),
+        ("marts/fct_demo", "column_conventions_fct_demo", BLOCKING, False),
         ("marts/fct_demo", "not_null_fct_demo_x", WARNING, False)]
     assert outcomes[0][1]["message"] == (
-        "conventions des noms de colonnes (bloquantes) — commune_code : code commune INSEE valide, 1 ligne(s) en "
-        "défaut (par ex. 1053); share_x : part entre 0 et 1, 2 ligne(s) en défaut (par ex. 1.5, 2.0)")
+        "conventions des noms de colonnes — commune_code : code commune INSEE valide, 1 ligne(s) en défaut "
+        "(par ex. 1053) [bloquant]; share_x : part entre 0 et 1, 2 ligne(s) en défaut (par ex. 1.5, 2.0) [bloquant]; "
+        "distance_km : distance entre 0 et 20 100 km, 1 ligne(s) en défaut (par ex. 20200.0) [avertissement]")
     assert outcomes[1][1]["message"] == "x renseigné — 2 ligne(s) en défaut"
 
 
@@ -259,23 +266,22 @@ def test_every_mart_and_source_checked_by_the_refresh_and_reported(demo_run, dem
         by_name.setdefault(e.check_name, set()).add("/".join(e.asset_key.path))
     assert by_name["row_count"] == {f"marts/{m}" for m in marts}
     assert by_name["great_expectations"] == {f"raw/{s}" for s in settings.sources}
-    assert {m for m in marts if f"column_conventions_{m}_error" in by_name
-            and f"column_conventions_{m}_warn" in by_name} == marts
+    assert {m for m in marts if by_name.get(f"column_conventions_{m}_") == {f"marts/{m}"}} == marts
     assert [(e.asset_key.path[-1], e.check_name, e.description) for e in evaluations if not e.passed] == []
     manifest = json.loads((DBT_DIR / "target" / "manifest.json").read_text(encoding="utf-8"))
     tests = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "test"}
-    assert len(tests) > 250 and len(tests & set(by_name)) > 0.9 * len(tests)
+    assert len(tests) > 200 and len(tests & set(by_name)) > 0.9 * len(tests)
     assert {"unique_combination_of_columns_fct_access_territory_territory_level__territory_code__kind__distance_km",
             "not_null_dim_commune_commune_code"} <= set(by_name)
 
     recorded = dict(((asset, check), (passed, message)) for asset, check, passed, message in demo_warehouse.execute(
         "select asset, check_name, passed, message from ops.refresh_checks where run_id = ?", [result.run_id]).fetchall())
     assert [k for k, (passed, _) in recorded.items() if not passed] == []
-    assert recorded[("marts/dim_commune", "column_conventions_dim_commune_error")] == \
-        (True, "conventions des noms de colonnes (bloquantes)")
+    assert recorded[("marts/dim_commune", "column_conventions_dim_commune_")] == \
+        (True, "conventions des noms de colonnes")
     assert recorded[("marts/dim_commune", "not_null_dim_commune_commune_code")] == (True, "commune_code renseigné")
     assert recorded[("marts/dim_commune", checks.ROW_COUNT)][1].startswith("marts.dim_commune : ")
-    assert sum(1 for asset, check in recorded if check.startswith("column_conventions_")) == 2 * len(marts)
+    assert sum(1 for asset, check in recorded if check.startswith("column_conventions_")) == len(marts)
     assert any(asset == "raw/populations" and "rows_loaded" in check for asset, check in recorded)
     assert (settings.warehouse_dir / "data_docs" / result.run_id / "raw.populations.html").exists()
 

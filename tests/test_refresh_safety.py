@@ -232,7 +232,7 @@ def test_blocking_dbt_test_stops_publication_and_notifies(tmp_path, demo_run, de
     assert settings.published_path.stat().st_ino == inode and figures(settings.published_path) == before
     evaluations = {e.event_specific_data.check_name: e.event_specific_data for e in result.all_events
                    if e.event_type_value == "ASSET_CHECK_EVALUATION"}
-    dagster_check = evaluations["column_conventions_dim_commune_error"]
+    dagster_check = evaluations["column_conventions_dim_commune_"]
     assert not dagster_check.passed and dagster_check.severity.value == "ERROR"
     assert all(e.passed for name, e in evaluations.items() if name == "great_expectations")  # raw files are sound
 
@@ -240,7 +240,7 @@ def test_blocking_dbt_test_stops_publication_and_notifies(tmp_path, demo_run, de
     assert report["status"] == "échec" and report["published"] is False and report["started_at"]
     failed = {(c["asset"], c["check_name"]): c["message"] for c in report["checks"]
               if not c["passed"] and c["severity"] == "bloquant"}
-    rule = failed[("marts/dim_commune", "column_conventions_dim_commune_error")]
+    rule = failed[("marts/dim_commune", "column_conventions_dim_commune_")]
     assert f"population : effectif positif ou nul, 1 ligne(s) en défaut (par ex. {broken['value']})" in rule, rule
     assert ("marts/dim_commune", "expression_is_true_dim_commune_population__between_0_and_3000000") in failed
     assert not any(asset.startswith("raw/") for asset, _ in failed)

@@ -1,15 +1,18 @@
-{#- The conventions of the marts' column names, as one generic test per mart and severity.
+{#- The conventions of the marts' column names, as one generic test per mart.
 
     Attached to every mart (models/marts/*.yml, tests/test_quality_suites.py checks it):
         data_tests:
-          - column_conventions: {arguments: {level: error}}   # rules whose breach blocks the publication
-          - column_conventions: {arguments: {level: warn}}    # rules whose breach is a warning (severity warn)
+          - column_conventions
 
     At execution the test reads the columns the model really has (adapter.get_columns_in_relation), keeps
     for each column the first rule of column_convention_rules() whose name pattern it matches (range rules on
     numeric columns only; codes as published, published_* / old_* / source_*, are left alone) and returns
-    every (row, rule) broken: the column, the rule in French and the value. One scan of the mart per test.
-    The failing rows are stored (dbt_test__audit schema): the run report quotes them (orchestration/report.py).
+    every (row, rule) broken: the column, the rule in French, its level (error: blocks the publication; warn:
+    a warning) and the value. One scan of the mart, whatever the levels.
+    One test with two levels: dbt gives a test one outcome, computed from `fail_calc`. Here `failures` is
+    2 when a blocking rule is broken, 1 when only warnings are, 0 otherwise (warn_if > 0, error_if > 1): the
+    number of broken values is in the stored rows (dbt_test__audit schema), which the run report quotes per
+    column, rule and level (orchestration/report.py).
 -#}
 
 {#- (name pattern, check, severity, rule in French). Severity error: the publication stops; warn: reported. -#}
@@ -36,8 +39,8 @@
     {{ return('published_.*|old_.*|source_.*') }}
 {% endmacro %}
 
-{#- The (column, rule, predicate of a broken value) that apply to `relation` at `level` (error, warn). -#}
-{% macro column_convention_checks(relation, level) %}
+{#- The (column, rule, level, predicate of a broken value) that apply to `relation`. -#}
+{% macro column_convention_checks(relation) %}
     {%- set checks = [] -%}
     {%- if not execute -%}{{ return(checks) }}{%- endif -%}
     {%- set numeric = '(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT'
@@ -49,14 +52,14 @@
             {%- for r in column_convention_rules() if not state.matched and modules.re.fullmatch(r.pattern, name) -%}
                 {%- set state.matched = true -%}
                 {%- set quoted = adapter.quote(col.name) -%}
-                {%- if r.severity == level and r.regex is defined -%}
-                    {%- do checks.append({'column': col.name, 'rule': r.rule, 'value': quoted,
+                {%- if r.regex is defined -%}
+                    {%- do checks.append({'column': col.name, 'rule': r.rule, 'level': r.severity, 'value': quoted,
                         'broken': quoted ~ " is not null and not regexp_full_match(cast(" ~ quoted
                                   ~ " as varchar), '" ~ r.regex ~ "')"}) -%}
-                {%- elif r.severity == level and modules.re.match(numeric, col.dtype | upper) -%}
+                {%- elif modules.re.match(numeric, col.dtype | upper) -%}
                     {%- set bounds = [quoted ~ ' < ' ~ r.min] -%}
                     {%- if r.max is not none -%}{%- do bounds.append(quoted ~ ' > ' ~ r.max) -%}{%- endif -%}
-                    {%- do checks.append({'column': col.name, 'rule': r.rule, 'value': quoted,
+                    {%- do checks.append({'column': col.name, 'rule': r.rule, 'level': r.severity, 'value': quoted,
                                           'broken': '(' ~ bounds | join(' or ') ~ ')'}) -%}
                 {%- endif -%}
             {%- endfor -%}
@@ -65,19 +68,20 @@
     {{ return(checks) }}
 {% endmacro %}
 
-{% test column_conventions(model, level='error') %}
-{#- Blocking failures keep their rows (quoted by the run report); warnings are counted only, which saves a table per mart and build. -#}
-{{ config(severity=level, store_failures=(level == 'error')) }}
-{%- set checks = column_convention_checks(model, level) -%}
+{% test column_conventions(model) %}
+{{ config(store_failures=true, warn_if='>0', error_if='>1',
+          fail_calc="coalesce(max(case when level = 'error' then 2 else 1 end), 0)") }}
+{%- set checks = column_convention_checks(model) -%}
 {%- if checks | length == 0 %}
-select cast(null as varchar) as column_name, cast(null as varchar) as rule, cast(null as varchar) as value
+select cast(null as varchar) as column_name, cast(null as varchar) as rule, cast(null as varchar) as level,
+       cast(null as varchar) as value
 where false
 {%- else %}
-select offence.column_name, offence.rule, offence.value
+select offence.column_name, offence.rule, offence.level, offence.value
 from (
     select unnest([
         {%- for c in checks %}
-        {'column_name': '{{ c.column }}', 'rule': '{{ c.rule | replace("'", "''") }}',
+        {'column_name': '{{ c.column }}', 'rule': '{{ c.rule | replace("'", "''") }}', 'level': '{{ c.level }}',
          'value': cast({{ c.value }} as varchar), 'broken': coalesce({{ c.broken }}, false)}{{ ',' if not loop.last }}
         {%- endfor %}
     ]) as offence
