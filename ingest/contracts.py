@@ -37,6 +37,13 @@ class Column:
     pattern: str | None = None     # a non-empty value must fully match this regex
     label: str = ""                # what the value is, in French, for reject reasons
     sentinels: tuple[str, ...] = ()  # values published to mean "unknown" (kept, not rejected)
+    normalize: str | None = None
+    """A rule of :data:`NORMALIZERS` applied before the pattern: an identifier whose intent is unambiguous
+    (``"82 212 742 900 014"``, ``"2B14"`` where the département says 2B) is corrected, the correction written
+    to the per-field report (``raw._field_report``); a value it cannot repair is checked as published."""
+    consequence: str = ""
+    """French, for an optional column (``required=False``) whose absence costs something: what a file
+    without it cannot say ("pas de type : les antennes ne sont pas distinguées"). The loader warns with it."""
 
 
 @dataclass(frozen=True)
@@ -59,10 +66,104 @@ class Contract:
     """(latitude column, longitude column): a row whose pair lies outside France but inside France
     once swapped is rejected as "latitude et longitude inversées" (never swapped silently)."""
 
+    vintages: tuple["Vintage", ...] = ()
+    """The published vintages whose layout differs (first whose ``signature`` the header holds). The vintage's
+    name is recorded on each row (``_vintage``); its ``meanings`` derive the canonical columns."""
+    derived: tuple[str, ...] = ()
+    """Columns the loader derives from the published values (``Meaning``), present in every raw table."""
+    departement: str | None = None
+    """The column that holds the département: it says which zero a commune code lost (``normalize``)."""
+    max_record_lines: int = 1
+    """Physical lines a CSV record may span (fields with embedded line breaks): a record spanning more is a
+    stray quote that swallowed the lines after it, and the file is refused."""
+    max_row_drop: float | None = None
+    """Largest share of rows a file may lose against the previous snapshot of the same location before it
+    is taken for a truncated file and refused (None: no bound, e.g. files cut to the territory)."""
+
     source: str = ""               # set from the declaration that holds the contract (ingest/sources)
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """What the values of one published column mean in a vintage: ``values`` maps each spelling (compared
+    without case, accents, spaces and underscores) to the derived columns it sets. A spelling not listed sets
+    nothing (the derived columns stay null, "non renseigné") and is written to the per-field report."""
+
+    column: str                                   # canonical column read
+    values: dict[str, dict[str, str]]
+    consequence: str = ""                         # French: what is lost when the column is absent
+
+
+@dataclass(frozen=True)
+class Vintage:
+    """One published layout of a source: recognised by ``signature`` (header names, case-insensitive), its
+    ``columns`` map published names to canonical ones (before the contract's aliases)."""
+
+    name: str
+    signature: tuple[str, ...]
+    columns: dict[str, str] = field(default_factory=dict)
+    meanings: tuple[Meaning, ...] = ()
+    description: str = ""
+
+
+def spelling(value: str) -> str:
+    """A value as compared with the spellings of a :class:`Meaning`: lower case, no accents, no spaces,
+    underscores, hyphens or dots at all (« FS itinérante » = « FS itinerante » = « fs_itinerante »)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", value.strip().lower())
+    return "".join(ch for ch in text if not unicodedata.combining(ch) and ch not in " _-.'’()")
+
+
+def luhn_ok(digits: str) -> bool:
+    """The Luhn check of a SIREN or SIRET (La Poste's SIRETs, SIREN 356000000, follow their own rule)."""
+    if digits.startswith("356000000"):
+        return sum(int(d) for d in digits) % 5 == 0
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+_ID_NOISE = re.compile(r"[\s.\u00a0\u202f'\"’-]")
+
+
+def _digits_id(value: str, width: int, what: str) -> tuple[str | None, str | None]:
+    stripped = _ID_NOISE.sub("", value)
+    if re.fullmatch(SCIENTIFIC, value.strip()):
+        return None, (f"{what} en notation scientifique (identifiant abîmé par un tableur, chiffres perdus) : "
+                      "valeur inutilisable, gardée telle que publiée")
+    if not re.fullmatch(rf"\d{{{width}}}", stripped):
+        return None, f"{what} attendu ({width} chiffres) : valeur inutilisable, gardée telle que publiée"
+    if not luhn_ok(stripped):
+        return None, f"{what} dont la clé de contrôle (Luhn) est fausse : valeur gardée telle que publiée, à vérifier"
+    if stripped == value:
+        return value, None
+    return stripped, f"{what} écrit avec espaces, points ou guillemets : chiffres gardés, clé de contrôle (Luhn) juste"
+
+
+def normalize_value(rule: str, value: str, departement: str | None = None) -> tuple[str | None, str | None]:
+    """(retained value, French rule) for one value: the value itself and None when nothing was done; a
+    retained value with its rule when corrected; None with the reason when the value is refused."""
+    if rule == "siret":
+        return _digits_id(value, 14, "SIRET")
+    if rule == "siren":
+        return _digits_id(value, 9, "SIREN")
+    if rule == "insee_commune":
+        code = value.strip()
+        dep = (departement or "").strip().upper()
+        if dep.isdigit() and len(dep) < 2:
+            dep = dep.zfill(2)
+        if re.fullmatch(r"\d{4}", code) and dep and "0" + code[0] == dep:
+            return "0" + code, f"code commune sans son zéro initial, rendu par le département {dep}"
+        if re.fullmatch(r"2[AB]\d{2}", code, re.IGNORECASE) and dep == code[:2].upper():
+            return code[:2].upper() + "0" + code[2:], f"code commune corse sans son zéro, rendu par le département {dep}"
+        return value, None
+    raise ValueError(f"unknown normalisation rule {rule!r}")
 
 
 def _c(name, *aliases, **kw) -> Column:

@@ -85,22 +85,48 @@ def last_snapshot(snapshot_dir: Path, source: str, location: str, *, loaded_only
     return None
 
 
-def mark_loaded(snapshot: Snapshot) -> None:
-    """Record in the archive's index that this snapshot was loaded without error: a stale run prefers it
-    to a later snapshot whose file broke its contract."""
+def mark_loaded(snapshot: Snapshot, rows_read: int | None = None) -> None:
+    """Record in the archive's index that this snapshot was loaded without error (and how many rows were
+    read from it): a stale run prefers it to a later snapshot whose file broke its contract, and the next
+    file of the same location is compared with its row count (ingest.load.check_row_drop)."""
     idx = snapshot.path.parent.parent / "index.json"
     if not idx.exists():
         return
     index = json.loads(idx.read_text(encoding="utf-8"))
     changed = False
     for entry in index:
-        if entry.get("sha256") == snapshot.sha256 and entry.get("location") == snapshot.location and not entry.get("loaded"):
+        if entry.get("sha256") == snapshot.sha256 and entry.get("location") == snapshot.location and (
+                not entry.get("loaded") or (rows_read is not None and entry.get("rows_read") != rows_read)):
             entry["loaded"] = True
+            if rows_read is not None:
+                entry["rows_read"] = rows_read
             changed = True
     if changed:
         tmp_idx = idx.with_suffix(".json.tmp")
         tmp_idx.write_text(json.dumps(index, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(tmp_idx, idx)
+
+
+def previous_loaded(snapshot: Snapshot) -> dict | None:
+    """The most recent snapshot of the same location, other bytes, that was loaded without error."""
+    idx = snapshot.path.parent.parent / "index.json"
+    if not idx.exists():
+        return None
+    for entry in reversed(json.loads(idx.read_text(encoding="utf-8"))):
+        if (entry["location"] == snapshot.location and entry.get("loaded") and entry["sha256"] != snapshot.sha256
+                and Path(entry["path"]).exists()):
+            return entry
+    return None
+
+
+def stale_stand_in(snapshot: Snapshot) -> Snapshot | None:
+    """The snapshot that stands in for a damaged file (:func:`previous_loaded`), marked stale; None without one."""
+    prev = previous_loaded(snapshot)
+    if prev is None:
+        return None
+    return Snapshot(source=snapshot.source, location=snapshot.location, path=Path(prev["path"]),
+                    sha256=prev["sha256"], bytes=prev["bytes"], fetched_at=prev["fetched_at"], stale=True,
+                    etag=prev.get("etag"), last_modified=prev.get("last_modified"))
 
 
 def _archive(tmp: Path, snapshot_dir: Path, source: str, location: str, **meta) -> Snapshot:
@@ -173,13 +199,13 @@ class _Progress:
 
 def content_problem(path: Path) -> str | None:
     """Why a downloaded body cannot be a data file (French), or None when it may be one."""
+    from ingest.readers import non_data_reason
+
     with path.open("rb") as fh:
-        head = fh.read(2048)
-    text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
-    if not text:
-        return "le serveur a renvoyé un fichier vide"
-    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
-        return "le serveur a renvoyé une page HTML au lieu du fichier (page d'erreur ?)"
+        head = fh.read(4096)
+    reason = non_data_reason(head)
+    if reason is not None:
+        return f"le serveur a renvoyé {reason}"
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(path):

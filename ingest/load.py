@@ -13,17 +13,17 @@ import json
 import os
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from ingest.contracts import SCIENTIFIC, Contract, compile_patterns
+from ingest.contracts import SCIENTIFIC, Contract, Vintage, compile_patterns, normalize_value, spelling
 from ingest.errors import ContractError
-from ingest.fetch import Snapshot, mark_loaded
-from ingest.readers import csv_header, extract_member, read_table, sniff_format
+from ingest.fetch import Snapshot, mark_loaded, previous_loaded
+from ingest.readers import csv_header, ends_with_line_end, extract_member, read_table, sniff_format
 
 LINEAGE = ("_source", "_file", "_sha256", "_row", "_line")
 
@@ -35,7 +35,18 @@ create table if not exists raw._manifest (
 )
 """
 MANIFEST_COLUMNS = ("source", "location", "file", "sha256", "bytes", "fetched_at", "stale", "encoding",
-                    "separator", "rows_read", "rows_loaded", "rows_rejected", "loaded_at", "format", "member")
+                    "separator", "rows_read", "rows_loaded", "rows_rejected", "loaded_at", "format", "member",
+                    "vintage", "warnings", "corrections")
+# The per-field report: every value the loader corrected (retained_value set) or refused (a rejected row's
+# value, or an identifier it could not repair), with its rule in French; the team can send it back to the
+# publisher (write_field_report). Replaced per source with the source's raw tables.
+FIELD_REPORT_DDL = """
+create table if not exists raw._field_report (
+    source varchar, file varchar, line bigint, column_name varchar, original_value varchar,
+    retained_value varchar, rule varchar
+)
+"""
+FIELD_REPORT_HEADER = ("source", "fichier", "ligne", "colonne", "valeur_publiee", "valeur_retenue", "regle")
 
 # Bounding boxes (lat min, lat max, lon min, lon max) of France: metropolitan France with Corsica,
 # then the overseas départements and collectivités. A coordinate pair outside all of them that
@@ -95,6 +106,11 @@ class FileResult:
     format: str = "csv"               # csv, json, geojson, xlsx, zip:<inner format>
     member: str | None = None         # the data file read inside a zip
     engine: str = "python"            # "duckdb" when the fast CSV path read the file
+    vintage: str | None = None        # the vintage recognised (contract.vintages), recorded on each row
+    warnings: list[str] = field(default_factory=list)
+    """French: what this file cannot say (a missing optional column and its consequence, unknown values)."""
+    corrections: list[tuple] = field(default_factory=list)
+    """(line, column, original value, retained value or None, French rule) per corrected or refused value."""
 
 
 @dataclass
@@ -118,11 +134,28 @@ class LoadResult:
     def stale(self) -> bool:
         return any(f.snapshot.stale for f in self.files)
 
+    @property
+    def warnings(self) -> list[str]:
+        return [w for f in self.files for w in f.warnings]
 
-def resolve_header(header: list[str], contract: Contract, source: str, location: str
-                   ) -> tuple[list[str], dict[str, str]]:
-    """Map a file's header to canonical names. Returns the names and constant extra columns."""
+    @property
+    def corrections(self) -> int:
+        return sum(1 for f in self.files for c in f.corrections if c[3] is not None)
+
+
+def detect_vintage(header: list[str], contract: Contract) -> Vintage | None:
+    """The first of the contract's vintages whose signature columns the header holds (case-insensitive)."""
+    present = {h.strip().lower() for h in header}
+    return next((v for v in contract.vintages if all(c.lower() in present for c in v.signature)), None)
+
+
+def resolve_header(header: list[str], contract: Contract, source: str, location: str,
+                   vintage: Vintage | None = None) -> tuple[list[str], dict[str, str]]:
+    """Map a file's header to canonical names (the vintage's names first, then the contract's aliases).
+    Returns the names and constant extra columns."""
     lookup: dict[str, str] = {}
+    if vintage is not None:
+        lookup.update({k.lower(): v for k, v in vintage.columns.items()})
     for col in contract.columns:
         for alias in (col.name, *col.aliases):
             lookup.setdefault(alias.lower(), col.name)
@@ -147,7 +180,29 @@ def resolve_header(header: list[str], contract: Contract, source: str, location:
         cols = ", ".join(f"« {m} »" for m in missing)
         raise ContractError(source, f"colonne(s) obligatoire(s) absente(s) : {cols} (ligne 1, en-tête). "
                                     f"Colonnes trouvées : {', '.join(header)}.", location=location)
+    if vintage is not None:
+        extra["_vintage"] = vintage.name
     return names, extra
+
+
+def contract_columns(contract: Contract) -> list[str]:
+    """The columns every raw table of the source has, whatever the file: the contract's, the derived ones
+    and ``_vintage`` when the contract knows vintages."""
+    return [*(c.name for c in contract.columns), *contract.derived, *(["_vintage"] if contract.vintages else [])]
+
+
+def file_warnings(contract: Contract, names: list[str], vintage: Vintage | None) -> list[str]:
+    """French warnings for the optional columns a file lacks whose absence costs something."""
+    out = []
+    for c in contract.columns:
+        if not c.required and c.consequence and c.name not in names:
+            out.append(f"colonne facultative « {c.name} » absente : {c.consequence}")
+    for m in (vintage.meanings if vintage is not None else ()):
+        if m.column not in names and m.consequence:
+            line = f"colonne facultative « {m.column} » absente : {m.consequence}"
+            if line not in out:
+                out.append(line)
+    return out
 
 
 def _python_file(snap: Snapshot, contract: Contract, seen_keys: dict[tuple, str], part: str,
@@ -155,21 +210,28 @@ def _python_file(snap: Snapshot, contract: Contract, seen_keys: dict[tuple, str]
     """Read one file record by record in Python (every format, every oddity of a CSV)."""
     source = contract.source
     header, records, detected = read_table(snap.path, source, contract)
-    names, extra = resolve_header(header, contract, source, snap.location)
+    vintage = detect_vintage(header, contract)
+    names, extra = resolve_header(header, contract, source, snap.location, vintage)
     patterns = compile_patterns(contract)
     checks = [(names.index(c.name), c, patterns.get(c.name)) for c in contract.columns if c.name in names]
+    normalize = [(names.index(c.name), c.normalize) for c in contract.columns if c.normalize and c.name in names]
+    dep_idx = names.index(contract.departement) if contract.departement in names else None
+    meanings = [(m, names.index(m.column)) for m in (vintage.meanings if vintage else ()) if m.column in names]
     key_idx = [names.index(k) for k in contract.key if k in names]
     coords = None
     if contract.coordinates and all(c in names for c in contract.coordinates):
         coords = (names.index(contract.coordinates[0]), names.index(contract.coordinates[1]))
     result = FileResult(snapshot=snap, encoding=detected["encoding"], separator=detected["separator"],
-                        format=detected.get("format", "csv"), member=detected.get("member"))
+                        format=detected.get("format", "csv"), member=detected.get("member"),
+                        vintage=vintage.name if vintage else None,
+                        warnings=file_warnings(contract, names, vintage))
     file_name = Path(snap.location).name
     # Every contract column exists in the raw table, even when this vintage of the file lacks it.
-    columns = list(dict.fromkeys([*names, *extra, *(c.name for c in contract.columns)]))
+    columns = list(dict.fromkeys([*names, *extra, *contract_columns(contract)]))
     loaded: dict[str, list] = {c: [] for c in (*columns, *LINEAGE)}
     rejects: dict[str, list] = {name: [] for name in (*LINEAGE, "reason", "record")}
-    absent = [c for c in columns if c not in names and c not in extra]
+    absent = [c for c in columns if c not in names and c not in extra and c not in contract.derived]
+    unknown: dict[str, set] = {}
     width = len(names)
     for rec in records:
         result.rows_read += 1
@@ -178,6 +240,15 @@ def _python_file(snap: Snapshot, contract: Contract, seen_keys: dict[tuple, str]
         if len(vals) != width:
             reason = f"nombre de champs incorrect : {len(vals)} au lieu de {width}"
         else:
+            for idx, rule in normalize:
+                v = vals[idx]
+                if v is None or not v.strip():
+                    continue
+                retained, why = normalize_value(rule, v, vals[dep_idx] if dep_idx is not None else None)
+                if why is not None:
+                    result.corrections.append((rec.line, names[idx], v, retained if retained != v else None, why))
+                if retained is not None:
+                    vals[idx] = retained
             for idx, col, rx in checks:
                 v = vals[idx]
                 label = col.label or col.name
@@ -202,10 +273,24 @@ def _python_file(snap: Snapshot, contract: Contract, seen_keys: dict[tuple, str]
         lineage = (source, file_name, snap.sha256, rec.row, rec.line)
         if reason is None:
             result.rows_loaded += 1
+            derived: dict[str, str] = {}
+            for m, idx in meanings:
+                v = vals[idx] or ""
+                meaning = m.values.get(spelling(v))
+                if meaning is None:
+                    unknown.setdefault(m.column, set()).add(v)
+                    result.corrections.append((rec.line, names[idx], v, None,
+                                               f"valeur inconnue du millésime {vintage.name} : non interprétée, "
+                                               "« non renseigné »"))
+                else:
+                    derived.update(meaning)
             for name, v in zip(names, vals):
                 loaded[name].append(v)
             for name, v in extra.items():
                 loaded[name].append(v)
+            for name in contract.derived:
+                if name not in names:
+                    loaded[name].append(derived.get(name))
             for name in absent:
                 loaded[name].append(None)
             for name, v in zip(LINEAGE, lineage):
@@ -217,6 +302,10 @@ def _python_file(snap: Snapshot, contract: Contract, seen_keys: dict[tuple, str]
                 rejects[name].append(v)
             rejects["reason"].append(f"{file_name}, ligne {rec.line} : {reason}")
             rejects["record"].append(json.dumps(record, ensure_ascii=False))
+    for column, values in unknown.items():
+        shown = ", ".join(f"« {v} »" for v in sorted(values)[:5])
+        result.warnings.append(f"colonne « {column} » : valeur(s) inconnue(s) du millésime {vintage.name} ({shown}) : "
+                               "« non renseigné » pour ces lignes (voir le rapport par champ)")
     con.register(f"{part}_loaded", _arrow(loaded))
     con.register(f"{part}_rejects", _arrow(rejects))
     return result, columns
@@ -285,8 +374,9 @@ def _fast_file(con: duckdb.DuckDBPyConnection, snap: Snapshot, contract: Contrac
     """Load one CSV (zipped or not) with DuckDB and SQL checks; None when the file needs the Python path."""
     source = contract.source
     path, member = Path(snap.path), None
-    if not contract.header or not _use_fast(path, fast):
-        return None
+    if not contract.header or contract.vintages or any(c.normalize for c in contract.columns) \
+            or not _use_fast(path, fast):
+        return None   # vintages, identifier corrections: the Python path
     fmt = sniff_format(path, source)
     if fmt == "zip":
         path, member = extract_member(path, source, contract.member)
@@ -300,8 +390,8 @@ def _fast_file(con: duckdb.DuckDBPyConnection, snap: Snapshot, contract: Contrac
         return None
     names, extra = resolve_header(header, contract, source, snap.location)
     n_lines, blank = line_layout(path)
-    if blank:
-        return None
+    if blank or not ends_with_line_end(path, detected["encoding"]):
+        return None   # the Python path names the blank line, or refuses the truncated file
     data = _utf8_copy(path, detected["encoding"])
     width = len(names)
     cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
@@ -417,8 +507,8 @@ def _fast_file(con: duckdb.DuckDBPyConnection, snap: Snapshot, contract: Contrac
     read, rejected = con.execute(f"select count(*), count(_reason) from {checked}").fetchone()
     result = FileResult(snapshot=snap, encoding=detected["encoding"], separator=detected["separator"],
                         format="zip:csv" if member else "csv", member=member, rows_read=read, rows_loaded=read - rejected,
-                        rows_rejected=rejected, engine="duckdb")
-    columns = list(dict.fromkeys([*names, *extra, *(c.name for c in contract.columns)]))
+                        rows_rejected=rejected, engine="duckdb", warnings=file_warnings(contract, names, None))
+    columns = list(dict.fromkeys([*names, *extra, *contract_columns(contract)]))
     select = []
     for c in columns:
         if c in names:
@@ -481,10 +571,14 @@ def load_source(con: duckdb.DuckDBPyConnection, source: str, snapshots: list[Sna
             part = f"{tag}_{i}"
             if contract.key_per_file:
                 seen = {}
-            done = None
-            done = _fast_file(con, snap, contract, seen, part, i < len(snapshots) - 1, fast)
-            if done is None:
-                done = _python_file(snap, contract, seen, part, con)
+            try:
+                done = _fast_file(con, snap, contract, seen, part, i < len(snapshots) - 1, fast)
+                if done is None:
+                    done = _python_file(snap, contract, seen, part, con)
+                check_row_drop(done[0], contract)
+            except ContractError as exc:
+                exc.snapshot = snap          # the damaged file: the caller may fall back on its previous snapshot
+                raise
             files.append(done[0])
             parts.append((part, done[1]))
         order = list(dict.fromkeys(c for _, columns in parts for c in columns))
@@ -499,7 +593,7 @@ def load_source(con: duckdb.DuckDBPyConnection, source: str, snapshots: list[Sna
             {name: [] for name in (*LINEAGE, "reason", "record")})
         replace_raw(con, source, loaded_sql, rejects_sql, files)
         for f in files:
-            mark_loaded(f.snapshot)
+            mark_loaded(f.snapshot, f.rows_read)
     finally:
         for part, _ in parts:
             for obj in (f"{part}_loaded", f"{part}_rejects"):
@@ -510,6 +604,49 @@ def load_source(con: duckdb.DuckDBPyConnection, source: str, snapshots: list[Sna
                 con.execute(f"drop view if exists {obj}")
             con.execute(f"drop table if exists {part}_checked")
     return LoadResult(source=source, files=files)
+
+
+def check_row_drop(result: FileResult, contract: Contract) -> None:
+    """Refuse a file that lost more rows than its source allows against the previous snapshot of the same
+    location that was loaded (a file cut at a line end has no other sign of damage)."""
+    snap = result.snapshot
+    if contract.max_row_drop is None or snap.stale:
+        return
+    previous = previous_loaded(snap)
+    if previous is None or not previous.get("rows_read"):
+        return
+    before = int(previous["rows_read"])
+    if result.rows_read < before * (1 - contract.max_row_drop):
+        drop = 1 - result.rows_read / before
+        raise ContractError(contract.source, (
+            f"fichier probablement tronqué : {result.rows_read} ligne(s) lues contre {before} dans la copie "
+            f"précédente du {previous['fetched_at'][:10]} (baisse de {drop * 100:.0f} %, au plus "
+            f"{contract.max_row_drop * 100:.0f} % pour cette source). Le fichier est refusé en entier ; vérifiez-le "
+            "chez l'éditeur avant de le charger."), location=snap.location)
+
+
+def field_report_rows(source: str, files: list[FileResult]) -> pa.Table:
+    rows = [(source, Path(f.snapshot.location).name, *c) for f in files for c in f.corrections]
+    names = ("source", "file", "line", "column_name", "original_value", "retained_value", "rule")
+    return pa.table({n: pa.array([r[i] for r in rows], type=pa.int64() if n == "line" else pa.string())
+                     for i, n in enumerate(names)})
+
+
+def write_field_report(con: duckdb.DuckDBPyConnection, source: str, path: Path) -> int:
+    """The per-field report of ``source`` (corrections and refused values, ``raw._field_report``) as a CSV
+    file the team can send back to the publisher (UTF-8, ``;``). Returns its number of rows."""
+    import csv
+
+    rows = con.execute("select source, file, line, column_name, original_value, retained_value, rule "
+                       "from raw._field_report where source = ? order by file, line, column_name", [source]).fetchall()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh, delimiter=";")
+        out.writerow(FIELD_REPORT_HEADER)
+        out.writerows(rows)
+    os.replace(tmp, path)
+    return len(rows)
 
 
 def replace_raw(con: duckdb.DuckDBPyConnection, source: str, loaded_tbl: pa.Table | str,
@@ -530,6 +667,12 @@ def replace_raw(con: duckdb.DuckDBPyConnection, source: str, loaded_tbl: pa.Tabl
     con.execute(MANIFEST_DDL)
     con.execute("alter table raw._manifest add column if not exists format varchar")
     con.execute("alter table raw._manifest add column if not exists member varchar")
+    con.execute("alter table raw._manifest add column if not exists vintage varchar")
+    con.execute("alter table raw._manifest add column if not exists warnings varchar")
+    con.execute("alter table raw._manifest add column if not exists corrections bigint")
+    con.execute(FIELD_REPORT_DDL)
+    report = field_report_rows(source, files)
+    con.register("_field_rows", report)
     con.execute("begin transaction")
     try:
         loaded_from = loaded_tbl if isinstance(loaded_tbl, str) else "select * from _loaded"
@@ -546,12 +689,25 @@ def replace_raw(con: duckdb.DuckDBPyConnection, source: str, loaded_tbl: pa.Tabl
                         f"values ({', '.join('?' * len(MANIFEST_COLUMNS))})",
                         [source, s.location, Path(s.location).name, s.sha256, s.bytes, s.fetched_at, s.stale,
                          f.encoding, f.separator, f.rows_read, f.rows_loaded, f.rows_rejected, now,
-                         getattr(f, "format", "csv"), getattr(f, "member", None)])
+                         getattr(f, "format", "csv"), getattr(f, "member", None), getattr(f, "vintage", None),
+                         " | ".join(getattr(f, "warnings", [])) or None,
+                         sum(1 for c in getattr(f, "corrections", []) if c[3] is not None)])
+        # The per-field report: the loader's corrections and refused values, then each rejected row's value.
+        con.execute("delete from raw._field_report where source = ?", [source])
+        con.execute("insert into raw._field_report select * from _field_rows")
+        con.execute(f"""
+            insert into raw._field_report
+            select _source, _file, _line, nullif(regexp_extract(reason, 'colonnes? « ([^»]+) »', 1), ''),
+                   nullif(regexp_extract(reason, 'valeur « (.*) » ', 1), ''), null,
+                   'ligne rejetée : ' || regexp_replace(reason, '^[^:]*, ligne [0-9]+ : ', '')
+            from raw."{source}_rejects"
+        """)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
     finally:
+        con.unregister("_field_rows")
         if not isinstance(loaded_tbl, str):
             con.unregister("_loaded")
         if not isinstance(rejects_tbl, str):

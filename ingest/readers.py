@@ -74,15 +74,35 @@ def detect_encoding(path: Path, source: str) -> str:
             return "cp1252"
 
 
-def _check_not_html_or_empty(path: Path, source: str) -> None:
-    with path.open("rb") as fh:
-        head = fh.read(2048)
+def non_data_reason(head: bytes) -> str | None:
+    """Why the first bytes of a body cannot be a data file (a French noun phrase), or None: empty, or markup
+    (an HTML or XML page) wherever it starts: after a BOM, blank lines, a comment ``<!-- -->`` or a few words."""
     text = head.lstrip(codecs.BOM_UTF8).lstrip().lower()
     if not text:
-        raise ContractError(source, "le fichier reçu est vide.", location=str(path))
-    if text.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")):
-        raise ContractError(source, "le fichier reçu est une page HTML (page d'erreur du serveur ?) et non "
-                                    "un fichier de données.", location=str(path))
+        return "un fichier vide"
+    if text.startswith(b"<") or re.search(rb"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|title>)", text[:4096]):
+        return "une page HTML au lieu du fichier de données (page d'erreur du serveur ?)"
+    return None
+
+
+def _check_not_html_or_empty(path: Path, source: str) -> None:
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    reason = non_data_reason(head)
+    if reason is not None:
+        what = "vide" if reason == "un fichier vide" else reason
+        raise ContractError(source, f"le fichier reçu est {what} : rien n'a été chargé.", location=str(path))
+
+
+def ends_with_line_end(path: Path, encoding: str) -> bool:
+    """Whether the file's last record has its line end (a file cut in transfer usually has not)."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        fh.seek(max(0, size - 2))
+        tail = fh.read()
+    if encoding.startswith("utf-16"):
+        return tail in (b"\n\x00", b"\x00\n")
+    return tail.endswith((b"\n", b"\r"))
 
 
 def sniff_separator(header_line: str) -> str:
@@ -140,6 +160,9 @@ def read_csv(path: Path, source: str, contract: "Contract | None" = None
     else:
         header = [c.name for c in contract.columns]
 
+    max_lines = contract.max_record_lines if contract is not None else None
+    complete = ends_with_line_end(path, encoding)
+
     def records() -> Iterator[Record]:
         try:
             row = 0
@@ -148,11 +171,23 @@ def read_csv(path: Path, source: str, contract: "Contract | None" = None
                 if not values or (len(values) == 1 and values[0] == ""):
                     start_line = reader.line_num + 1
                     continue
+                span = reader.line_num - start_line + 1
+                if max_lines is not None and span > max_lines:
+                    raise ContractError(source, (
+                        f"CSV abîmé : l'enregistrement qui commence à la ligne {start_line} s'étend sur {span} lignes "
+                        f"(au plus {max_lines} pour cette source) : un guillemet isolé ouvre un champ qui avale les "
+                        f"lignes suivantes. Le fichier est refusé en entier ; corrigez le guillemet de la ligne "
+                        f"{start_line} ou demandez un fichier corrigé à l'éditeur."), location=str(path))
                 if row == 0 and not has_header and values:
                     values[0] = values[0].lstrip("\ufeff")
                 row += 1
                 yield Record(row=row, line=start_line, values=values)
                 start_line = reader.line_num + 1
+            if row and not complete:
+                raise ContractError(source, (
+                    f"fichier tronqué : le dernier enregistrement (ligne {start_line - 1}) n'a pas de fin de ligne, "
+                    "le transfert a probablement été coupé (sa dernière valeur peut être incomplète). Le fichier "
+                    "est refusé en entier ; téléchargez-le de nouveau."), location=str(path))
         except csv.Error as exc:
             raise ContractError(source, f"CSV illisible à la ligne {reader.line_num} : {exc}", location=str(path))
         finally:

@@ -25,7 +25,8 @@ import duckdb
 
 from ingest.config import PROJECT_ROOT, Settings
 from ingest.contracts import Contract
-from ingest.fetch import Snapshot
+from ingest.errors import ContractError
+from ingest.fetch import Snapshot, stale_stand_in
 from ingest.load import LoadResult, load_source
 from ingest.sources.base import CADENCES, DEPLOYMENTS, Source
 
@@ -63,6 +64,34 @@ def load(con: duckdb.DuckDBPyConnection, source: str, snapshots: list[Snapshot],
         return load_source(con, source, snapshots)
     module, func = target.split(":")
     return getattr(importlib.import_module(module), func)(con, snapshots, settings)
+
+
+def load_or_keep_previous(con: duckdb.DuckDBPyConnection, source: str, snapshots: list[Snapshot],
+                          settings: Settings | None = None) -> LoadResult:
+    """:func:`load`, refusing a damaged file whole: when a file is refused (stray quote, cut file, row count
+    fallen, HTML page, missing column...), the last snapshot of the same location that loaded stands in for
+    it, marked stale, and the French reason is recorded as a warning of that file (``raw._manifest.warnings``,
+    hence the run report). Without such a snapshot the error is raised: nothing of the source is replaced."""
+    refused: dict[str, str] = {}
+    while True:
+        try:
+            result = load(con, source, snapshots, settings)
+            break
+        except ContractError as exc:
+            bad = getattr(exc, "snapshot", None)
+            stand_in = stale_stand_in(bad) if bad is not None and not bad.stale else None
+            if stand_in is None:
+                raise
+            refused[stand_in.sha256] = (f"fichier refusé : {exc} La copie précédente du {stand_in.fetched_at[:10]} "
+                                        "reste en service (marquée ancienne).")
+            snapshots = [stand_in if s is bad else s for s in snapshots]
+    for f in result.files:
+        if f.snapshot.sha256 in refused:
+            f.warnings.insert(0, refused[f.snapshot.sha256])
+            con.execute("update raw._manifest set warnings = ? where source = ? and sha256 = ? and loaded_at = "
+                        "(select max(loaded_at) from raw._manifest where source = ?)",
+                        [" | ".join(f.warnings), source, f.snapshot.sha256, source])
+    return result
 
 
 DBT_SOURCES = PROJECT_ROOT / "dbt_project" / "models" / "staging" / "_sources.yml"

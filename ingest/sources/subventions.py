@@ -13,6 +13,9 @@ SOURCE = Source(
     optional='aucune subvention publiée : les financements constatés ne sont pas calculés',
     defects=(
         'SIRET publiés en notation scientifique par Excel (« 2,43E+13 ») : chiffres perdus, valeur rejetée pour la colonne, jamais convertie.',
+        'SIRET écrits avec espaces, points ou guillemets (« 82 212 742 900 014 », « 82212742900014\" ») : chiffres gardés '
+        'quand la clé de contrôle (Luhn) est juste, correction au rapport par champ ; clé fausse : valeur gardée telle que '
+        'publiée et signalée.',
     ),
     locations={
         # Each observatory lists here the SCDL files of its funders (région, département, EPCI...), e.g. the
@@ -27,10 +30,10 @@ SOURCE = Source(
         description="Grants in the SCDL 'subventions' format",
         columns=(
             _c("nomAttribuant", not_empty=True, label="nom de l'attribuant"),
-            _c("idAttribuant", required=False),
+            _c("idAttribuant", required=False, normalize="siret", label="SIRET de l'attribuant"),
             _c("dateConvention", required=False, pattern=r"\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4}", label="date"),
             _c("nomBeneficiaire", not_empty=True, label="nom du bénéficiaire"),
-            _c("idBeneficiaire", required=False),
+            _c("idBeneficiaire", required=False, normalize="siret", label="SIRET du bénéficiaire"),
             _c("objet", required=False),
             _c("montant", not_empty=True, pattern=DECIMAL, label="montant"),
             _c("nature", required=False),

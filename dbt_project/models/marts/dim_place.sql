@@ -28,6 +28,7 @@ places as (
         p.place_name,
         p.place_type,
         p.fs_type,
+        fsi.fs_itinerant,
         p.commune_code,
         c.commune_name,
         c.epci_code,
@@ -73,6 +74,7 @@ places as (
     left join {{ ref('dim_commune') }} c using (commune_code)
     left join {{ ref('int_departement_extent') }} e on e.departement_code = c.departement_code
     left join {{ ref('int_place_category') }} k using (place_id)
+    left join {{ ref('stg_france_services') }} fsi on p.place_family = 'france_services' and p.place_id = 'FS-' || fsi.fs_id
     where p.commune_code is not null and p.place_family in ('tiers_lieu', 'france_services')
     -- Places "recensés localement" (survey answers matched to no place; surveys work, see the model).
     -- A local place is its own real place, with one source record (the survey).

@@ -7,7 +7,10 @@ with fs as (
     select canton_code,
            count(*)                                     as n_france_services,
            count(*) filter (where fs_type = 'Principal') as n_france_services_principal,
-           count(*) filter (where fs_type = 'Antenne')   as n_france_services_antenne
+           count(*) filter (where fs_type = 'Antenne')   as n_france_services_antenne,
+           count(*) filter (where fs_type is null)       as n_france_services_type_non_renseigne,
+           count(*) filter (where fs_itinerant)          as n_france_services_itinerant,
+           count(*) filter (where fs_itinerant is null)  as n_france_services_itinerance_non_renseignee
     from {{ ref('dim_place') }}
     where place_family = 'france_services'
     group by canton_code
@@ -26,6 +29,9 @@ select
     coalesce(fs.n_france_services, 0)             as n_france_services,
     coalesce(fs.n_france_services_principal, 0)   as n_france_services_principal,
     coalesce(fs.n_france_services_antenne, 0)     as n_france_services_antenne,
+    coalesce(fs.n_france_services_type_non_renseigne, 0) as n_france_services_type_non_renseigne,
+    coalesce(fs.n_france_services_itinerant, 0)   as n_france_services_itinerant,
+    coalesce(fs.n_france_services_itinerance_non_renseignee, 0) as n_france_services_itinerance_non_renseignee,
     coalesce(fs.n_france_services, 0) > 0         as has_france_services,
     c.in_territory,
     -- Added column.

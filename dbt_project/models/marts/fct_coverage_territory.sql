@@ -23,7 +23,10 @@ place_counts as (
            {%- endfor %}
            count(*) filter (where p.place_family = 'france_services')                            as n_france_services,
            count(*) filter (where p.place_family = 'france_services' and p.fs_type = 'Principal') as n_france_services_principal,
-           count(*) filter (where p.place_family = 'france_services' and p.fs_type = 'Antenne')   as n_france_services_antenne
+           count(*) filter (where p.place_family = 'france_services' and p.fs_type = 'Antenne')   as n_france_services_antenne,
+           count(*) filter (where p.place_family = 'france_services' and p.fs_type is null)       as n_france_services_type_non_renseigne,
+           count(*) filter (where p.place_family = 'france_services' and p.fs_itinerant)          as n_france_services_itinerant,
+           count(*) filter (where p.place_family = 'france_services' and p.fs_itinerant is null)  as n_france_services_itinerance_non_renseignee
     from {{ ref('dim_place') }} p join b using (commune_code)
     group by b.territory_level, b.territory_code
 ),
@@ -77,6 +80,9 @@ base as (
         coalesce(p.n_france_services, 0)                              as n_france_services,
         coalesce(p.n_france_services_principal, 0)                    as n_france_services_principal,
         coalesce(p.n_france_services_antenne, 0)                      as n_france_services_antenne,
+        coalesce(p.n_france_services_type_non_renseigne, 0)           as n_france_services_type_non_renseigne,
+        coalesce(p.n_france_services_itinerant, 0)                    as n_france_services_itinerant,
+        coalesce(p.n_france_services_itinerance_non_renseignee, 0)    as n_france_services_itinerance_non_renseignee,
         coalesce(l.n_labels, 0)                                       as n_labels,
         {%- for prog in progs if prog != 'france_services' %}
         coalesce(l.n_label_{{ prog }}, 0)                             as n_label_{{ prog }},

@@ -1,11 +1,15 @@
 {%- set raw = source('raw', 'france_services') %}
+-- fs_type and fs_itinerant come from the loader's reading of each vintage (raw.site_type, raw.itinerant:
+-- ingest/sources/france_services.py): null when the file does not say ("non renseigné"), never a default.
 select
-    trim(id_fs)                              as fs_id,
+    regexp_replace(trim(id_fs), '\.0+$', '') as fs_id,  -- the 2021 GeoJSON writes MATRICULE as a number ("2.0")
     trim(lib_fs)                             as fs_name,
     {{ commune_code('insee_com') }}          as commune_code,
     {{ to_double('latitude') }}              as latitude,
     {{ to_double('longitude') }}             as longitude,
-    coalesce(nullif(trim(type_fs), ''), 'Principal') as fs_type,
+    site_type                                as fs_type,
+    case itinerant when 'oui' then true when 'non' then false end as fs_itinerant,
+    _vintage                                 as fs_vintage,
     nullif(trim(format_fs), '')              as fs_format,
     -- Address and postcode (for placement and cross-source matching): null when the file lacks them.
     nullif(trim({{ optional_column(raw, ['adresse']) }}), '')  as address,

@@ -1,0 +1,171 @@
+"""Damaged files are detected, not absorbed: copies of the shared real files, damaged the way files are damaged
+on their way (a stray quote, a file cut mid-line, at a line end or inside its last value, an HTML error page
+that starts with a comment), are refused whole with a French reason naming the file and the line; when an
+earlier snapshot of the same location loaded, it stays in use, marked stale, and the run's warnings say why.
+Identifiers written with spaces, dots or quotes are corrected when unambiguous (Luhn for SIRETs) and every
+correction or refusal is in the per-field report (raw._field_report and its CSV file)."""
+
+from __future__ import annotations
+
+import csv
+import http.server
+import threading
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.errors import ContractError, FetchError
+from ingest.fetch import fetch
+from ingest.load import load_source, write_field_report
+from ingest.sources import load_or_keep_previous
+
+FS_2024 = Path("anct_france_services_2024") / "liste-fs-20240801.csv"
+FLOWS = Path("mobpro_idf_cartograflow") / "tab_IDF_mobpro.csv"
+
+
+def snapshot(tmp_path: Path, source: str, name: str, content: bytes, folder: str = "mirror"):
+    """``content`` written at ``tmp_path/folder/name`` and fetched into the snapshots of ``tmp_path``."""
+    f = tmp_path / folder / name
+    f.parent.mkdir(parents=True, exist_ok=True)
+    f.write_bytes(content)
+    return fetch(source, str(f), tmp_path / "snapshots")
+
+
+def test_stray_quote_in_the_flows_file_refuses_the_file(tmp_path, shared_data):
+    """One quote opening a field swallowed 5,905 lines into one reject (and commuters fell by two thirds): now
+    the file is refused, the reason names the line of the quote, and the earlier raw table stays."""
+    data = (shared_data / FLOWS).read_bytes()
+    lines = data.split(b"\n")
+    lines[2000] = lines[2000].replace(b";", b';"', 1)       # a quote opens the second field of line 2,001
+    con = duckdb.connect()
+    good = snapshot(tmp_path, "mobpro_flows", "tab_IDF_mobpro.csv", data, "before")
+    before = load_source(con, "mobpro_flows", [good])
+    damaged = snapshot(tmp_path, "mobpro_flows", "tab_IDF_mobpro.csv", b"\n".join(lines))
+    with pytest.raises(ContractError) as err:
+        load_source(con, "mobpro_flows", [damaged])
+    assert "l'enregistrement qui commence à la ligne 2001 s'étend sur" in str(err.value)
+    assert "guillemet isolé" in str(err.value) and "refusé en entier" in str(err.value)
+    assert err.value.snapshot is damaged
+    assert con.execute("select count(*), sum(NBFLUX_ACTOCC15P::double) from raw.mobpro_flows").fetchone() == (
+        before.rows_loaded, con.execute("select sum(NBFLUX_ACTOCC15P::double) from raw.mobpro_flows").fetchone()[0])
+    assert before.rows_loaded == 7905
+
+
+@pytest.mark.parametrize("cut", ["mid_line", "inside_last_value"])
+def test_a_cut_file_is_refused_and_its_last_value_never_loaded(tmp_path, shared_data, cut):
+    data = (shared_data / FLOWS).read_bytes()
+    if cut == "mid_line":
+        data = data[: int(len(data) * 0.6)]
+        data = data[: data.rindex(b"\n") + 12]               # twelve bytes into a record
+    else:
+        data = data.rstrip(b"\n")[:-1]                        # the last flow loses its last digit
+    snap = snapshot(tmp_path, "mobpro_flows", "tab_IDF_mobpro.csv", data)
+    with pytest.raises(ContractError, match=r"fichier tronqué : le dernier enregistrement \(ligne \d+\) n'a pas de "
+                                            r"fin de ligne"):
+        load_source(duckdb.connect(), "mobpro_flows", [snap])
+
+
+def test_file_cut_at_a_line_end_is_refused_against_the_previous_snapshot(tmp_path, shared_data):
+    """Cut at 60 % on a line end, the France Services list has no other sign of damage: its row count against
+    the previous snapshot of the same location (at most 10 % fewer rows for this monthly list) refuses it,
+    the previous snapshot stays in use, marked stale, and the manifest says why in French."""
+    data = (shared_data / FS_2024).read_bytes()
+    con = duckdb.connect()
+    first = load_source(con, "france_services", [snapshot(tmp_path, "france_services", "liste-fs.csv", data)])
+    assert first.rows_loaded == 2845
+    head = data[: int(len(data) * 0.6)]
+    cut = head[: head.rindex(b'\n"') + 1]                     # 60 % of the bytes, ending on a record's line end
+    kept = sum(1 for _ in csv.reader(cut.decode().splitlines(keepends=True))) - 1
+    assert 1650 < kept < 1750
+    damaged = snapshot(tmp_path, "france_services", "liste-fs.csv", cut)
+    with pytest.raises(ContractError, match=rf"fichier probablement tronqué : {kept} ligne\(s\) lues contre 2845 dans "
+                                            r"la copie précédente du \d{4}-\d\d-\d\d \(baisse de 4\d %, au plus 10 % "
+                                            r"pour cette source\)"):
+        load_source(con, "france_services", [damaged])
+    result = load_or_keep_previous(con, "france_services", [damaged])
+    assert (result.rows_loaded, result.stale) == (2845, True)
+    assert result.files[0].warnings[0].startswith("fichier refusé : Source « france_services »")
+    assert "reste en service (marquée ancienne)" in result.files[0].warnings[0]
+    assert con.execute("select rows_read, stale, warnings like 'fichier refusé : %fichier probablement tronqué%' "
+                       "from raw._manifest where loaded_at = (select max(loaded_at) from raw._manifest)"
+                       ).fetchone() == (2845, True, True)
+
+
+def test_a_damaged_file_without_earlier_snapshot_loads_nothing(tmp_path, shared_data):
+    data = (shared_data / FS_2024).read_bytes()
+    con = duckdb.connect()
+    con.execute("create schema raw; create table raw.france_services as select 'publié' as lib_fs")
+    damaged = snapshot(tmp_path, "france_services", "liste-fs.csv", data[: len(data) // 2])
+    with pytest.raises(ContractError, match="fichier tronqué"):
+        load_or_keep_previous(con, "france_services", [damaged])
+    assert con.execute("select lib_fs from raw.france_services").fetchall() == [("publié",)]
+
+
+HTML_WITH_COMMENT = (b"<!-- served by the CDN: resource moved -->\n<!DOCTYPE html>\n<html><head><title>404</title>"
+                     b"</head><body>Ressource introuvable</body></html>\n")
+
+
+def test_html_page_starting_with_a_comment_is_not_data(tmp_path):
+    """Served over HTTP it is retried then refused (never archived as a good snapshot); as a local file it is
+    refused in French."""
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/csv")
+            self.send_header("Content-Length", str(len(HTML_WITH_COMMENT)))
+            self.end_headers()
+            self.wfile.write(HTML_WITH_COMMENT)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(FetchError, match="le serveur a renvoyé une page HTML au lieu du fichier de données"):
+            fetch("france_services", f"http://127.0.0.1:{server.server_port}/liste-fs.csv", tmp_path / "snapshots",
+                  retries=1, backoff=0)
+    finally:
+        server.shutdown()
+    assert not list((tmp_path / "snapshots" / "france_services").glob("*/liste-fs.csv"))
+    snap = snapshot(tmp_path, "france_services", "liste-fs.csv", HTML_WITH_COMMENT)
+    with pytest.raises(ContractError, match="le fichier reçu est une page HTML au lieu du fichier de données"):
+        load_source(duckdb.connect(), "france_services", [snap])
+
+
+def test_siret_written_with_spaces_and_quotes_are_corrected_and_reported(tmp_path, shared_data):
+    """A copy of a Toulouse SCDL file whose first grants carry their SIRETs written by hand: spaces, a trailing
+    quote, dots; a wrong check digit is kept as published and reported; scientific notation is reported too.
+    Every grant is loaded; the per-field report file lists each value with its rule."""
+    src = shared_data / "scdl_subventions_toulouse" / "subventions-toulouse_2022.csv"
+    lines = src.read_bytes().decode("utf-8-sig").split("\n")
+    header = lines[0].split(";")
+    ben, att = header.index("idBeneficiaire"), header.index("idAttribuant")
+    rows = [line.split(";") for line in lines[1:6]]
+    rows[0][ben], rows[0][att] = "82 212 742 900 014", '24310051800014"'
+    rows[1][ben] = "822.127.429.00014"
+    rows[2][ben] = "82212742900015"                          # check digit wrong
+    text = "\n".join([lines[0], *(";".join(r) for r in rows), *lines[6:]])
+    con = duckdb.connect()
+    res = load_source(con, "subventions", [snapshot(tmp_path, "subventions", "subventions-2022.csv",
+                                                    text.encode("utf-8-sig"))])
+    assert res.rows_rejected == 0 and res.rows_loaded == res.rows_read
+    assert con.execute("select idBeneficiaire, idAttribuant from raw.subventions order by _row limit 3").fetchall() == [
+        ("82212742900014", "24310051800014"), ("82212742900014", "2,43E+13"), ("82212742900015", "2,43E+13")]
+    report = {(r[0], r[1]): r[2:] for r in con.execute(
+        "select line, column_name, original_value, retained_value, rule from raw._field_report").fetchall()}
+    assert report[(2, "idBeneficiaire")][:2] == ("82 212 742 900 014", "82212742900014")
+    assert report[(2, "idAttribuant")][:2] == ('24310051800014"', "24310051800014")
+    assert report[(3, "idBeneficiaire")][:2] == ("822.127.429.00014", "82212742900014")
+    assert report[(4, "idBeneficiaire")] == ("82212742900015", None, "SIRET dont la clé de contrôle (Luhn) est "
+                                             "fausse : valeur gardée telle que publiée, à vérifier")
+    assert report[(3, "idAttribuant")][1] is None and "notation scientifique" in report[(3, "idAttribuant")][2]
+    assert res.corrections == 3
+    out = write_field_report(con, "subventions", tmp_path / "rapport.csv")
+    with (tmp_path / "rapport.csv").open(encoding="utf-8", newline="") as fh:
+        table = list(csv.reader(fh, delimiter=";"))
+    assert table[0] == ["source", "fichier", "ligne", "colonne", "valeur_publiee", "valeur_retenue", "regle"]
+    assert len(table) == out + 1 and ["subventions", "subventions-2022.csv", "2", "idBeneficiaire",
+                                      "82 212 742 900 014", "82212742900014"] == table[1 + [
+                                          i for i, r in enumerate(table[1:]) if r[2:4] == ["2", "idBeneficiaire"]][0]][:6]
