@@ -12,7 +12,9 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from dashboards import menu  # noqa: E402
 from dashboards.data import WarehouseUnavailable  # noqa: E402
+from dashboards.territory import url_params  # noqa: E402
 from dashboards.views import annuaire, carte, fiche, financements, frequentation, methodologie, mobilites, synthese  # noqa: E402
 
 st.set_page_config(page_title="Observatoire des tiers-lieux", page_icon=":material/hub:", layout="wide")
@@ -21,19 +23,34 @@ st.markdown("""<style>
 @media print { [data-testid="stSidebar"], header, [data-testid="stToolbar"] { display: none !important; } }
 </style>""", unsafe_allow_html=True)
 
-PAGES = [
-    st.Page(synthese.render, title="Synthèse", icon=":material/dashboard:", url_path="synthese", default=True),
-    st.Page(carte.render, title="Carte", icon=":material/map:", url_path="carte"),
-    st.Page(fiche.render, title="Fiche territoire", icon=":material/description:", url_path="fiche"),
-    st.Page(frequentation.render, title="Fréquentation", icon=":material/groups:", url_path="frequentation"),
-    st.Page(financements.render, title="Financements", icon=":material/euro:", url_path="financements"),
-    st.Page(mobilites.render, title="Mobilités et opportunités", icon=":material/commute:", url_path="mobilites"),
-    st.Page(annuaire.render, title="Annuaire", icon=":material/contacts:", url_path="annuaire"),
-    st.Page(methodologie.render, title="Méthodologie et qualité", icon=":material/fact_check:", url_path="methodologie"),
+# The menu: (page, title, icon, url path). Synthèse is the home page (served at "/"); "/synthese" also
+# opens it, for links that name it.
+MENU = [
+    (synthese.render, "Synthèse", ":material/dashboard:", "accueil"),
+    (carte.render, "Carte", ":material/map:", "carte"),
+    (fiche.render, "Fiche territoire", ":material/description:", "fiche"),
+    (frequentation.render, "Fréquentation", ":material/groups:", "frequentation"),
+    (financements.render, "Financements", ":material/euro:", "financements"),
+    (mobilites.render, "Mobilités et opportunités", ":material/commute:", "mobilites"),
+    (annuaire.render, "Annuaire", ":material/contacts:", "annuaire"),
+    (methodologie.render, "Méthodologie et qualité", ":material/fact_check:", "methodologie"),
 ]
+PAGES = [st.Page(render, title=title, icon=icon, url_path=path, default=(i == 0))
+         for i, (render, title, icon, path) in enumerate(MENU)]
+ALIASES = [st.Page(synthese.render, title="Synthèse", icon=":material/dashboard:", url_path="synthese")]
+
+# Links go to "/synthese" rather than to the home page: a link to the home page keeps the current page's
+# path in its address (opened in a new tab, it would open the current page).
+menu.PAGES.clear()
+menu.PAGES.update({path: page for (_, _, _, path), page in zip(MENU, PAGES)} | {"accueil": ALIASES[0]})
 
 try:
-    page = st.navigation(PAGES)
+    page = st.navigation(PAGES + ALIASES, position="hidden")
+    with st.sidebar:   # the menu, keeping the territory chosen (dashboards/territory.py writes it in the URL)
+        params = url_params()
+        for _, title, icon, path in MENU:
+            st.page_link(menu.PAGES[path], label=title, icon=icon, query_params=params)
+        st.divider()
     page.run()
 except WarehouseUnavailable:
     st.info("Les données de l'observatoire sont en cours de préparation ou de mise à jour. "

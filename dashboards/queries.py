@@ -80,6 +80,20 @@ def territory_departements() -> list[str]:
                  "where territory_level = 'departement' and in_territory order by d").d.astype(str).tolist()
 
 
+def parents(level: str, code: str | None) -> dict[str, str]:
+    """The codes of the territories containing a commune, an EPCI or a département (marts.dim_commune):
+    {'epci': ..., 'departement': ..., 'region': ...}; empty for an unknown territory. An EPCI spanning
+    several départements gets the département of most of its communes."""
+    wanted = {"commune": ["epci", "departement", "region"], "epci": ["departement", "region"],
+              "departement": ["region"]}.get(level, [])
+    if not wanted or not code:
+        return {}
+    cols = ", ".join(f"mode({LEVEL_COLUMNS[lv]}) as {lv}" for lv in wanted)
+    row = _row(query(f"select {cols} from marts.dim_commune where {LEVEL_COLUMNS[level]} = ? "
+                     f"having count(*) > 0", (code,)))
+    return {} if row is None else {lv: str(row[lv]) for lv in wanted if row[lv] is not None and not pd.isna(row[lv])}
+
+
 def summary(level: str, code: str | None) -> pd.Series | None:
     """The key figures of a territory (marts.fct_summary_territory), None for an unknown territory."""
     return _row(query("select * from marts.fct_summary_territory where territory_level = ? and territory_code = ?",
@@ -278,9 +292,9 @@ def directory(level: str, code: str | None, search: str, types: list[str], servi
     service_sql = "".join(f" and p.{SERVICE_COLUMNS[s]}" for s in services)
     flags = ", ".join(f"p.{col} as {key}" for key, col in SERVICE_COLUMNS.items())
     return query(f"""
-        select p.place_name as "Nom", p.place_type as type, c.commune_name as "Commune",
-               c.commune_code as "Code commune", c.epci_name as "EPCI", p.fs_type as "Type France Services",
-               {flags}, p.latitude as "Latitude", p.longitude as "Longitude"
+        select p.place_name as "Nom", p.place_type as type, p.address as "Adresse", p.postcode as "Code postal",
+               c.commune_name as "Commune", c.commune_code as "Code commune", c.epci_name as "EPCI",
+               p.fs_type as "Type France Services", {flags}, p.latitude as "Latitude", p.longitude as "Longitude"
         from marts.dim_place p join marts.dim_commune c using (commune_code)
         where {where} and (? = '' or p.place_name ilike '%' || ? || '%' or c.commune_name ilike '%' || ? || '%')
         {type_sql}{service_sql}

@@ -7,6 +7,7 @@ A territory is a (level, code) pair; ``level`` is one of a fixed whitelist (neve
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -61,21 +62,78 @@ def resolve(level: str, code: str | None) -> Territory | None:
     return Territory(level, str(code), str(hit.name.iloc[0])) if len(hit) else None
 
 
-def select_territory(allowed: tuple[str, ...] = ("region", "departement", "epci", "commune")) -> Territory:
-    """Sidebar selector; the choice lives in the URL (?niveau=epci&code=...) so a link reopens the view."""
+def _shown_code(code: str) -> str:
+    """A code from the URL as it may be shown back: letters and digits only, 12 at most (never markup)."""
+    return re.sub(r"[^0-9A-Za-z]", "", str(code))[:12] or "?"
+
+
+def _requested(allowed: tuple[str, ...]) -> tuple[str | None, str | None, str | None]:
+    """(level, code, problem) asked by the URL for a page showing the levels ``allowed``.
+
+    A territory of a level the page does not show is replaced by the nearest one containing it (a commune's
+    EPCI on a page of EPCI); an unknown level or code gives ``problem`` (French) and no code, so the selector
+    stays on nothing rather than on another territory's figures."""
     qp = st.query_params
-    level = qp.get("niveau")
-    code = qp.get("code")
-    if level not in allowed and level != "france":
+    level, code = qp.get("niveau"), qp.get("code")
+    if level is None:
         level, code = default_territory()
-        if level not in allowed:
-            level, code = allowed[0], None
+        return (level, code, None) if level in allowed or level == "france" else (allowed[0], None, None)
+    if level == "france":
+        return level, None, None
+    if level not in LEVELS:
+        return allowed[0], None, "l'échelon demandé n'existe pas"
+    if not code or resolve(level, code) is None:
+        return level if level in allowed else allowed[0], None, (
+            f"aucun territoire de l'échelon « {LEVELS[level]} » n'a le code « {_shown_code(code or '')} » "
+            "dans les données publiées")
+    if level in allowed:
+        return level, str(code), None
+    for parent, parent_code in queries.parents(level, code).items():
+        if parent in allowed:
+            return parent, parent_code, None
+    return allowed[0], None, f"cette page ne présente pas l'échelon « {LEVELS[level]} »"
+
+
+def _set_url(level: str, code: str | None) -> None:
+    new = {"niveau": level} | ({"code": code} if code else {})
+    if dict(st.query_params) != new:
+        st.query_params.clear()
+        st.query_params.update(new)
+
+
+def _level_changed(key: str) -> None:
+    """Another level chosen: keep the territory containing the current one (a commune's EPCI), else none."""
+    level = st.session_state[key]
+    before, code = st.query_params.get("niveau"), st.query_params.get("code")
+    _set_url(level, queries.parents(before, code).get(level) if before and code else None)
+
+
+def _code_changed(level: str, key: str) -> None:
+    _set_url(level, st.session_state[key])
+
+
+def url_params() -> dict[str, str]:
+    """The territory of the URL, to keep it in the links to the other pages (nothing when unknown)."""
+    level, code = st.query_params.get("niveau"), st.query_params.get("code")
+    if level == "france" or (level in LEVELS and code and resolve(level, code) is not None):
+        return {"niveau": level} | ({"code": code} if code else {})
+    return {}
+
+
+def select_territory(allowed: tuple[str, ...] = ("region", "departement", "epci", "commune")) -> Territory:
+    """Sidebar selector; the choice lives in the URL (?niveau=epci&code=...) so a link reopens the view.
+
+    The selectors write the URL when they change (callbacks run before the page), so the menu's links
+    (dashboards/app.py) carry the territory just chosen."""
+    level, code, problem = _requested(allowed)
     options = (["france"] if "france" not in allowed and len(allowed) == 4 else []) + list(allowed)
     labels = {"france": france_name(), **LEVELS}
+    level_key = f"niveau_{'_'.join(allowed)}"
     with st.sidebar:
         st.header("Territoire")
         level = st.selectbox("Échelon", options, index=options.index(level) if level in options else 0,
-                             format_func=lambda v: labels[v], key=f"niveau_{'_'.join(allowed)}")
+                             format_func=lambda v: labels[v], key=level_key, on_change=_level_changed,
+                             args=(level_key,))
         if level != "france":
             names = _names(level)
             codes = names.code.astype(str).tolist()
@@ -83,17 +141,21 @@ def select_territory(allowed: tuple[str, ...] = ("region", "departement", "epci"
                 st.warning("Aucun territoire de cet échelon dans les données.")
                 st.stop()
             lookup = dict(zip(codes, names.name.astype(str)))
-            code = st.selectbox(labels[level], codes, index=codes.index(code) if code in codes else 0,
-                                format_func=lambda v: lookup.get(v, v), key=f"code_{level}")
+            code_key = f"code_{level}"
+            code = st.selectbox(labels[level], codes, index=codes.index(code) if code in codes else None,
+                                format_func=lambda v: lookup.get(v, v), key=code_key,
+                                placeholder="Choisir un territoire…", on_change=_code_changed,
+                                args=(level, code_key))
         else:
             code = None
-    new = {"niveau": level} | ({"code": code} if code else {})
-    if dict(st.query_params) != new:
-        st.query_params.clear()
-        st.query_params.update(new)
     territory = resolve(level, code)
-    if territory is None:
-        st.warning("Territoire introuvable : choisissez-en un dans le menu de gauche.")
+    if territory is not None:
+        _set_url(level, code)
+    elif problem:
+        st.warning(f"Territoire introuvable : {problem}. Choisissez un territoire dans le menu de gauche.")
+        st.stop()
+    else:
+        st.info(f"Choisissez un territoire de l'échelon « {labels[level]} » dans le menu de gauche.")
         st.stop()
     return territory
 

@@ -63,7 +63,7 @@ def metrics(at: AppTest) -> dict[str, str]:
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_at_every_level(dashboard_env, territories, page):
     for level, code in territories.items():
-        at = run_page(page, "epci" if page == "fiche" else level, territories["epci"] if page == "fiche" else code)
+        at = run_page(page, level, code)
         if page != "methodologie":
             assert at.sidebar.selectbox, page  # the territory selector is there
         assert any("données fictives" in w.value for w in at.warning)
@@ -133,20 +133,45 @@ def test_directory_lists_and_filters_places(dashboard_env, territories, demo_war
     assert len(at.get("download_button")) == 2  # CSV and XLSX
 
 
-def test_directory_exports_are_readable():
+def test_directory_exports_are_readable_and_open_formulas_as_text():
+    """A place name that a spreadsheet would run as a formula is text in both exports: a text cell of the
+    XLSX (openpyxl reads it back as the same string, not as a formula), an apostrophe first in the CSV."""
+    import csv
     import io
 
+    import openpyxl
     import pandas as pd
 
-    from dashboards.views.annuaire import to_xlsx
-    df = pd.DataFrame({"Nom": ["Le Lieu"], "Code commune": ["01001"]})
+    from dashboards.views.annuaire import to_csv, to_xlsx
+    hostile = '=HYPERLINK("http://example.invalid","clic")'
+    df = pd.DataFrame({"Nom": ["Le Lieu", hostile, "@SUM(1)"], "Code commune": ["01001", "2A004", "96001"]})
     back = pd.read_excel(io.BytesIO(to_xlsx(df)), dtype=str)
-    assert back.to_dict("records") == [{"Nom": "Le Lieu", "Code commune": "01001"}]
+    assert back.to_dict("records") == df.to_dict("records")
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(df))).active
+    assert [(c.value, c.data_type) for c in sheet["A"]][1:] == [("Le Lieu", "s"), (hostile, "s"), ("@SUM(1)", "s")]
+    rows = list(csv.reader(io.StringIO(to_csv(df).decode("utf-8-sig")), delimiter=";"))
+    assert rows[1:] == [["Le Lieu", "01001"], ["'" + hostile, "2A004"], ["'@SUM(1)", "96001"]]
 
 
-def test_unknown_territory_in_the_url_gives_a_message(dashboard_env):
-    at = run_page("synthese", "epci", "000000000")
-    assert at.sidebar.selectbox  # the selector falls back to a valid choice instead of failing
+@pytest.mark.parametrize("page", ["synthese", "fiche", "annuaire"])
+def test_unknown_territory_in_the_url_gives_a_message_and_no_figures(dashboard_env, page):
+    """An unknown or hostile code is answered in French, the selector is left on nothing, no figure of another
+    territory is shown; the code shown back is stripped of markup."""
+    at = run_page(page, "epci", "<b>000000000</b>")
+    assert any("Territoire introuvable" in w.value and "« b000000000b »" in w.value for w in at.warning)
+    assert at.sidebar.selectbox[1].value is None
+    assert not at.metric
+
+
+def test_fiche_of_a_commune_names_its_epci(dashboard_env, territories, demo_warehouse):
+    """Arriving at the fiche from a commune opens that commune's fiche, which names the commune's own EPCI,
+    département and région."""
+    epci, dep = demo_warehouse.execute("select epci_name, departement_name from marts.dim_commune "
+                                       "where commune_code = ?", [territories["commune"]]).fetchone()
+    at = run_page("fiche", "commune", territories["commune"])
+    assert at.sidebar.selectbox[1].value == territories["commune"]
+    context = " ".join(c.value for c in at.caption)
+    assert f"intercommunalité : {epci}" in context and f"département : {dep}" in context
 
 
 def test_missing_warehouse_gives_a_friendly_message(tmp_path, monkeypatch):

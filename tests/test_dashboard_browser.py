@@ -26,12 +26,6 @@ def server(demo_run):
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as driver:
-        yield driver
-
-
 def _rendered(driver) -> bool:
     from selenium.webdriver.common.by import By
     title = driver.find_elements(By.CSS_SELECTOR, "h1")
@@ -39,20 +33,48 @@ def _rendered(driver) -> bool:
     return bool(title) and not running
 
 
-def test_every_page_renders_in_chromium(server, browser):
+def _open(driver, url: str, shot: str) -> None:
     from selenium.webdriver.common.by import By
+    driver.get(url)
+    deadline = time.time() + 90  # CI runners and busy machines are slow
+    while time.time() < deadline and not _rendered(driver):
+        time.sleep(0.5)
+    time.sleep(1.5)  # let charts and the map draw
+    if not _rendered(driver):
+        driver.save_screenshot(str(SCREENSHOTS / f"{shot}-FAILED.png"))
+    assert _rendered(driver), f"{url} not rendered (see {SCREENSHOTS / shot}-FAILED.png)"
+    errors = driver.find_elements(By.CSS_SELECTOR, ERROR_SELECTORS)
+    assert not errors, f"{url}: {[e.text for e in errors]}"
+    assert "Traceback" not in driver.page_source
+    assert driver.save_screenshot(str(SCREENSHOTS / f"{shot}.png"))
+    assert (SCREENSHOTS / f"{shot}.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("window", ["1600,1000", "1280,720"])   # a laptop, a projector
+def test_every_page_renders_in_chromium(server, window):
+    """Every page by its own address ("/synthese" too: a shared link naming the home page opens it, without
+    Streamlit's "Page not found" dialog), at both window sizes."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for page in PAGES:
-        browser.get(f"{server}/" + ("" if page == "synthese" else page))  # Synthèse is the home page
-        deadline = time.time() + 90  # CI runners and busy machines are slow
-        while time.time() < deadline and not _rendered(browser):
-            time.sleep(0.5)
-        time.sleep(1.5)  # let charts and the map draw
-        if not _rendered(browser):
-            browser.save_screenshot(str(SCREENSHOTS / f"{page}-FAILED.png"))
-        assert _rendered(browser), f"page {page} not rendered (see {SCREENSHOTS / page}-FAILED.png)"
-        errors = browser.find_elements(By.CSS_SELECTOR, ERROR_SELECTORS)
-        assert not errors, f"page {page}: {[e.text for e in errors]}"
-        assert "Traceback" not in browser.page_source
-        assert browser.save_screenshot(str(SCREENSHOTS / f"{page}.png"))
-        assert (SCREENSHOTS / f"{page}.png").stat().st_size > 10_000
+    size = window.replace(",", "x")
+    with chromium(window) as driver:
+        for page in PAGES:
+            _open(driver, f"{server}/{page}", f"{page}-{size}")
+
+
+def test_menu_keeps_the_territory_and_the_fiche_of_a_commune_names_its_epci(server, demo_warehouse):
+    """From a commune's Synthèse, the menu's link opens the Fiche of the same commune, which names its EPCI."""
+    from selenium.webdriver.common.by import By
+    commune, name, epci = demo_warehouse.execute(
+        "select commune_code, commune_name, epci_name from marts.dim_commune where in_territory "
+        "order by population desc limit 1").fetchone()
+    with chromium("1600,1000") as driver:
+        _open(driver, f"{server}/synthese?niveau=commune&code={commune}", "menu-synthese-commune")
+        link = next(a for a in driver.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebar"] a')
+                    if a.text.endswith("Fiche territoire"))
+        assert link.get_attribute("href").endswith(f"/fiche?niveau=commune&code={commune}")
+        link.click()
+        time.sleep(1)
+        _open(driver, driver.current_url, "fiche-commune")
+        assert driver.current_url.endswith(f"/fiche?niveau=commune&code={commune}")
+        body = driver.find_element(By.CSS_SELECTOR, "section.main, [data-testid='stMain']").text
+        assert name in body and f"intercommunalité : {epci}" in body

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboards import queries
 from dashboards.common import footer, header
-from dashboards.formatting import fr_number, fr_table
+from dashboards.formatting import fr_number
 from dashboards.territory import select_territory
 from dashboards.views.carte import TYPE_LABELS
 
@@ -32,11 +32,38 @@ def directory(t, search: str, types: list[str], services: list[str] = ()) -> pd.
     return df
 
 
+# A cell starting with one of these is read as a formula by spreadsheet software (OWASP, "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def to_csv(df: pd.DataFrame) -> bytes:
+    """The directory as a CSV a spreadsheet opens as text: a cell that would be read as a formula
+    (``=HYPERLINK(...)``) gets a leading apostrophe, as OWASP recommends."""
+    safe = df.copy()
+    for col in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[col]):
+            safe[col] = safe[col].map(lambda v: "'" + v if _formula_like(v) else v)
+    return safe.to_csv(index=False, sep=";").encode("utf-8-sig")
+
+
 def to_xlsx(df: pd.DataFrame) -> bytes:
+    """The directory as XLSX; every text cell is written as text, never as a formula (openpyxl takes a string
+    starting with "=" for a formula)."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         df.to_excel(writer, index=False, sheet_name="Annuaire")
+        for row in writer.sheets["Annuaire"].iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
     return buffer.getvalue()
+
+
+SHOWN = ["Nom", "Type", "Adresse", "Code postal", "Commune", "EPCI", "Services", "Type France Services"]
 
 
 def render() -> None:
@@ -44,15 +71,20 @@ def render() -> None:
     t = select_territory()
     search = st.text_input("Rechercher un lieu ou une commune", "").strip()
     c = st.columns(2)
-    types = c[0].multiselect("Type de lieu", list(TYPE_LABELS), format_func=TYPE_LABELS.get)
-    services = c[1].multiselect("Services proposés", list(SERVICES), format_func=SERVICES.get)
+    types = c[0].multiselect("Type de lieu", list(TYPE_LABELS), format_func=TYPE_LABELS.get,
+                             placeholder="Tous les types")
+    services = c[1].multiselect("Services proposés", list(SERVICES), format_func=SERVICES.get,
+                                placeholder="Tous les lieux")
     df = directory(t, search, types, services)
     df.insert(1, "Type", df.pop("type").map(TYPE_LABELS))
     st.metric("Lieux trouvés", fr_number(len(df)))
-    st.dataframe(fr_table(df, {"Latitude": 5, "Longitude": 5}), hide_index=True, placeholder="—", width="stretch")
+    st.dataframe(df[SHOWN], hide_index=True, placeholder="—", width="stretch",
+                 column_config={"Nom": st.column_config.TextColumn(width="large"),
+                                "Adresse": st.column_config.TextColumn(width="medium"),
+                                "Services": st.column_config.TextColumn(width="medium")})
+    st.caption("Les fichiers téléchargés donnent aussi le code commune et les coordonnées de chaque lieu.")
     c = st.columns(2)
-    c[0].download_button("Télécharger en CSV", df.to_csv(index=False, sep=";").encode("utf-8-sig"),
-                         file_name="annuaire-lieux.csv", mime="text/csv")
+    c[0].download_button("Télécharger en CSV", to_csv(df), file_name="annuaire-lieux.csv", mime="text/csv")
     c[1].download_button("Télécharger en Excel (XLSX)", to_xlsx(df), file_name="annuaire-lieux.xlsx",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     footer("tierslieux_2019", "france_services", "conseillers_numeriques", "programme_laureates")

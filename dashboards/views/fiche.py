@@ -1,4 +1,5 @@
-"""Page « Fiche territoire » : une intercommunalité (EPCI) comparée aux EPCI semblables, imprimable."""
+"""Page « Fiche territoire » : la fiche d'une commune, d'une intercommunalité (EPCI), d'un département ou d'une
+région, avec les territoires qui la contiennent, et pour une EPCI les EPCI semblables ; imprimable et exportable."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ import html
 import pandas as pd
 import streamlit as st
 
-from dashboards import queries
+from dashboards import menu, queries
 from dashboards.common import DISTANCE_CAVEAT, header, source_note
 from dashboards.formatting import fr_number, fr_table
-from dashboards.territory import access_note, figures, select_territory
+from dashboards.territory import LEVELS, access_note, figures, resolve, select_territory
 
 SECTIONS = [
     ("Offre", [("tiers_lieux", "Tiers-lieux", 0, ""), ("tiers_lieux_10k", "Tiers-lieux pour 10 000 hab.", 2, ""),
@@ -24,12 +25,27 @@ SECTIONS = [
 ]
 
 
-def fiche_html(name: str, f: dict, similar: pd.DataFrame, opportunities: pd.DataFrame, rank=None) -> str:
+def fr_html(df: pd.DataFrame, decimals: dict[str, int] | None = None) -> str:
+    """An HTML table with French numbers ('24 695', '97,6'), missing values as '—'."""
+    decimals = decimals or {}
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
+            values = out[col].dropna()
+            whole = pd.api.types.is_integer_dtype(out[col]) or bool((values == values.round()).all())
+            n = decimals.get(col, 0 if whole else 1)
+            out[col] = out[col].map(lambda v, n=n: fr_number(v, n))
+    return out.fillna("—").to_html(index=False, border=0, escape=True)
+
+
+def fiche_html(name: str, f: dict, similar: pd.DataFrame, opportunities: pd.DataFrame, rank=None,
+               context: str = "") -> str:
     rows = "".join(f"<tr><th colspan=2>{html.escape(title)}</th></tr>" + "".join(
         f"<tr><td>{html.escape(label)}</td><td>{html.escape(with_note(f, k, d, s))}</td></tr>"
         for k, label, d, s in items) for title, items in SECTIONS)
-    sim = similar.to_html(index=False, border=0) if len(similar) else "<p>Aucun EPCI comparable.</p>"
-    opp = opportunities.to_html(index=False, border=0) if len(opportunities) else "<p>Aucune.</p>"
+    sim = (f"<h2>EPCI comparables</h2>{fr_html(similar, {'Tiers-lieux / 10 000 hab.': 2})}" if len(similar)
+           else "")
+    opp = fr_html(opportunities) if len(opportunities) else "<p>Aucune commune repérée.</p>"
     if rank is not None and rank.score_status != "calcule":
         opp = f"<p>Rang « zone d'opportunité » : {html.escape(str(rank.score_note))}</p>" + opp
     elif rank is not None:
@@ -39,8 +55,8 @@ def fiche_html(name: str, f: dict, similar: pd.DataFrame, opportunities: pd.Data
     return (f"<!doctype html><html lang=fr><meta charset=utf-8><title>Fiche {html.escape(name)}</title>"
             "<style>body{font-family:sans-serif;max-width:900px;margin:auto}td,th{padding:4px 10px;"
             "text-align:left;border-bottom:1px solid #ddd}</style>"
-            f"<h1>Fiche territoire : {html.escape(name)}</h1><table>{rows}</table>"
-            f"<h2>EPCI comparables</h2>{sim}<h2>Opportunités</h2>{opp}<p><small>{html.escape(DISTANCE_CAVEAT)}"
+            f"<h1>Fiche territoire : {html.escape(name)}</h1><p>{html.escape(context)}</p><table>{rows}</table>"
+            f"{sim}<h2>Opportunités</h2>{opp}<p><small>{html.escape(DISTANCE_CAVEAT)}"
             "</small></p></html>")
 
 
@@ -62,11 +78,28 @@ def with_note(f: dict, key: str, dec: int, suffix: str) -> str:
     return value(f, key, dec, suffix) + (f" ({n})" if n else "")
 
 
+def context_line(t) -> tuple[str, dict[str, str]]:
+    """'Commune de l'EPCI X, département Y, région Z' and the containing territories' codes by level."""
+    up = queries.parents(t.level, t.code)
+    names = {lv: resolve(lv, code) for lv, code in up.items()}
+    words = {"epci": "intercommunalité", "departement": "département", "region": "région"}
+    parts = [f"{words[lv]} : {n.name}" for lv, n in names.items() if n is not None]
+    return (f"{LEVELS.get(t.level, 'Territoire')} — " + ", ".join(parts)) if parts else "", up
+
+
 def render() -> None:
     header("Fiche territoire")
-    t = select_territory(("epci",))
+    t = select_territory()
     f = figures(t)
     st.subheader(t.name)
+    context, up = context_line(t)
+    if context:
+        st.caption(context)
+        links = st.columns(len(up))
+        for col, (lv, code) in zip(links, up.items()):
+            parent = resolve(lv, code)
+            if parent is not None:
+                menu.link(col, "fiche", f"Fiche : {parent.name}", {"niveau": lv, "code": code})
     for title, items in SECTIONS:
         st.markdown(f"#### {title}")
         cols = st.columns(len(items))
@@ -75,7 +108,10 @@ def render() -> None:
             if note(f, k):
                 col.caption(note(f, k))
     st.markdown("#### Opportunités")
-    rank = queries.opportunity_epci(t.code)
+    epci = t.code if t.level == "epci" else up.get("epci") if t.level == "commune" else None
+    rank = queries.opportunity_epci(epci) if epci else None
+    if rank is not None and t.level == "commune":
+        st.caption(f"Rang de son intercommunalité ({resolve('epci', epci).name}) :")
     if rank is not None and rank.score_status != "calcule":
         st.info(f"Rang « zone d'opportunité » : {rank.score_note}")
     elif rank is not None:
@@ -85,7 +121,7 @@ def render() -> None:
         c[1].metric("Zone d'opportunité", "oui" if rank.is_opportunity_zone else "non")
         c[2].metric(f"Actifs à plus de {fr_number(rank.long_commute_km)} km de leur travail",
                     fr_number(rank.long_commuters))
-    opp = queries.opportunity_communes("epci", t.code, 10)[
+    opp = queries.opportunity_communes(t.level, t.code, 10)[
         ["Commune", "Population", "Tiers-lieu le plus proche (km)", "Actifs faisant de longs trajets",
          "Dont sans tiers-lieu proche"]]
     if len(opp):
@@ -94,19 +130,22 @@ def render() -> None:
         st.dataframe(fr_table(opp), hide_index=True, placeholder="—", width="stretch")
     else:
         st.caption("Aucune commune repérée : pas de longs trajets sans tiers-lieu proche dans les données.")
-    st.markdown("#### EPCI comparables (population et densité proches)")
-    sim = queries.similar_epci(t.code).rename(columns={
-        "epci_code": "Code", "epci_name": "EPCI", "population": "Population", "n_tiers_lieux": "Tiers-lieux",
-        "tiers_lieux_per_10k": "Tiers-lieux / 10 000 hab.", "n_france_services": "France Services",
-        "share_within_tiers_lieu": "Part à moins de 10 km (%)",
-        "access_base": "Part calculée sur (% de la population)"})
-    st.dataframe(fr_table(sim, {"Tiers-lieux / 10 000 hab.": 2}), hide_index=True, placeholder="—", width="stretch")
-    st.caption("Part à moins de 10 km : calculée sur les communes dont le centre est connu (la colonne suivante "
-               "donne la part de la population qu'elles représentent) ; « — » : non calculée, aucune commune "
-               "de l'EPCI n'a de centre connu.")
+    sim = pd.DataFrame()
+    if t.level == "epci":
+        st.markdown("#### EPCI comparables (population et densité proches)")
+        sim = queries.similar_epci(t.code).rename(columns={
+            "epci_code": "Code", "epci_name": "EPCI", "population": "Population", "n_tiers_lieux": "Tiers-lieux",
+            "tiers_lieux_per_10k": "Tiers-lieux / 10 000 hab.", "n_france_services": "France Services",
+            "share_within_tiers_lieu": "Part à moins de 10 km (%)",
+            "access_base": "Part calculée sur (% de la population)"})
+        st.dataframe(fr_table(sim, {"Tiers-lieux / 10 000 hab.": 2}, raw=("Code",)), hide_index=True,
+                     placeholder="—", width="stretch")
+        st.caption("Part à moins de 10 km : calculée sur les communes dont le centre est connu (la colonne "
+                   "suivante donne la part de la population qu'elles représentent) ; « — » : non calculée, aucune "
+                   "commune de l'EPCI n'a de centre connu.")
     st.info(DISTANCE_CAVEAT)
     st.caption("Sources : " + source_note("populations", "tierslieux_2019", "france_services", "surveys",
                                           "subventions", "mobpro_flows"))
-    st.download_button("Télécharger la fiche (HTML imprimable)", fiche_html(t.name, f, sim, opp, rank),
-                       file_name=f"fiche-{t.code}.html", mime="text/html")
+    st.download_button("Télécharger la fiche (HTML imprimable)", fiche_html(t.name, f, sim, opp, rank, context),
+                       file_name=f"fiche-{t.code or 'france'}.html", mime="text/html")
     st.caption("Pour imprimer cette page : menu du navigateur, « Imprimer » (la mise en page masque les menus).")
