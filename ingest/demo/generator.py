@@ -31,6 +31,7 @@ from pathlib import Path
 
 from ingest.demo import departement, formats, layout, national
 from ingest.demo.attendance import write_attendance
+from ingest.demo.mobpro_detail import telework_truth
 from ingest.demo.records import Drawn
 from ingest.demo.truth import truth as truth_of
 from ingest.sources import SOURCES
@@ -69,6 +70,8 @@ def write_mirror(out_dir: Path, seed: int = 2024, territory: str = "demo", scale
         if source.demo is not None and name in layout.MIRROR_PATHS:
             written.update(source.demo(out_dir, drawn))
     truth = truth_of(drawn.facts, written, detailed=spec.detailed_truth)
+    if spec.detailed_truth and "mobpro_detail" in layout.MIRROR_PATHS:   # the telework figures of the demo
+        truth["telework"] = telework_truth(out_dir, drawn.facts)
     if ref_truth is not None:
         truth["referential"] = ref_truth
     (out_dir / layout.TRUTH).write_text(

@@ -1,0 +1,138 @@
+"""Loader of the source ``mobpro_detail`` (INSEE census detail file of home-to-work mobility, about 9 million
+rows and 33 columns nationally): the contract of its declaration checked in SQL while DuckDB streams the CSV
+into ``raw.mobpro_detail``.
+
+The generic fast path (:func:`ingest.load.load_source`) first copies a large CSV into a temporary table, then
+checks it into a second one: twice 9 million rows of 33 text columns in memory. Here the CSV is read twice
+instead, never held: once for the few rejected rows (kept in a small temporary table), once by the
+``create table raw.mobpro_detail as select ...`` of :func:`ingest.load.replace_raw`. Same tables, same French
+reasons, same lineage (``_row``, ``_line``) as the generic loader; a file this path cannot read exactly (not
+UTF-8, a record over several lines, a row with a wrong number of fields) goes to the generic loader.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from ingest.config import Settings
+from ingest.fetch import Snapshot, mark_loaded
+from ingest.load import FileResult, LoadResult, load_source, replace_raw
+from ingest.readers import csv_header, extract_member, sniff_format
+
+SOURCE = "mobpro_detail"
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lines(path: Path) -> tuple[int, bool]:
+    """(physical lines, whether one is blank): a record per line is what the streamed read needs."""
+    lines, blank, tail = 0, False, b"\n"
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 24), b""):
+            lines += chunk.count(b"\n")
+            joined = tail + chunk
+            blank = blank or b"\n\n" in joined or b"\n\r\n" in joined
+            tail = chunk[-2:]
+    if tail and not tail.endswith(b"\n"):
+        lines += 1
+    return lines, blank
+
+
+def _canonical(header: list[str], contract) -> list[str] | None:
+    """The header with the contract's canonical names (aliases across vintages), or None when a required
+    column is missing or a name repeats (the generic loader then says why, in French)."""
+    lookup = {alias.lower(): c.name for c in contract.columns for alias in (c.name, *c.aliases)}
+    names = [lookup.get(h.strip().lower(), h.strip()) for h in header]
+    if len(set(names)) != len(names) or any(c.required and c.name not in names for c in contract.columns):
+        return None
+    return names
+
+
+def _scan(path: Path, separator: str, names: list[str], contract) -> str:
+    """The file as rows: its values, its row and line numbers and the reason it breaks the contract (or null)."""
+    cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(names)))
+    reasons = []
+    for c in contract.columns:
+        if c.name not in names:
+            continue
+        v = f"c{names.index(c.name)}"
+        label = c.label or c.name
+        if c.not_empty:
+            reasons.append(f"case when {v} is null or trim({v}) = '' then "
+                           f"{_lit(f'colonne « {c.name} » ({label}) : valeur manquante')} end")
+        if c.pattern:
+            reasons.append(f"case when {v} is not null and trim({v}) <> '' and not regexp_full_match(trim({v}), "
+                           f"{_lit(c.pattern)}) then {_lit(f'colonne « {c.name} » ({label}) : valeur « ')} || {v} "
+                           f"|| ' » invalide' end")
+    reason = f"coalesce({', '.join(reasons)})" if reasons else "null::varchar"
+    return (f"select row_number() over () as _row, {reason} as _reason, * from read_csv({_lit(str(path))}, "
+            f"delim={_lit(separator)}, quote='\"', escape='\"', header=false, skip=1, columns={{{cols}}}, "
+            f"auto_detect=false, strict_mode=true, null_padding=false, encoding='utf-8', max_line_size=1048576)")
+
+
+def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Settings | None = None) -> LoadResult:
+    from ingest.sources import SOURCES  # the declarations import this module's name only
+
+    contract = SOURCES[SOURCE].contract
+    plans = []
+    for snap in snapshots:
+        path, member = Path(snap.path), None
+        if sniff_format(path, SOURCE) == "zip":
+            path, member = extract_member(path, SOURCE, contract.member)
+        header, detected = csv_header(path, SOURCE)
+        names = _canonical(header, contract)
+        n_lines, blank = _lines(path)
+        if names is None or blank or detected["encoding"] not in ("utf-8", "utf-8-sig"):
+            return load_source(con, SOURCE, snapshots, contract)
+        plans.append((snap, path, member, header, names, detected, n_lines))
+    order = list(dict.fromkeys([*(n for p in plans for n in p[4]), *(c.name for c in contract.columns)]))
+    loaded, rejects, files = [], [], []
+    try:
+        for i, (snap, path, member, header, names, detected, n_lines) in enumerate(plans):
+            scan = _scan(path, detected["separator"], names, contract)
+            file_name = Path(snap.location).name
+            lineage = (f"{_lit(SOURCE)} as _source, {_lit(file_name)} as _file, {_lit(snap.sha256)} as _sha256, "
+                       "_row, _row + 1 as _line")
+            record = ("'{' || " + " || ', ' || ".join(
+                f"{_lit(json.dumps(h, ensure_ascii=False) + ': ')} || to_json(coalesce(c{k}, ''))::varchar"
+                for k, h in enumerate(header)) + " || '}'")
+            read = n_lines - 1
+            tbl = f"_mobpro_detail_rejects_{i}"
+            try:   # the rejected rows, and the last row read, which says the file has one record per line
+                con.execute(f"create or replace temp table {tbl} as select {lineage}, "
+                            f"{_lit(file_name + ', ligne ')} || (_row + 1) || ' : ' || _reason as reason, "
+                            f"{record} as record, _reason is null as _marker from ({scan}) "
+                            f"where _reason is not null or _row >= {read}")
+            except duckdb.Error:      # a row DuckDB's strict reader refuses: the generic loader names its line
+                return load_source(con, SOURCE, snapshots, contract)
+            if con.execute(f"select max(_row) from {tbl}").fetchone()[0] != read:
+                return load_source(con, SOURCE, snapshots, contract)   # a record over several lines
+            con.execute(f"delete from {tbl} where _marker")
+            con.execute(f"alter table {tbl} drop column _marker")
+            rejected = con.execute(f"select count(*) from {tbl}").fetchone()[0]
+            files.append(FileResult(snapshot=snap, encoding=detected["encoding"], separator=detected["separator"],
+                                    rows_read=read, rows_loaded=read - rejected, rows_rejected=rejected,
+                                    format="zip:csv" if member else "csv", member=member, engine="duckdb"))
+            select = ", ".join(f"nullif(c{names.index(c)}, '') as {_q(c)}" if c in names else f"null::varchar as {_q(c)}"
+                               for c in order)
+            loaded.append(f"select {select}, {lineage} from ({scan}) where _reason is null")
+            rejects.append(f"select * from _mobpro_detail_rejects_{i}")
+        replace_raw(con, SOURCE, " union all ".join(loaded), " union all ".join(rejects), files)
+        n = con.execute(f"select count(*) from raw.{SOURCE}").fetchone()[0]
+        if n != sum(f.rows_loaded for f in files):
+            raise RuntimeError(f"{SOURCE}: {n} rows loaded, {sum(f.rows_loaded for f in files)} expected")
+        for f in files:
+            mark_loaded(f.snapshot)
+    finally:
+        for i in range(len(plans)):
+            con.execute(f"drop table if exists _mobpro_detail_rejects_{i}")
+    return LoadResult(source=SOURCE, files=files)
