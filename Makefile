@@ -66,6 +66,11 @@ docs: install
 	$(BIN)/python -m ingest.sources
 	cd dbt_project && OBSERVATOIRE_BUILD_DB=$(CURDIR)/data/warehouse/observatoire.duckdb ../$(BIN)/dbt docs generate --profiles-dir .
 
+## Check files against their source without touching the warehouse: make verifier SOURCE=france_services FICHIER=x.csv
+.PHONY: verifier
+verifier: install
+	$(BIN)/python -m ingest.verifier verifier $(SOURCE) $(FICHIER)
+
 ## Blank XLSX survey template (config/templates/enquete_modele.xlsx), its CSV header and the schema doc.
 .PHONY: template
 template: install

@@ -54,9 +54,9 @@ def publication() -> pd.Series:
 
 
 def sources() -> pd.DataFrame:
-    """Every source loaded, with its label, file, retrieval date and row counts."""
-    return query("select source_name, source_label, file_name, fetched_at, rows_read, rows_loaded, rows_rejected, stale "
-                 "from marts.meta_sources order by source_name")
+    """Every source loaded, with its label, file, vintage, retrieval date, row counts, corrections and warnings."""
+    return query("select source_name, source_label, file_name, vintage, fetched_at, rows_read, rows_loaded, rows_rejected, "
+                 "n_corrections, stale, warnings from marts.meta_sources order by source_name")
 
 
 # --- territories ----------------------------------------------------------------------------------------

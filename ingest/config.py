@@ -23,6 +23,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.errors import ConfigError
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "demo.toml"
 WAREHOUSE_FILENAME = "observatoire.duckdb"
@@ -86,9 +88,18 @@ def _location(loc: str) -> str:
     return str(_resolve(loc, PROJECT_ROOT))
 
 
-def _codes(terr: dict, key: str, config_path: Path, pattern: str, width: int) -> tuple[str, ...]:
+# The codes that exist (COG): a territory naming any other code would publish an empty territory.
+DEPARTEMENTS = frozenset([f"{i:02d}" for i in range(1, 96) if i != 20] + ["2A", "2B"]
+                         + ["971", "972", "973", "974", "975", "976", "977", "978", "984", "986", "987", "988", "989"])
+REGIONS = frozenset(["01", "02", "03", "04", "06", "11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84",
+                     "93", "94"])
+
+
+def _codes(terr: dict, key: str, config_path: Path, pattern: str, width: int,
+           known: frozenset[str] | None = None) -> tuple[str, ...]:
     """A list of territory codes as strings. An integer written without quotes (``1`` for ``"01"``)
-    gets its leading zeros back; anything else that is not a code is a French error."""
+    gets its leading zeros back; anything else that is not a code, or a code that does not exist (``known``,
+    unless the territory is fictional), is a French error."""
     value = terr.get(key, [])
     if isinstance(value, (str, int)):
         value = [value]
@@ -98,7 +109,12 @@ def _codes(terr: dict, key: str, config_path: Path, pattern: str, width: int) ->
         if isinstance(v, int):
             code = code.zfill(width)
         if not re.fullmatch(pattern, code):
-            raise ValueError(f"{config_path} : [territory] {key} : « {v} » n'est pas un code valide.")
+            raise ConfigError(f"{config_path} : [territory] {key} : « {v} » n'est pas un code valide. Écrivez les "
+                              f"codes entre guillemets, par exemple {key} = [\"01\", \"2A\"].")
+        if known is not None and not terr.get("fictional", False) and code not in known:
+            raise ConfigError(f"{config_path} : [territory] {key} : le code « {code} » n'existe pas (code officiel "
+                              "géographique) : la publication serait vide. Corrigez le code, ou déclarez un "
+                              "territoire fictif avec fictional = true.")
         codes.append(code)
     return tuple(codes)
 
@@ -110,7 +126,7 @@ def _sources(raw: dict, config_path: Path, mirror_dir: Path) -> dict[str, Source
 
     deployment = raw.get("deployment")
     if deployment is not None and deployment not in DEPLOYMENTS:
-        raise ValueError(f"{config_path} : deployment = « {deployment} » inconnu "
+        raise ConfigError(f"{config_path} : deployment = « {deployment} » inconnu "
                          f"(valeurs possibles : {', '.join(DEPLOYMENTS)}).")
     chosen: dict[str, tuple[tuple[str, ...], str]] = {}
     if deployment is not None:
@@ -119,14 +135,14 @@ def _sources(raw: dict, config_path: Path, mirror_dir: Path) -> dict[str, Source
                 chosen[name] = (source.locations[deployment], source.description)
     for name, spec in raw.get("sources", {}).items():
         if name not in SOURCES:
-            raise ValueError(f"{config_path} : [sources.{name}] : source inconnue (les sources déclarées sont "
+            raise ConfigError(f"{config_path} : [sources.{name}] : source inconnue (les sources déclarées sont "
                              f"dans ingest/sources/ : {', '.join(sorted(SOURCES))}).")
         if spec.get("enabled", True) is False:
             chosen.pop(name, None)
             continue
         locs = spec.get("urls") or ([spec["url"]] if "url" in spec else None)
         if locs is None and name not in chosen:
-            raise ValueError(f"{config_path} : [sources.{name}] : indiquez url ou urls (aucun emplacement "
+            raise ConfigError(f"{config_path} : [sources.{name}] : indiquez url ou urls (aucun emplacement "
                              f"déclaré pour le déploiement {deployment or '(aucun)'}).")
         previous = chosen.get(name, ((), SOURCES[name].description))
         chosen[name] = (tuple(locs) if locs else previous[0], spec.get("description", previous[1]))
@@ -140,18 +156,27 @@ def load_settings(path: str | os.PathLike | None = None) -> Settings:
     """Read a configuration file (default: ``$OBSERVATOIRE_CONFIG`` or ``config/demo.toml``)."""
     config_path = Path(path or os.environ.get("OBSERVATOIRE_CONFIG") or DEFAULT_CONFIG).resolve()
     if not config_path.exists():
-        raise FileNotFoundError(f"Fichier de configuration introuvable : {config_path}")
-    with config_path.open("rb") as fh:
-        raw = tomllib.load(fh)
+        raise ConfigError(f"Fichier de configuration introuvable : {config_path}. Vérifiez OBSERVATOIRE_CONFIG ou "
+                          "--config (les fichiers fournis sont dans config/).")
+    try:
+        with config_path.open("rb") as fh:
+            raw = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        at = f", ligne {where.group(1)}, colonne {where.group(2)}" if where else ""
+        if not where and "end of document" in str(exc):
+            at = f", fin du fichier (ligne {len(config_path.read_text(encoding='utf-8', errors='replace').splitlines())})"
+        raise ConfigError(f"{config_path}{at} : erreur de syntaxe TOML ({str(exc).split(' (at ')[0]}). Corrigez cette "
+                          "ligne (chaînes entre guillemets, une clé = valeur par ligne, tables entre crochets).") from exc
 
     paths = raw.get("paths", {})
     mirror_dir = _resolve(paths.get("mirror", "data/mirror/demo"), PROJECT_ROOT)
     terr = raw.get("territory", {})
     territory = Territory(
         name=terr.get("name", "Territoire"),
-        departements=_codes(terr, "departements", config_path, r"\d{2,3}|2[AB]", 2),
+        departements=_codes(terr, "departements", config_path, r"\d{2,3}|2[AB]", 2, DEPARTEMENTS),
         fictional=bool(terr.get("fictional", False)),
-        regions=_codes(terr, "regions", config_path, r"\d{2,3}", 2),
+        regions=_codes(terr, "regions", config_path, r"\d{2,3}", 2, REGIONS),
         epcis=_codes(terr, "epcis", config_path, r"\d{9}", 9),
     )
     sources = _sources(raw, config_path, mirror_dir)

@@ -19,3 +19,8 @@ class FetchError(IngestError):
 
 class ContractError(IngestError):
     """The file does not have the shape the source's contract expects (missing column, unreadable...)."""
+
+
+class ConfigError(ValueError):
+    """The configuration file cannot be used (syntax, unknown key or code, missing location): the French
+    message names the file, the table or key, the line when known, and what to do."""

@@ -252,7 +252,21 @@ def validate_raw_source(settings: Settings, con: duckdb.DuckDBPyConnection, sour
                         bounds: dict | None = None) -> list[dict]:
     """The outcomes of the raw file checks of ``source`` (see :func:`raw_profile`), validated by GE."""
     frame, rules = raw_profile(settings, con, source, bounds or quality_settings(settings))
-    return run_rules(f"raw_{source}", frame, rules)
+    return run_rules(f"raw_{source}", frame, rules) + file_warnings(con, source)
+
+
+def file_warnings(con: duckdb.DuckDBPyConnection, source: str) -> list[dict]:
+    """What the loader said about the files of the last load of ``source`` (``raw._manifest.warnings``: a file
+    refused and replaced by its previous snapshot, an optional column missing and what that costs, values a
+    vintage does not know), one *avertissement* each, in French."""
+    try:
+        rows = con.execute(
+            "select file, warnings from raw._manifest where source = ? and warnings is not null and loaded_at = "
+            "(select max(loaded_at) from raw._manifest where source = ?) order by file", [source, source]).fetchall()
+    except duckdb.Error:      # a manifest written before the column existed
+        return []
+    return [{"check_name": f"fichier_{i + 1}", "severity": WARNING, "passed": False, "message": f"{file} : {w}"}
+            for i, (file, w) in enumerate((f, w) for f, ws in rows for w in ws.split(" | "))]
 
 
 _CONTEXT = None

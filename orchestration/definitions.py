@@ -26,6 +26,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from ingest import sources as source_loaders
 from ingest.config import PROJECT_ROOT, Settings, load_settings
 from ingest.fetch import fetch
+from ingest.load import write_field_report
 from ingest.warehouse import prepare_build, publish
 from orchestration import checks as quality
 from orchestration import report
@@ -120,13 +121,20 @@ def raw_asset(name: str, settings: Settings) -> dg.AssetsDefinition:
             locations += [str(p) for p in inbox_files(settings, name) if str(p) not in locations]
         snapshots = [fetch(name, loc, settings.snapshot_dir) for loc in locations]
         with warehouse.build(context.run_id) as con:
-            result = source_loaders.load(con, name, snapshots, settings)
+            result = source_loaders.load_or_keep_previous(con, name, snapshots, settings)
             report.record_source(con, context.run_id, name, result.rows_read, result.rows_loaded,
                                  result.rows_rejected, max(f.snapshot.fetched_at for f in result.files),
                                  result.stale)
+            field_report = None
+            if source_loaders.SOURCES[name].contract is not None:
+                field_report = field_report_path(settings, name)
+                write_field_report(con, name, field_report)
         for f in result.files:
             context.log.info(f"{name}: {f.snapshot.location} -> read {f.rows_read}, loaded {f.rows_loaded}, "
-                             f"rejected {f.rows_rejected} ({f.encoding}, sep {f.separator!r})")
+                             f"rejected {f.rows_rejected} ({f.encoding}, sep {f.separator!r}"
+                             f"{', millésime ' + f.vintage if f.vintage else ''})")
+            for warning in f.warnings:
+                context.log.warning(f"{name}: {warning}")
         if result.stale:
             context.log.warning(f"{name}: network failed, an earlier snapshot was loaded (stale)")
         return dg.MaterializeResult(metadata={
@@ -136,9 +144,16 @@ def raw_asset(name: str, settings: Settings) -> dg.AssetsDefinition:
             "stale": result.stale,
             "sha256": ", ".join(f.snapshot.sha256 for f in result.files),
             "locations": ", ".join(locations),
+            "corrections": result.corrections,
+            **({"field_report": dg.MetadataValue.path(str(field_report))} if field_report else {}),
         })
 
     return _asset
+
+
+def field_report_path(settings: Settings, source: str) -> Path:
+    """Where the last load of ``source`` writes its per-field report (corrections and refused values, CSV)."""
+    return settings.warehouse_dir / "rapports_par_champ" / f"{source}.csv"
 
 
 def _started_at(context) -> datetime | None:
@@ -257,8 +272,10 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         record = context.instance.get_run_record_by_id(context.dagster_run.run_id)
         started = (datetime.fromtimestamp(record.start_time, timezone.utc).replace(tzinfo=None)
                    if record and record.start_time else None)
+        steps = report.step_failure_lines(context.instance.all_logs(
+            context.dagster_run.run_id, of_type=dg.DagsterEventType.STEP_FAILURE))
         handle_failure(settings, context.dagster_run.run_id, context.dagster_run.job_name,
-                       context.failure_event.message or "", started)
+                       "\n".join(steps) or context.failure_event.message or "", started)
 
     refresh_all = dg.define_asset_job("refresh_all", selection=dg.AssetSelection.all(),
                                       description="Refresh every source, rebuild the marts, publish.")
@@ -276,15 +293,26 @@ def build_definitions(settings: Settings) -> dg.Definitions:
 
 
 def handle_failure(settings: Settings, run_id: str, job: str, message: str, started_at) -> None:
-    """A failed refresh: keep its report beside the warehouse (JSON) and notify the team."""
+    """A failed refresh: keep its report beside the warehouse (JSON) and notify the team. The notification
+    goes out even when the report cannot be written (disk full or read-only): it then says so."""
     path = report.reports_dir(settings) / f"{run_id}.json"
     if path.exists():
         return  # already handled (by run.py or by the sensor)
+    try:
+        checks = report.collect(settings, run_id)["checks"]
+    except Exception as exc:   # a damaged build file: the message of the failure still goes out
+        checks = []
+        print(f"Lecture du rapport de l'exécution {run_id} impossible : {exc}", file=sys.stderr)
     blocking = [f"Contrôle bloquant en échec sur {c['asset']} : {c['message']}"
-                for c in report.collect(settings, run_id)["checks"]
-                if not c["passed"] and c["severity"] == report.BLOCKING]
+                for c in checks if not c["passed"] and c["severity"] == report.BLOCKING]
     message = "\n".join([line for line in blocking if line not in message] + [message])
-    report.failed_run_report(settings, run_id, started_at, message)
+    try:
+        report.failed_run_report(settings, run_id, started_at, message)
+    except OSError as exc:
+        note = (f"Le rapport de l'exécution n'a pas pu être écrit dans {report.reports_dir(settings)} ({exc}) : "
+                "disque plein ou en lecture seule ? Libérez de la place ou rétablissez les droits d'écriture.")
+        print(note, file=sys.stderr)
+        message = f"{message}\n{note}"
     notify_failure(settings, run_id, job, message)
 
 

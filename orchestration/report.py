@@ -209,6 +209,47 @@ def record_dbt_tests(con, run_id: str) -> int:
     return len(outcomes)
 
 
+OUR_ERRORS = ("IngestError", "FetchError", "ContractError", "ConfigError")
+
+
+def french_reason(error) -> str:
+    """The French reason of a failed step, from Dagster's serialisable error (``error.message``, ``cause``,
+    ``context``): the message of our own error (a refused source, a download that failed, a configuration
+    error) rather than Dagster's English wrapper; a full or read-only disk said in French; else the deepest
+    message of the chain."""
+    chain, seen = [], error
+    while seen is not None and len(chain) < 20:
+        chain.append(seen)
+        seen = getattr(seen, "cause", None) or getattr(seen, "context", None)
+    for e in chain:
+        if getattr(e, "cls_name", None) in OUR_ERRORS:
+            return e.message.split(": ", 1)[-1].strip() if e.message.startswith(("ingest.", "orchestration.")) \
+                else e.message.strip()
+    for e in chain:
+        text = e.message or ""
+        if "No space left on device" in text or "Errno 28" in text:
+            return ("disque plein : l'entrepôt en construction n'a pas pu être écrit. Libérez de la place sur le "
+                    "disque de l'entrepôt puis relancez le rafraîchissement. (" + text.strip()[:200] + ")")
+        if "Read-only file system" in text or "Errno 30" in text or "Permission denied" in text:
+            return ("disque en lecture seule ou droits insuffisants : l'entrepôt en construction n'a pas pu être "
+                    "écrit. Vérifiez le disque et les droits du dossier de l'entrepôt, puis relancez. ("
+                    + text.strip()[:200] + ")")
+    return (chain[-1].message or "").strip() if chain else ""
+
+
+def step_failure_lines(events) -> list[str]:
+    """« Échec de l'étape <step> : <French reason> » for each STEP_FAILURE event (Dagster event log entries
+    or events)."""
+    lines = []
+    for event in events:
+        dagster_event = getattr(event, "dagster_event", None) or event
+        if not getattr(dagster_event, "is_step_failure", False):
+            continue
+        error = dagster_event.event_specific_data.error
+        lines.append(f"Échec de l'étape {dagster_event.step_key} : {french_reason(error) if error else ''}")
+    return lines
+
+
 def write_json(settings: Settings, report: dict) -> Path:
     folder = reports_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)

@@ -11,12 +11,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import traceback
 from datetime import datetime, timezone
+from pathlib import Path
 
 import dagster as dg
 
 from dashboards.formatting import fr_number
-from ingest.config import load_settings
+from ingest.config import PROJECT_ROOT, load_settings
+from ingest.errors import ConfigError
 from ingest.warehouse import open_published
 from orchestration import report
 from orchestration.definitions import build_definitions, handle_failure
@@ -46,10 +49,7 @@ def failure_message(settings, result: dg.ExecuteInProcessResult) -> str:
     lines = [f"Contrôle bloquant en échec sur {c['asset']} : {c['message']}"
              for c in report.collect(settings, result.run_id)["checks"]
              if not c["passed"] and c["severity"] == report.BLOCKING]
-    for event in result.all_events:
-        if event.is_step_failure:
-            error = event.event_specific_data.error
-            lines.append(f"Échec de l'étape {event.step_key} : {error.message.strip() if error else ''}")
+    lines += report.step_failure_lines(result.all_events)
     return "\n".join(lines) or "Échec du rafraîchissement (voir l'historique Dagster)."
 
 
@@ -86,11 +86,30 @@ def summary(config: str | None = None, run_id: str | None = None) -> str:
     return "\n".join(lines)
 
 
+def log_traceback() -> Path:
+    """Append the current exception's traceback to the log (``$OBSERVATOIRE_LOG``, default
+    ``data/logs/observatoire.log``): the user reads one French paragraph, the log keeps the details."""
+    log = Path(os.environ.get("OBSERVATOIRE_LOG") or PROJECT_ROOT / "data" / "logs" / "observatoire.log")
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"--- {datetime.now(timezone.utc).isoformat(timespec='seconds')}\n{traceback.format_exc()}\n")
+    except OSError:
+        pass
+    return log
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", default=None, help="configuration file (default: $OBSERVATOIRE_CONFIG or config/demo.toml)")
     args = parser.parse_args(argv)
-    result = refresh(args.config)
+    try:
+        result = refresh(args.config)
+    except ConfigError as exc:
+        log = log_traceback()
+        print(f"Configuration inutilisable : {exc}\nRien n'a été rafraîchi ; l'entrepôt publié (s'il existe) est "
+              f"inchangé. Détail technique : {log}", file=sys.stderr)
+        return 2
     if not result.success:
         settings = load_settings(args.config)
         print(failure_message(settings, result), file=sys.stderr)

@@ -13,7 +13,11 @@ DEFINITIONS = [
     ("Tiers-lieux", "Lieux de l'inventaire national des tiers-lieux (coworking, fablab...) placés dans une "
                     "commune par leur code commune ou, à défaut, leurs coordonnées."),
     ("Tiers-lieux pour 10 000 habitants", "Nombre de tiers-lieux × 10 000 / population municipale."),
-    ("France Services", "Sites principaux et antennes de la liste officielle de l'ANCT."),
+    ("France Services", "Sites principaux et antennes de la liste officielle de l'ANCT, itinérants (bus, "
+                        "itinérance) ou fixes, tels que le millésime du fichier les décrit. Quand le fichier ne dit "
+                        "pas le type ou l'itinérance d'un site, le site est compté mais son type est « non "
+                        "renseigné » (jamais « site principal » par défaut) ; l'avertissement du fichier est dans "
+                        "le tableau des sources ci-dessous."),
     ("Habitants à moins de 10 km", "Population des communes dont le centre est à moins de 10 km à vol "
                                    "d'oiseau d'un tiers-lieu, rapportée à la population totale."),
     ("Visiteurs par semaine", "Somme des visiteurs hebdomadaires déclarés par les lieux répondant à "
@@ -70,10 +74,18 @@ def render() -> None:
     s.insert(0, "Source", s.pop("source_label"))
     s["fetched_at"] = pd.to_datetime(s.fetched_at, utc=True, errors="coerce").dt.strftime("%d/%m/%Y %H:%M")
     s["stale"] = s.stale.map({True: "oui", False: "non"})
-    st.dataframe(fr_table(s.rename(columns={"file_name": "Fichier", "fetched_at": "Récupéré le",
+    s["warnings"] = s.warnings.fillna("").str.replace(" | ", " ; ", regex=False)
+    st.dataframe(fr_table(s.rename(columns={"file_name": "Fichier", "vintage": "Millésime", "fetched_at": "Récupéré le",
                                             "rows_read": "Lignes lues", "rows_loaded": "Lignes chargées",
-                                            "rows_rejected": "Lignes rejetées", "stale": "Ancienne copie"})),
+                                            "rows_rejected": "Lignes rejetées", "n_corrections": "Valeurs corrigées",
+                                            "stale": "Ancienne copie", "warnings": "Avertissements"})),
                  hide_index=True, placeholder="—", width="stretch")
+    warned = s[s.warnings != ""]
+    for row in warned.itertuples():
+        st.warning(f"{row.source_label} ({row.file_name}) : {row.warnings}")
+    st.caption("Les valeurs corrigées (identifiants écrits avec espaces ou points, codes ayant perdu un zéro) et les "
+               "valeurs refusées sont listées, fichier par fichier et ligne par ligne, dans le rapport par champ "
+               "(table raw._field_report de l'entrepôt, et un fichier CSV par source à renvoyer à l'éditeur).")
     st.metric("Dernière publication des données", f"{pd.Timestamp(meta.built_at):%d/%m/%Y à %H:%M}")
 
     st.subheader("Rattachement des données aux communes")

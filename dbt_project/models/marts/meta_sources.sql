@@ -34,7 +34,11 @@ declared as (
 select
     l.source as source_name, coalesce(d.source_label, l.source) as source_label, d.publisher, d.licence, d.cadence,
     l.file as file_name, l.location, l.sha256, l.bytes, l.fetched_at, l.stale,
-    l.rows_read, l.rows_loaded, l.rows_rejected, l.loaded_at
+    l.rows_read, l.rows_loaded, l.rows_rejected, l.loaded_at,
+    -- What the loader said of the file (ingest/load.py): the vintage it recognised, its warnings in French
+    -- (a file refused and replaced by its previous snapshot, a missing optional column and its consequence,
+    -- values the vintage does not know), the values it corrected (raw._field_report).
+    l.vintage, l.warnings, coalesce(l.corrections, 0) as n_corrections
 from latest as l
 left join declared as d on l.source = d.source_name
 where l.loaded_at = l.last_load

@@ -1,0 +1,177 @@
+"""Errors for people: a configuration that cannot be used, a refused source, a damaged file, a full or read-only
+disk end in French, naming the file, the source or the key and what to do; the French reason reaches the run's
+summary, its JSON report and the notification (never Dagster's English wrapper alone); the failure report and
+the notification go out even when the warehouse disk cannot be written."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import shutil
+import threading
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.config import load_settings
+from ingest.errors import ConfigError
+from orchestration.definitions import handle_failure
+from orchestration.run import failure_message, main
+from tests.conftest import seeded_config, write_config
+
+HTML_WITH_COMMENT = (b"<!-- erreur 404 -->\n<!DOCTYPE html>\n<html><head><title>Introuvable</title></head>"
+                     b"<body>La ressource n'existe plus.</body></html>\n")
+
+
+class Hook(http.server.BaseHTTPRequestHandler):
+    received: list = []
+
+    def do_POST(self):
+        Hook.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def webhook():
+    Hook.received = []
+    server = http.server.HTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/hook"
+    server.shutdown()
+
+
+def test_toml_syntax_error_names_the_file_and_the_line(tmp_path, capsys, monkeypatch):
+    cfg = tmp_path / "obs.toml"
+    cfg.write_text('deployment = "demo"\n[territory]\nname = "T"\ndepartements = ["01"\n', encoding="utf-8")
+    monkeypatch.setenv("OBSERVATOIRE_LOG", str(tmp_path / "observatoire.log"))
+    with pytest.raises(ConfigError, match=rf"{cfg}, fin du fichier \(ligne 4\) : erreur de syntaxe TOML \(Unclosed"):
+        load_settings(cfg)
+    bad = tmp_path / "bad.toml"
+    bad.write_text('deployment = "demo"\n[territory]\nname = T\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"{bad}, ligne 3, colonne 8 : erreur de syntaxe TOML"):
+        load_settings(bad)
+    assert main(["--config", str(cfg)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"Configuration inutilisable : {cfg}, fin du fichier (ligne 4)") and "Traceback" not in err
+    assert "TOMLDecodeError" in (tmp_path / "observatoire.log").read_text(encoding="utf-8")   # the log keeps it
+
+
+@pytest.mark.parametrize("toml, expected", [
+    ('deployment = "demo"\n[territory]\nname = "T"\ndepartements = ["999"]\n',
+     r"\[territory\] departements : le code « 999 » n'existe pas .* la publication serait vide"),
+    ('deployment = "demo"\n[territory]\nname = "T"\nregions = ["99"]\n', r"\[territory\] regions : le code « 99 »"),
+    ('[territory]\nname = "T"\n[sources.france_services]\ndescription = "liste"\n',
+     r"\[sources.france_services\] : indiquez url ou urls"),
+    ('deployment = "demo"\n[sources.inconnue]\nurl = "x.csv"\n', r"\[sources.inconnue\] : source inconnue"),
+])
+def test_configuration_errors_are_french_and_name_the_key(tmp_path, toml, expected):
+    cfg = tmp_path / "obs.toml"
+    cfg.write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError, match=expected):
+        load_settings(cfg)
+
+
+def test_fictional_territory_keeps_its_own_codes(tmp_path):
+    cfg = tmp_path / "obs.toml"
+    cfg.write_text('deployment = "demo"\n[territory]\nname = "T"\ndepartements = ["96"]\nfictional = true\n',
+                   encoding="utf-8")
+    assert load_settings(cfg).territory.departements == ("96",)
+
+
+def test_failure_report_and_notification_when_the_disk_cannot_be_written(tmp_path, webhook):
+    """The reports folder cannot be created (here a file stands in its way, as a full or read-only disk would
+    refuse it): the failure handler does not crash, the notification goes out with the reason and says the
+    report could not be written."""
+    cfg = write_config(tmp_path, tmp_path / "mirror", extra=f'[notifications]\nwebhook_url = "{webhook}"\n')
+    settings = load_settings(cfg)
+    settings.warehouse_dir.mkdir(parents=True)
+    (settings.warehouse_dir / "reports").write_text("pas un dossier", encoding="utf-8")
+    handle_failure(settings, "run-disque", "refresh_all",
+                   "Échec de l'étape raw__france_services : Source « france_services » : le fichier reçu est vide.",
+                   None)
+    assert len(Hook.received) == 1
+    text = Hook.received[0]["text"]
+    assert "Source « france_services » : le fichier reçu est vide." in text
+    assert "Le rapport de l'exécution n'a pas pu être écrit" in text and "disque plein ou en lecture seule" in text
+
+
+def test_refused_source_reason_reaches_summary_report_and_notification(tmp_path, demo_run, demo_mirror, webhook):
+    """The France Services file of the mirror is an HTML error page starting with a comment, and no earlier
+    snapshot can stand in: the run fails, publishes nothing, and its failure message, JSON report and
+    notification say, in French, which source and why (not Dagster's "Error occurred while executing op")."""
+    from orchestration.run import refresh
+
+    settings0, _ = demo_run
+    mirror = tmp_path / "mirror"
+    shutil.copytree(demo_mirror[0], mirror)
+    (mirror / "anct" / "liste-fs-20240801.csv").write_bytes(HTML_WITH_COMMENT)
+    cfg = seeded_config(tmp_path, mirror, settings0.published_path, f'[notifications]\nwebhook_url = "{webhook}"\n')
+    settings = load_settings(cfg)
+    con = duckdb.connect(str(settings.published_path), read_only=True)
+    before = con.execute("select count(*) from marts.dim_place where place_family = 'france_services'").fetchone()
+    con.close()
+    result = refresh(str(cfg))
+    assert not result.success
+    reason = "Source « france_services »"
+    message = failure_message(settings, result)
+    assert reason in message and "page HTML au lieu du fichier de données" in message, message
+    assert "Error occurred while executing" not in message
+    report = json.loads((settings.warehouse_dir / "reports" / f"{result.run_id}.json").read_text(encoding="utf-8"))
+    assert reason in report["message"] and "page HTML" in report["message"]
+    assert len(Hook.received) == 1 and "page HTML au lieu du fichier de données" in Hook.received[0]["text"]
+    con = duckdb.connect(str(settings.published_path), read_only=True)
+    assert con.execute("select count(*) from marts.dim_place where place_family = 'france_services'").fetchone() == before
+    con.close()
+
+
+def test_damaged_file_keeps_the_previous_snapshot_marked_stale(tmp_path, demo_run, demo_mirror):
+    """A refresh loads the France Services list; the next month's file carries a stray quote that swallows the
+    lines after it: the file is refused whole, the previous snapshot stays in use (stale), the publication goes
+    on with the same figures, and the run's warnings and summary say why, in French."""
+    from orchestration.run import refresh, summary
+
+    settings0, _ = demo_run
+    mirror = tmp_path / "mirror"
+    shutil.copytree(demo_mirror[0], mirror)
+    cfg = seeded_config(tmp_path, mirror, settings0.published_path)
+    settings = load_settings(cfg)
+    assert refresh(str(cfg)).success
+    con = duckdb.connect(str(settings.published_path), read_only=True)
+    query = ("select count(*), count(*) filter (where fs_type = 'Antenne') from marts.dim_place "
+             "where place_family = 'france_services'")
+    before = con.execute(query).fetchone()
+    con.close()
+    fs = mirror / "anct" / "liste-fs-20240801.csv"
+    lines = fs.read_bytes().split(b"\n")
+    lines[5] = lines[5].replace(b',"', b',""x', 1)[:-1] + b',"' + lines[5][-1:]     # a stray quote on line 6
+    fs.write_bytes(b"\n".join(lines))
+    result = refresh(str(cfg))
+    assert result.success
+    con = duckdb.connect(str(settings.published_path), read_only=True)
+    assert con.execute(query).fetchone() == before
+    stale, warnings = con.execute("select stale, warnings from raw._manifest where source = 'france_services' and "
+                                  "loaded_at = (select max(loaded_at) from raw._manifest where source = 'france_services')"
+                                  ).fetchone()
+    assert stale and warnings.startswith("fichier refusé : Source « france_services »")
+    checks = con.execute("select message from ops.refresh_checks where run_id = ? and asset = 'raw/france_services' "
+                         "and severity = 'avertissement' and not passed", [result.run_id]).fetchall()
+    con.close()
+    assert any("fichier refusé" in m and "reste en service (marquée ancienne)" in m for m, in checks), checks
+    text = summary(str(cfg), result.run_id)
+    assert "raw/france_services : liste-fs-20240801.csv : fichier refusé : Source « france_services »" in text
+    assert "(copie ancienne)" in text
+    field_report = settings.warehouse_dir / "rapports_par_champ" / "france_services.csv"
+    assert field_report.exists() and field_report.read_text(encoding="utf-8").startswith("source;fichier;ligne")
+
+
+def test_field_report_path_is_beside_the_warehouse(tmp_path):
+    from orchestration.definitions import field_report_path
+
+    settings = load_settings(write_config(tmp_path, tmp_path / "mirror"))
+    assert field_report_path(settings, "subventions") == Path(settings.warehouse_dir) / "rapports_par_champ" / \
+        "subventions.csv"
