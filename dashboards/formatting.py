@@ -18,6 +18,14 @@ def fr_number(value, decimals: int = 0, suffix: str = "") -> str:
     return text + suffix
 
 
+def fr_count(n, singular: str, plural: str | None = None) -> str:
+    """'1 commune', '2 communes', '12 345 lieux': the number in French and the noun agreeing with it (French
+    uses the singular below 2)."""
+    if n is None or pd.isna(n):
+        return f"— {plural or singular + 's'}"
+    return f"{fr_number(n)} {singular if abs(float(n)) < 2 else (plural or singular + 's')}"
+
+
 def fr_table(df: pd.DataFrame, decimals: dict[str, int] | None = None, raw: tuple[str, ...] = ()):
     """A table styled for French readers: ``2 538``, ``19,8``. Columns keep their numeric values, so
     sorting a column in the dashboard still sorts numbers; identifiers listed in ``raw`` (codes,

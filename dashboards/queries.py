@@ -234,19 +234,35 @@ def attendance_places(level: str, code: str | None, wave_year: int) -> pd.DataFr
         where {where} and a.wave_year = ? order by a.visitors_per_week desc nulls last""", p + (int(wave_year),))
 
 
-def occupancy_sites() -> pd.DataFrame:
-    """One row per site with occupancy counts (marts.fct_occupancy_site); rates in %."""
-    return query("""
-        select site as "Site", n_days as "Jours comptés", first_day as debut, last_day as fin,
-               capacity_seats as "Places", 100 * mean_occupancy_rate as "Occupation moyenne (%)",
+def _occupancy_filter(level: str, code: str | None) -> tuple[str, tuple]:
+    """Sites of the territory (the commune declared for each site); every site for France."""
+    if level == "france":
+        return "true", ()
+    where, p = _filter(level, code)
+    return f"s.commune_code in (select c.commune_code from marts.dim_commune c where {where})", p
+
+
+def occupancy_sites(level: str, code: str | None) -> pd.DataFrame:
+    """One row per counted site of the territory (marts.fct_occupancy_site); rates in %."""
+    where, p = _occupancy_filter(level, code)
+    return query(f"""
+        select site as "Site", commune_name as "Commune", n_days as "Jours comptés", first_day as debut,
+               last_day as fin, capacity_seats as "Places", 100 * mean_occupancy_rate as "Occupation moyenne (%)",
                100 * peak_occupancy_rate as "Pic d'occupation (%)", capacity_method
-        from marts.fct_occupancy_site order by site""")
+        from marts.fct_occupancy_site s where {where} order by site""", p)
 
 
-def occupancy_daily() -> pd.DataFrame:
-    """The daily mean occupancy of every site (marts.fct_occupancy_daily), in %."""
-    return query("""select site as "Site", day as "Jour", 100 * mean_occupancy_rate as taux
-                    from marts.fct_occupancy_daily order by site, day""")
+def occupancy_unlocated() -> int:
+    """Counted sites without a known commune (shown for France only)."""
+    return int(query("select count(*) as n from marts.fct_occupancy_site where commune_code is null").n.iloc[0])
+
+
+def occupancy_daily(level: str, code: str | None) -> pd.DataFrame:
+    """The daily mean occupancy of the territory's sites (marts.fct_occupancy_daily), in %."""
+    where, p = _occupancy_filter(level, code)
+    return query(f"""select d.site as "Site", d.day as "Jour", 100 * d.mean_occupancy_rate as taux
+                     from marts.fct_occupancy_daily d join marts.fct_occupancy_site s using (site)
+                     where {where} order by d.site, d.day""", p)
 
 
 # --- funding ----------------------------------------------------------------------------------------------------------

@@ -251,6 +251,22 @@ def test_attendance_page_shows_the_daily_occupancy_mart(dashboard_env, demo_ware
     assert all(abs(got[k] - expected[k]) < 1e-9 for k in got)
 
 
+def test_attendance_page_shows_only_the_territory_s_counted_sites(dashboard_env, demo_warehouse):
+    """A territory's Fréquentation shows the counted sites whose declared commune is in it, no other."""
+    commune, site, n_sites = demo_warehouse.execute(
+        "select commune_code, site, (select count(*) from marts.fct_occupancy_site) from marts.fct_occupancy_site "
+        "where commune_code is not null order by site limit 1").fetchone()
+    assert n_sites >= 2
+    epci = demo_warehouse.execute("select epci_code from marts.dim_commune where commune_code = ?", [commune]).fetchone()[0]
+    expected = {r[0] for r in demo_warehouse.execute(
+        "select site from marts.fct_occupancy_site s join marts.dim_commune c using (commune_code) "
+        "where c.epci_code = ?", [epci]).fetchall()}
+    for level, code, sites in (("commune", commune, {site}), ("epci", epci, expected)):
+        at = run_page("frequentation", level, code)
+        table = next(df.value for df in at.dataframe if "Occupation moyenne (%)" in df.value.columns)
+        assert set(table["Site"]) == sites and len(sites) < n_sites, (level, code)
+
+
 def test_directory_filters_by_service(dashboard_env, territories, demo_warehouse):
     """The places offering a service are the ones the referential matched to that programme's records."""
     reg = territories["region"]

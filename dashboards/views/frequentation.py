@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboards import queries
 from dashboards.common import footer, header
-from dashboards.formatting import FR_AXIS_LABEL, fr_labels, fr_number, fr_table
+from dashboards.formatting import FR_AXIS_LABEL, fr_count, fr_labels, fr_number, fr_table
 from dashboards.territory import select_territory
 
 CATEGORY_LABELS = {"tous": "Tous les lieux", "coworking": "Coworking", "fablab_makerspace": "Fablab / makerspace",
@@ -30,7 +30,8 @@ def render() -> None:
     all_places = waves[waves.place_category == "tous"]
     if all_places.empty or not all_places.n_respondents.fillna(0).any():
         st.info("Aucune réponse à l'enquête annuelle pour ce territoire.")
-        footer("surveys", "populations")
+        occupancy(t)
+        footer("surveys", "populations", "occupancy_counts")
         return
     last = all_places.iloc[-1]
     year = str(int(last.wave_year))
@@ -92,16 +93,23 @@ def render() -> None:
     top = queries.attendance_places(t.level, t.code, int(last.wave_year))
     st.markdown(f"**Lieux répondants (enquête {year})**")
     st.dataframe(fr_table(top, {"Évolution sur un an (%)": 1}), hide_index=True, placeholder="—", width="stretch")
-    occupancy()
+    occupancy(t)
     footer("surveys", "populations", "occupancy_counts")
 
 
-def occupancy() -> None:
-    """Daily occupancy of the sites whose counters are loaded (source ``occupancy_counts``)."""
-    summary = queries.occupancy_sites()
+def occupancy(t) -> None:
+    """Daily occupancy of the territory's sites whose counters are loaded (source ``occupancy_counts``)."""
+    summary = queries.occupancy_sites(t.level, t.code)
+    unlocated = queries.occupancy_unlocated() if t.level != "france" else 0
     if summary.empty:
+        if unlocated:
+            st.caption(f"Comptages : {fr_count(unlocated, 'site compté', 'sites comptés')} sans commune déclarée, "
+                       "montré(s) seulement pour l'ensemble du territoire.")
         return
     st.subheader("Comptages : occupation quotidienne")
+    if unlocated:
+        st.caption(f"{fr_count(unlocated, 'autre site compté', 'autres sites comptés')} sans commune déclarée : "
+                   "montré(s) seulement pour l'ensemble du territoire.")
     st.caption("Séries de comptage transmises par les lieux équipés d'un compteur (places disponibles relevées "
                "plusieurs fois par jour), ramenées à une valeur par jour : part moyenne des places occupées "
                "pendant les heures de relevé.")
@@ -110,7 +118,7 @@ def occupancy() -> None:
     st.dataframe(fr_table(summary.drop(columns=["debut", "fin"]), {"Occupation moyenne (%)": 1,
                                                                    "Pic d'occupation (%)": 1}),
                  hide_index=True, placeholder="—", width="stretch")
-    daily = queries.occupancy_daily()
+    daily = queries.occupancy_daily(t.level, t.code)
     daily = fr_labels(daily, "taux", 1, " %")
     chart = alt.Chart(daily).mark_line(point=True).encode(
         x=alt.X("Jour:T", title=None, axis=alt.Axis(format="%d/%m", labelFontSize=13)),

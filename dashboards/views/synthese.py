@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.common import footer, header, source_note
-from dashboards.formatting import fr_number
+from dashboards.formatting import fr_count, fr_number
 from dashboards.territory import ACCESS_KM, access_note, figures, france_name, region_of, resolve, select_territory
 
 # (key, label, decimals, suffix, sources)
@@ -48,9 +48,9 @@ def render() -> None:
         if note(f, key):
             c[i % 4].caption(note(f, key))
     wave = fr_number(f["vague"]).replace("\u202f", "")  # a year, without thousands separator
-    st.caption(f"{fr_number(f['communes'])} communes. Enquête : vague {wave}, "
-               f"{fr_number(f['repondants'])} lieux répondants. "
-               f"Subventions : {fr_number(f['lieux_finances'])} tiers-lieux financés.")
+    st.caption(f"{fr_count(f['communes'], 'commune')}. Enquête : vague {wave}, "
+               f"{fr_count(f['repondants'], 'lieu répondant', 'lieux répondants')}. "
+               f"Subventions : {fr_count(f['lieux_finances'], 'tiers-lieu financé', 'tiers-lieux financés')}.")
 
     st.subheader("Comparaison avec la région et la France")
     columns = {t.name: f}
