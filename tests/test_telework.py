@@ -3,13 +3,15 @@
 * On the demo, every telework figure of the warehouse equals the generator's truth (ingest/demo/mobpro_detail.py
   recomputes it from the files written): potential users per EPCI, and for every scenario the potential users
   near a place, the kilometres and the CO2 avoided.
-* On a hand-built tiny territory, the exact recommendation (orchestration/siting.py, HiGHS) equals an exhaustive
+* On a hand-built tiny territory, the exact recommendation (the dbt Python model fct_site_recommendation, HiGHS) equals an exhaustive
   search over every set of N sites for N = 1, 2, 3, and the greedy one is never better.
+* The opportunity score of fct_opportunity_epci is the potential users per tiers-lieu (+ 1) on the demo.
 * The detail file's loader keeps every published column, rejects a broken row with its reason and line.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import math
 import zipfile
@@ -17,8 +19,15 @@ import zipfile
 import duckdb
 import pytest
 
+from ingest.config import PROJECT_ROOT
 from ingest.demo.mobpro_detail import COLUMNS, MEMBER
-from orchestration.siting import coverage, rank_sites, solve_exact, solve_greedy
+
+# The optimisation lives in the dbt Python model itself (a dbt Python model cannot import the repository's modules).
+_spec = importlib.util.spec_from_file_location(
+    "fct_site_recommendation", PROJECT_ROOT / "dbt_project" / "models" / "marts" / "fct_site_recommendation.py")
+siting = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(siting)
+coverage, rank_sites, solve_exact, solve_greedy = siting.coverage, siting.rank_sites, siting.solve_exact, siting.solve_greedy
 
 # A tiny territory: 9 commune centres along two valleys (lat, lon), the potential users of each commune, and one
 # existing tiers-lieu in commune "A" (so A and its neighbours within the access distance are served already).
@@ -100,6 +109,12 @@ def test_demo_telework_figures_equal_the_generator_truth(demo_mirror, demo_wareh
                         ).fetchone()[0]
     assert worse == 0
     assert con.execute("select count(distinct n_new_sites) from marts.fct_site_recommendation").fetchone()[0] == 5
+    # The opportunity score is built on the potential users: potential users / (tiers-lieux + 1).
+    scores = con.execute("select epci_code, score_basis, opportunity_score, n_tiers_lieux from marts.fct_opportunity_epci"
+                         ).fetchall()
+    assert {basis for _, basis, _, _ in scores} == {"usagers_potentiels"}
+    for epci, _, score, n_places in scores:
+        assert score == pytest.approx(truth["potential_users_by_epci"][epci] / (n_places + 1), rel=1e-9, abs=1e-9)
 
 
 def test_detail_loader_keeps_every_column_and_rejects_a_broken_row(tmp_path):
