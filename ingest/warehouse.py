@@ -11,6 +11,14 @@ left by another run (a crashed or failed one) discards it and reseeds from the p
 half-loaded build is never published. Before each swap the current publication is hard-linked into
 ``history/`` (no copy); the last :data:`KEEP_PUBLICATIONS` are kept for :func:`rollback`
 (``python -m orchestration.publication rollback``).
+
+Storage version: the published file must stay readable by the DuckDB 1.x clients analysts' tools embed
+(DBeaver, R, BI drivers follow DuckDB releases with a lag), so every warehouse file is written in the
+storage format of DuckDB :data:`STORAGE_VERSION`. DuckDB keeps the storage version of an existing file
+when it writes to it, so a build file created in that format (:func:`create_build`) or seeded from a
+publication in that format stays in it through the loads and the dbt build. :func:`publish` checks it,
+and converts a build file in a newer format (a publication of an earlier release) with one
+``COPY FROM DATABASE`` before the swap (docs/architecture.md gives the cost).
 """
 
 from __future__ import annotations
@@ -25,6 +33,8 @@ import duckdb
 from ingest.config import Settings
 
 KEEP_PUBLICATIONS = 5
+#: The oldest DuckDB release that must read the published file (``storage_compatibility_version``).
+STORAGE_VERSION = "v1.4.0"
 
 
 def _marker(settings: Settings) -> Path:
@@ -32,8 +42,49 @@ def _marker(settings: Settings) -> Path:
 
 
 def _remove_build(build: Path) -> None:
-    for p in (build, build.with_name(build.name + ".wal"), build.with_suffix(".seed")):
+    for p in (build, build.with_name(build.name + ".wal"), build.with_suffix(".seed"), build.with_suffix(".convert")):
         p.unlink(missing_ok=True)
+
+
+def storage_version(path: Path) -> str:
+    """The storage version DuckDB reports for a database file (``"v1.4.0+"``...), read-only."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{path}' as probe (read_only)")
+        tags = con.execute("select tags from duckdb_databases() where database_name = 'probe'").fetchone()[0]
+        return tags.get("storage_version", "")
+    finally:
+        con.close()
+
+
+def readable_by_duckdb_1x(path: Path) -> bool:
+    """Whether the file's storage version is :data:`STORAGE_VERSION` (or older)."""
+    version = storage_version(path).rstrip("+").lstrip("v")
+    if not version:
+        return False
+    as_tuple = tuple(int(p) for p in version.split(".")[:3])
+    return as_tuple <= tuple(int(p) for p in STORAGE_VERSION.lstrip("v").split("."))
+
+
+def create_build(build: Path) -> None:
+    """Create an empty database file in the storage format of :data:`STORAGE_VERSION`."""
+    duckdb.connect(str(build), config={"storage_compatibility_version": STORAGE_VERSION}).close()
+
+
+def convert_storage(build: Path) -> None:
+    """Rewrite ``build`` in the storage format of :data:`STORAGE_VERSION` (every schema, table, view,
+    comment), through a sibling file swapped in atomically."""
+    tmp = build.with_suffix(".convert")
+    tmp.unlink(missing_ok=True)
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{build}' as src (read_only)")
+        con.execute(f"attach '{tmp}' as dst (storage_version '{STORAGE_VERSION}')")
+        con.execute("copy from database src to dst")
+        con.execute("checkpoint dst")
+    finally:
+        con.close()
+    os.replace(tmp, build)
 
 
 def prepare_build(settings: Settings, run_id: str | None = None) -> Path:
@@ -53,6 +104,8 @@ def prepare_build(settings: Settings, run_id: str | None = None) -> Path:
         tmp = build.with_suffix(".seed")
         shutil.copyfile(settings.published_path, tmp)
         os.replace(tmp, build)
+    if not build.exists():
+        create_build(build)
     return build
 
 
@@ -102,6 +155,8 @@ def publish(settings: Settings) -> Path:
     wal = build.with_name(build.name + ".wal")
     if wal.exists():
         raise RuntimeError(f"Le journal {wal} n'a pas été intégré : publication annulée.")
+    if not readable_by_duckdb_1x(build):
+        convert_storage(build)
     duckdb.connect(str(build), read_only=True).close()  # opens as readers will open it
     if settings.published_path.exists():
         _keep(settings, settings.published_path)
