@@ -74,6 +74,13 @@ CASES: dict[str, list[tuple[str, int, int, int]]] = {
                             ("anct_programmes/manuprox_geom.geojson", 98, 98, 0)],
     "conseillers_numeriques": [("anct_conseillers_numeriques/cnfs.json", 1450, 1450, 0)],
     "occupancy_counts": [("coworking_attendance_la_permanence/attendance.csv", 49990, None, None)],
+    "admin_contours": [("ign_admin_express_2018_contours/regions-avec-outre-mer.geojson", 18, 18, 0),
+                       ("ign_admin_express_2018_contours/departements-avec-outre-mer.geojson", 101, 101, 0),
+                       ("ign_admin_express_2018_contours/communes-19-correze.geojson", 283, 283, 0),
+                       ("ign_admin_express_2018_contours/communes-23-creuse.geojson", 258, 258, 0),
+                       ("ign_admin_express_2018_contours/communes-54-meurthe-et-moselle.geojson", 592, 592, 0),
+                       ("ign_admin_express_2018_contours/communes-59-nord.geojson", 648, 648, 0),
+                       ("ign_admin_express_2018_contours/communes-87-haute-vienne.geojson", 200, 200, 0)],
 }
 
 # Known values, as the publishers wrote them: (sql, expected result of fetchall()).
@@ -178,6 +185,13 @@ VALUES: dict[str, list[tuple[str, list]]] = {
         # One feature has an empty GeometryCollection: no point (null), the row is kept.
         ("select count(*) from raw.programme_laureates where longitude is null and latitude is null", [(1,)]),
     ],
+    "admin_contours": [
+        ("select level, count(*) from raw.admin_contours group by 1 order by 1",
+         [("commune", 1981), ("departement", 101), ("region", 18)]),
+        # Coordinates kept as published (5 decimals), geometry as GeoJSON text.
+        ("select nom, geometry like '{\"type\":\"%Polygon\",\"coordinates\":[[[%' from raw.admin_contours "
+         "where level = 'commune' and code = '54395'", [("Nancy", True)]),
+    ],
     "conseillers_numeriques": [
         ("select sum(nb_cnfs::int), count(*) filter (where type = 'publique') from raw.conseillers_numeriques",
          [(2138, 1029)]),
@@ -238,8 +252,8 @@ def test_zipped_flows_over_http(http_shared, tmp_path):
 
 # Shared files the product does not load yet, with the reason (config/shared-data.toml says it too).
 NOT_LOADED = {
-    "ign_admin_express_2018_contours/": "contours IGN des territoires des études fondatrices : chargés avec les "
-                                        "cartes du tableau de bord (pas encore de source « contours »)",
+    "ign_admin_express_2018_contours/cantons-": "contours IGN des cantons (COG 2018) : le contour d'un canton est la "
+                                                "réunion de ses communes du COG chargé (source admin_contours)",
 }
 
 
