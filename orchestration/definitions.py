@@ -29,7 +29,7 @@ from ingest.fetch import fetch
 from ingest.load import write_field_report
 from ingest.warehouse import prepare_build, publish
 from orchestration import checks as quality
-from orchestration import report
+from orchestration import exports, report
 from orchestration.notify import notify_failure
 from orchestration.resources import Warehouse
 from orchestration.schedules import inbox_files, schedules_and_sensors
@@ -258,10 +258,21 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         settings = warehouse.settings
         with warehouse.build(context.run_id) as con:
             run_report = report.record_success(con, settings, context.run_id, _started_at(context))
+        # The exports of the build file, before the swap: a failure here stops the publication, so the
+        # exports in place always match the published file (orchestration/exports.py).
+        folder = exports.staging_dir(settings, context.run_id)
+        summary = exports.write_exports(settings.build_path, folder)
         path = publish(settings)
+        exports.install_exports(settings, folder)
         report.write_json(settings, run_report)
-        context.log.info(f"published {path}")
-        return dg.MaterializeResult(metadata={"path": str(path), "bytes": Path(path).stat().st_size})
+        context.log.info(f"published {path}; exports ({summary['seconds']} s): {len(summary['parquet'])} Parquet "
+                         f"files, layers {summary['layers']}, communes without contour: "
+                         f"{summary['communes_without_contour']}")
+        return dg.MaterializeResult(metadata={
+            "path": str(path), "bytes": Path(path).stat().st_size, "exports_seconds": summary["seconds"],
+            "exports_bytes": sum(summary["bytes"].values()),
+            "communes_sans_contour": summary["communes_without_contour"] if summary["communes_without_contour"]
+            is not None else -1})
 
     asset_checks = [quality_check(dg.AssetKey(["raw", name]), name) for name in settings.sources]
     asset_checks.append(mart_quality_checks(observatoire_dbt))

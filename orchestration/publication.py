@@ -5,7 +5,8 @@
 
 ``list`` shows the published file and the kept earlier publications (``<warehouse>/history``);
 ``rollback`` puts back the publication N steps before the current one, with the same atomic swap as
-a refresh (readers never see a partial file). The replaced publication is kept as ``retired-*``.
+a refresh (readers never see a partial file). The replaced publication is kept as ``retired-*``; the
+exports (orchestration/exports.py) are rewritten from the restored file.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import duckdb
 
 from ingest.config import load_settings
 from ingest.warehouse import history_dir, publications, rollback
+from orchestration import exports
 
 
 def _describe(path) -> str:
@@ -51,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 1
     print(f"Retour arrière effectué : {settings.published_path} ({_describe(settings.published_path)})")
+    folder = exports.staging_dir(settings, "rollback")
+    exports.write_exports(settings.published_path, folder)
+    print(f"Exports réécrits pour la publication remise en ligne : {exports.install_exports(settings, folder)}")
     return 0
 
 
