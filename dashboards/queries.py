@@ -349,8 +349,8 @@ def refresh_runs() -> pd.DataFrame | None:
 def refresh_checks() -> pd.DataFrame:
     """The checks of the most recent refresh run, failed ones first (ops.refresh_checks)."""
     return query("""
-        select asset as "Donnée", check_name as "Contrôle", severity as "Gravité",
-               case when passed then 'réussi' else 'échoué' end as "Résultat", message as "Message"
+        select asset, severity as "Gravité", case when passed then 'réussi' else 'échoué' end as "Résultat",
+               message as "Contrôle"
         from ops.refresh_checks
         where run_id = (select run_id from ops.refresh_runs order by started_at desc limit 1)
         order by passed, asset""")

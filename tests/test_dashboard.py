@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import requests
 from streamlit.testing.v1 import AppTest
@@ -265,6 +267,22 @@ def test_attendance_page_shows_only_the_territory_s_counted_sites(dashboard_env,
         at = run_page("frequentation", level, code)
         table = next(df.value for df in at.dataframe if "Occupation moyenne (%)" in df.value.columns)
         assert set(table["Site"]) == sites and len(sites) < n_sites, (level, code)
+
+
+def test_methodology_speaks_french_not_technical_names(dashboard_env, demo_warehouse):
+    """The run journal and the checks are shown in words: French dates, « oui »/« non », a data source's label
+    instead of its asset key, the check's French message instead of an expectation's class name."""
+    at = run_page("methodologie")
+    tables = [df.value for df in at.dataframe]
+    runs = next(t for t in tables if "Publiée" in t.columns)
+    assert set(runs["Publiée"]) <= {"oui", "non"}
+    assert all(re.fullmatch(r"\d\d/\d\d/\d{4} à \d\d:\d\d:\d\d", v) for v in runs["Début"])
+    checks = next(t for t in tables if "Contrôle" in t.columns and "Donnée" in t.columns)
+    text = " ".join(checks.astype(str).to_numpy().ravel())
+    assert "Expect" not in text and "raw/" not in text and "marts/" not in text
+    label = demo_warehouse.execute("select source_label from marts.meta_sources where source_name = 'populations'"
+                                   ).fetchone()[0]
+    assert f"Fichier source : {label}" in set(checks["Donnée"])
 
 
 def test_directory_filters_by_service(dashboard_env, territories, demo_warehouse):

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import queries
-from dashboards.common import DISTANCE_CAVEAT, header, source_labels
-from dashboards.formatting import fr_table
+from dashboards.common import DISTANCE_CAVEAT, header, published_at, source_labels
+from dashboards.formatting import fr_number, fr_table
 
 DEFINITIONS = [
     ("Tiers-lieux", "Lieux de l'inventaire national des tiers-lieux (coworking, fablab...) placés dans une "
@@ -86,7 +86,7 @@ def render() -> None:
     st.caption("Les valeurs corrigées (identifiants écrits avec espaces ou points, codes ayant perdu un zéro) et les "
                "valeurs refusées sont listées, fichier par fichier et ligne par ligne, dans le rapport par champ "
                "(table raw._field_report de l'entrepôt, et un fichier CSV par source à renvoyer à l'éditeur).")
-    st.metric("Dernière publication des données", f"{pd.Timestamp(meta.built_at):%d/%m/%Y à %H:%M}")
+    st.metric("Dernière publication des données", published_at(meta.built_at))
 
     st.subheader("Rattachement des données aux communes")
     st.caption("Part des lignes de chaque source rattachées à une commune du référentiel (par leur code, "
@@ -110,10 +110,31 @@ def render() -> None:
         st.info("Le journal des mises à jour et des contrôles n'est pas encore publié dans l'entrepôt : "
                 "il apparaîtra ici dès qu'il sera disponible.")
         return
+    for col in ("started_at", "finished_at"):
+        runs[col] = runs[col].map(lambda v: "—" if pd.isna(v) else published_at(v))
+    runs["published"] = runs.published.map({True: "oui", False: "non"})
     st.dataframe(runs.rename(columns={"started_at": "Début", "finished_at": "Fin", "status": "Statut",
                                       "published": "Publiée", "message": "Message"}),
                  hide_index=True, placeholder="—", width="stretch")
     checks = queries.refresh_checks()
+    checks.insert(0, "Donnée", checks.pop("asset").map(lambda a: asset_label(a, labels)))
     failed = int((checks["Résultat"] == "échoué").sum())
-    st.metric("Contrôles de la dernière mise à jour", f"{len(checks) - failed} réussis sur {len(checks)}")
+    st.metric("Contrôles de la dernière mise à jour", f"{fr_number(len(checks) - failed)} réussis sur "
+                                                      f"{fr_number(len(checks))}")
     st.dataframe(checks, hide_index=True, placeholder="—", width="stretch")
+
+
+# What an asset of the refresh is, in words (the first part of its key).
+ASSET_KINDS = {"raw": "Fichier source", "marts": "Table publiée", "intermediate": "Table intermédiaire",
+               "staging": "Table de préparation", "reference": "Table de référence", "warehouse": "Publication"}
+
+
+def asset_label(asset: str, labels: dict[str, str]) -> str:
+    """'raw/populations' -> 'Fichier source : INSEE, populations légales'; 'marts/dim_commune' -> 'Table
+    publiée dim_commune'; cross-table dbt tests -> 'Contrôle entre tables'."""
+    kind, _, name = str(asset).partition("/")
+    if kind == "raw":
+        return f"Fichier source : {labels.get(name, name)}"
+    if kind == "dbt":
+        return "Contrôle entre tables"
+    return f"{ASSET_KINDS.get(kind, 'Donnée')} {name}" if name else str(asset)
