@@ -25,11 +25,13 @@ mirror: install
 warehouse: mirror
 	$(BIN)/python -m orchestration.run
 
-## The whole demo: warehouse, then the dashboard on http://localhost:$(PORT).
+## The whole demo: warehouse, then the dashboard on http://localhost:$(PORT), reachable from this machine only.
+## Serving it on a network is deliberate: `make demo ADDRESS=0.0.0.0` (no authentication: see docs/architecture.md).
+ADDRESS ?= 127.0.0.1
 demo: warehouse
-	@echo "Tableau de bord : http://localhost:$(PORT)  (Ctrl+C pour arrêter)"
-	$(BIN)/streamlit run dashboards/app.py --server.port $(PORT) --server.headless true \
-	    --browser.gatherUsageStats false
+	@echo "Tableau de bord : http://$(ADDRESS):$(PORT)  (Ctrl+C pour arrêter)"
+	$(BIN)/streamlit run dashboards/app.py --server.address $(ADDRESS) --server.port $(PORT) \
+	    --server.headless true --browser.gatherUsageStats false
 
 ## Ruff on the Python code, then SQLFluff (dbt templater, .sqlfluff) on the dbt models, compiled against an
 ## empty scratch DuckDB file (never the warehouse).
