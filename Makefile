@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 MIRROR := data/mirror/demo
 PORT ?= 8501
 
-.PHONY: install mirror warehouse demo lint test test-fast dev docs clean publications rollback
+.PHONY: install mirror warehouse demo lint test test-fast dev docs docs-serve exports clean publications rollback
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,10 +63,20 @@ publications: install
 rollback: install
 	$(BIN)/python -m orchestration.publication rollback --steps $(or $(STEPS),1)
 
-## dbt documentation of the marts (dbt_project/target/index.html).
+## dbt documentation of the marts (dbt_project/target/index.html, static_index.html) and the analysts' data
+## dictionary (docs/dictionnaire.md), from a COPY of the published warehouse (never the file readers hold).
 docs: install
-	$(BIN)/python -m ingest.sources
-	cd dbt_project && OBSERVATOIRE_BUILD_DB=$(CURDIR)/data/warehouse/observatoire.duckdb ../$(BIN)/dbt docs generate --profiles-dir .
+	$(BIN)/python -m orchestration.dbt_docs
+
+## Serve the dbt documentation on http://127.0.0.1:$(DOCS_PORT) (localhost only).
+DOCS_PORT ?= 8080
+docs-serve: docs
+	@echo "Documentation dbt : http://127.0.0.1:$(DOCS_PORT)  (Ctrl+C pour arrêter)"
+	$(BIN)/python -m http.server $(DOCS_PORT) --bind 127.0.0.1 --directory dbt_project/target
+
+## Rewrite the exports (Parquet, GeoPackage) of the published warehouse (a refresh writes them itself).
+exports: install
+	$(BIN)/python -m orchestration.exports
 
 ## Check files against their source without touching the warehouse: make verifier SOURCE=france_services FICHIER=x.csv
 .PHONY: verifier
