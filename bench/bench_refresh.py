@@ -380,6 +380,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {s['rows_read']} lignes ({s['rows_rejected']} rejetées) : archive {s['fetch_s']:.1f} s + contrat "
                   f"et chargement {s['load_s']:.1f} s = {s['total_s']:.1f} s, mémoire maximale {stress['peak_mb']:.0f} Mo")
 
+    if not args.skip_stress and full["success"]:
+        print("\n== Télétravail : fichier détail de 9 millions de lignes, marts, recommandation (bench/bench_telework.py)")
+        telework = measured("telework", [sys.executable, "bench/bench_telework.py", "--warehouse", str(published),
+                                         "--mirror", str(mirror)])
+        figures["telework"] = telework["figures"]
+        print("  " + Path(telework["log"]).read_text(encoding="utf-8").rstrip().replace("\n", "\n  "))
+
     if not args.skip_real:
         from tests.conftest import SHARED_DATA, real_config
 

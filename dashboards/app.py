@@ -15,7 +15,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from dashboards import menu  # noqa: E402
 from dashboards.data import WarehouseUnavailable  # noqa: E402
 from dashboards.territory import url_params  # noqa: E402
-from dashboards.views import annuaire, carte, fiche, financements, frequentation, methodologie, mobilites, synthese  # noqa: E402
+from dashboards.views import (  # noqa: E402
+    annuaire,
+    carte,
+    fiche,
+    financements,
+    frequentation,
+    methodologie,
+    mobilites,
+    synthese,
+    teletravail,
+)
 
 st.set_page_config(page_title="Observatoire des tiers-lieux", page_icon=":material/hub:", layout="wide")
 st.markdown("""<style>
@@ -32,6 +42,7 @@ MENU = [
     (frequentation.render, "Fréquentation", ":material/groups:", "frequentation"),
     (financements.render, "Financements", ":material/euro:", "financements"),
     (mobilites.render, "Mobilités et opportunités", ":material/commute:", "mobilites"),
+    (teletravail.render, "Télétravail et implantations", ":material/home_work:", "teletravail"),
     (annuaire.render, "Annuaire", ":material/contacts:", "annuaire"),
     (methodologie.render, "Méthodologie et qualité", ":material/fact_check:", "methodologie"),
 ]

@@ -354,3 +354,49 @@ def refresh_checks() -> pd.DataFrame:
         from ops.refresh_checks
         where run_id = (select run_id from ops.refresh_runs order by started_at desc limit 1)
         order by passed, asset""")
+
+
+# --- telework and site recommendation (Télétravail et implantations) -----------------------------------
+
+def telework_scenarios() -> pd.DataFrame:
+    """The scenarios the marts hold: access distances and days a week (fct_telework_territory)."""
+    return query("""select distinct access_km, days_per_week from marts.fct_telework_territory
+                    order by access_km, days_per_week""")
+
+
+def telework(level: str, code: str | None, access_km: float, days: int) -> pd.Series | None:
+    """The territory's telework potential in one scenario, or None without the census detail file."""
+    tl, tc = _territory(level, code)
+    return _row(query("""
+        select * from marts.fct_telework_territory
+        where territory_level = ? and territory_code = ? and access_km = ? and days_per_week = ?""",
+                      (tl, tc, access_km, days)))
+
+
+def telework_communes(level: str, code: str | None, access_km: float, days: int) -> pd.DataFrame:
+    """The territory's communes with their potential users (one scenario), at their centre, for the map."""
+    where, p = _filter(level, code)
+    return query(f"""
+        select t.commune_code, t.commune_name, c.latitude, c.longitude, t.potential_users,
+               t.potential_users_near_place, t.has_tiers_lieu_within_access, t.km_avoided_per_year
+        from marts.fct_telework_commune t join marts.dim_commune c using (commune_code)
+        where {where} and c.latitude is not null and t.access_km = ? and t.days_per_week = ?
+        order by t.potential_users desc""", (*p, access_km, days))
+
+
+def site_recommendation(access_km: float, n_sites: int, days: int) -> pd.DataFrame:
+    """The recommended communes of one scenario, exact and greedy, in rank order."""
+    return query("""
+        select algorithm, site_rank, commune_code, commune_name, epci_code, latitude, longitude,
+               marginal_potential_users, cumulative_potential_users, potential_users_served,
+               potential_users_unserved_before, share_gap_to_exact, km_avoided_per_year, co2_avoided_t_per_year,
+               scope_name, n_candidate_communes
+        from marts.fct_site_recommendation
+        where access_km = ? and n_new_sites = ? and days_per_week = ?
+        order by algorithm, site_rank""", (access_km, n_sites, days))
+
+
+def site_recommendation_sizes() -> list[int]:
+    """The numbers of new places the recommendation was computed for."""
+    return [int(n) for n in query("select distinct n_new_sites from marts.fct_site_recommendation "
+                                  "order by 1").n_new_sites]

@@ -13,7 +13,8 @@ from browser import APP, streamlit_server
 from dashboards.formatting import fr_number
 from ingest.config import PROJECT_ROOT
 
-PAGES = ["synthese", "carte", "fiche", "frequentation", "financements", "mobilites", "annuaire", "methodologie"]
+PAGES = ["synthese", "carte", "fiche", "frequentation", "financements", "mobilites", "teletravail", "annuaire",
+         "methodologie"]
 PAGE_SCRIPT = """
 import sys
 sys.path.insert(0, {root!r})
@@ -312,3 +313,17 @@ def test_quality_page_shows_the_share_placed_per_source(dashboard_env, demo_ware
         "select sum(rows), sum(placed) from marts.quality_placement_by_source").fetchone()
     assert (table["Lignes"].sum(), table["Rattachées"].sum()) == (rows, placed)
     assert len(table) == demo_warehouse.execute("select count(*) from marts.quality_placement_by_source").fetchone()[0]
+
+
+def test_teletravail_page_shows_the_figures_of_the_telework_marts(dashboard_env, demo_warehouse):
+    """« Télétravail et implantations » for the demo département, default scenario (10 km, 1 day a week): its
+    figures are those of fct_telework_territory."""
+    at = run_page("teletravail", "departement", "96")
+    m = metrics(at)
+    users, near, km = demo_warehouse.execute(
+        "select potential_users, potential_users_near_place, km_avoided_per_year from marts.fct_telework_territory "
+        "where territory_level = 'departement' and territory_code = '96' and access_km = 10 and days_per_week = 1"
+    ).fetchone()
+    assert m["Usagers potentiels d'un tiers-lieu"] == fr_number(users)
+    assert m["Dont avec un tiers-lieu à moins de 10 km"] == fr_number(near)
+    assert m["Kilomètres évités par an"] == fr_number(km)

@@ -11,7 +11,8 @@ import pytest
 from browser import chromium, needs_browser, streamlit_server
 from ingest.config import PROJECT_ROOT
 
-PAGES = ["synthese", "carte", "fiche", "frequentation", "financements", "mobilites", "annuaire", "methodologie"]
+PAGES = ["synthese", "carte", "fiche", "frequentation", "financements", "mobilites", "teletravail", "annuaire",
+         "methodologie"]
 SCREENSHOTS = PROJECT_ROOT / "data" / "screenshots"
 ERROR_SELECTORS = '[data-testid="stException"], [data-testid="stAlertContentError"], [role="dialog"]'
 
@@ -78,3 +79,20 @@ def test_menu_keeps_the_territory_and_the_fiche_of_a_commune_names_its_epci(serv
         assert driver.current_url.endswith(f"/fiche?niveau=commune&code={commune}")
         body = driver.find_element(By.CSS_SELECTOR, "section.main, [data-testid='stMain']").text
         assert name in body and f"intercommunalité : {epci}" in body
+
+
+def test_teletravail_page_shows_the_recommended_communes_of_the_mart(server, demo_warehouse):
+    """The « Télétravail et implantations » page shows, for the default scenario (10 km, 1 day a week, 3 new
+    places), the communes of fct_site_recommendation's exact solution and the potential users of the territory."""
+    from selenium.webdriver.common.by import By
+    names = [r[0] for r in demo_warehouse.execute(
+        "select commune_name from marts.fct_site_recommendation where access_km = 10 and n_new_sites = 3 and "
+        "days_per_week = 1 and algorithm = 'exact' order by site_rank").fetchall()]
+    assert len(names) == 3
+    with chromium("1600,1000") as driver:
+        _open(driver, f"{server}/teletravail?niveau=departement&code=96", "teletravail-recommandation")
+        body = driver.find_element(By.CSS_SELECTOR, "[data-testid='stMain']").text
+    assert "Où ouvrir les prochains tiers-lieux ?" in body
+    assert "Usagers potentiels d'un tiers-lieu" in body
+    for name in names:
+        assert name in body

@@ -135,20 +135,24 @@ def _individuals(flows, communes: np.ndarray, region: str, per_flow: float | Non
     return {c: cols[c] for c in COLUMNS}
 
 
-def _write_zip(path: Path, columns: dict[str, pa.Array], chunk: int = 1_000_000) -> int:
-    """The zip as INSEE publishes it: the data member (``;``, no quotes, CRLF-free) and its documentation."""
+def _write_zip(path: Path, chunks, rows_per_write: int = 500_000) -> int:
+    """The zip as INSEE publishes it: the data member (``;``, no quotes) written from ``chunks`` (an iterable
+    of column dicts, see :func:`_individuals`) and its documentation member; returns the data rows written."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    n = len(next(iter(columns.values())))
     fixed = (1980, 1, 1, 0, 0, 0)                       # same seed, same bytes
+    n = 0
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         data = zipfile.ZipInfo(MEMBER, fixed)
         data.compress_type = zipfile.ZIP_DEFLATED
         with zf.open(data, "w", force_zip64=True) as fh:
             fh.write((";".join(COLUMNS) + "\n").encode("utf-8"))
-            for start in range(0, n, chunk):
-                parts = [a[start:start + chunk] for a in columns.values()]
-                lines = pc.binary_join_element_wise(*parts, ";")
-                fh.write(("\n".join(lines.to_pylist()) + "\n").encode("utf-8"))
+            for columns in chunks:
+                size = len(next(iter(columns.values())))
+                for start in range(0, size, rows_per_write):
+                    parts = [a[start:start + rows_per_write] for a in columns.values()]
+                    lines = pc.binary_join_element_wise(*parts, ";")
+                    fh.write(("\n".join(lines.to_pylist()) + "\n").encode("utf-8"))
+                n += size
         text = io.StringIO()
         writer = csv.writer(text, delimiter=";", lineterminator="\n")
         writer.writerow(("COD_VAR", "LIB_VAR", "COD_MOD", "LIB_MOD"))
@@ -168,22 +172,32 @@ def write_demo(out_dir: Path, drawn) -> dict[str, int]:
     cols = _individuals(facts.flows, np.asarray(facts.codes, dtype=object), region,
                         None if detailed else NATIONAL_PER_FLOW, DEMO_MEAN_WEIGHT, rng)
     rel = _relative_path()
-    return {rel: _write_zip(Path(out_dir) / rel, cols)}
+    return {rel: _write_zip(Path(out_dir) / rel, [cols])}
 
 
 def write_stress_detail(out_dir: Path, seed: int = 2024, scale: float = 1.0, rows: int | None = None) -> Path:
     """The benchmark's national-size detail file (about 9,000,000 individuals at scale 1) of the national
     territory's flows, written under ``stress/`` (no configuration reads it)."""
     from ingest.demo import national
+    from ingest.demo.records import Flows
 
     drawn = national.draw(seed, scale)
     flows = drawn.facts.flows
     target = rows or int(STRESS_ROWS * scale)
     rng = np.random.default_rng([seed, 22])
-    cols = _individuals(flows, np.asarray(drawn.facts.codes, dtype=object), "ZZ", target / len(flows.values),
-                        DEMO_MEAN_WEIGHT, rng)
+    codes = np.asarray(drawn.facts.codes, dtype=object)
+    per_flow = target / len(flows.values)
+    step = 100_000                                   # flows per chunk: about 900,000 individuals in memory
+
+    def chunks():
+        for start in range(0, len(flows.values), step):
+            sl = slice(start, start + step)
+            part = Flows(flows.table_codes, flows.table_names, flows.origin[sl], flows.dest[sl], flows.values[sl],
+                         flows.origin_commune[sl], flows.dest_commune[sl])
+            yield _individuals(part, codes, "ZZ", per_flow, DEMO_MEAN_WEIGHT, rng)
+
     path = Path(out_dir) / "stress" / ZIP_NAME
-    _write_zip(path, cols)
+    _write_zip(path, chunks())
     return path
 
 
