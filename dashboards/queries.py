@@ -310,7 +310,10 @@ def directory(level: str, code: str | None, search: str, types: list[str], servi
     return query(f"""
         select p.place_name as "Nom", p.place_type as type, p.address as "Adresse", p.postcode as "Code postal",
                c.commune_name as "Commune", c.commune_code as "Code commune", c.epci_name as "EPCI",
-               p.fs_type as "Type France Services", {flags}, p.latitude as "Latitude", p.longitude as "Longitude"
+               p.fs_type as "Type France Services", p.phone as "Téléphone", p.email as "Courriel",
+               case when p.website is null then null when p.website ilike 'http%' then p.website
+                    else 'http://' || p.website end as "Site web",
+               {flags}, p.latitude as "Latitude", p.longitude as "Longitude"
         from marts.dim_place p join marts.dim_commune c using (commune_code)
         where {where} and (? = '' or p.place_name ilike '%' || ? || '%' or c.commune_name ilike '%' || ? || '%')
         {type_sql}{service_sql}

@@ -286,6 +286,21 @@ def test_methodology_speaks_french_not_technical_names(dashboard_env, demo_wareh
     assert f"Fichier source : {label}" in set(checks["Donnée"])
 
 
+def test_directory_gives_addresses_and_contacts(dashboard_env, territories, demo_warehouse):
+    """The Annuaire lists each place with its address and the contacts its source publishes (the France
+    Services list: e-mail and telephone), not its coordinates."""
+    dep = territories["departement"]
+    name, phone, email = demo_warehouse.execute(
+        "select place_name, phone, email from marts.dim_place where departement_code = ? and phone is not null "
+        "order by place_name limit 1", [dep]).fetchone()
+    at = run_page("annuaire", "departement", dep)
+    shown = at.dataframe[0].value
+    assert {"Adresse", "Code postal", "Téléphone", "Courriel", "Site web"} <= set(shown.columns)
+    assert not {"Latitude", "Longitude"} & set(shown.columns)
+    row = shown[shown["Nom"] == name].iloc[0]
+    assert (row["Téléphone"], row["Courriel"]) == (phone, email)
+
+
 def test_directory_filters_by_service(dashboard_env, territories, demo_warehouse):
     """The places offering a service are the ones the referential matched to that programme's records."""
     reg = territories["region"]

@@ -28,6 +28,8 @@ def directory(t, search: str, types: list[str], services: list[str] = ()) -> pd.
     df = queries.directory(t.level, t.code, search, types, list(services))
     offered = [", ".join(label for key, label in SERVICES.items() if row[key]) for _, row in df.iterrows()]
     df = df.drop(columns=list(SERVICES))
+    is_fs = df["type"] == "france_services"
+    df.loc[is_fs, "Type France Services"] = df.loc[is_fs, "Type France Services"].fillna("non renseigné")
     df.insert(df.columns.get_loc("Latitude"), "Services", offered)
     return df
 
@@ -63,7 +65,8 @@ def to_xlsx(df: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-SHOWN = ["Nom", "Type", "Adresse", "Code postal", "Commune", "EPCI", "Services", "Type France Services"]
+SHOWN = ["Nom", "Type", "Adresse", "Code postal", "Commune", "Téléphone", "Courriel", "Site web", "Services",
+         "Type France Services", "EPCI"]
 
 
 def render() -> None:
@@ -81,7 +84,8 @@ def render() -> None:
     st.dataframe(df[SHOWN], hide_index=True, placeholder="—", width="stretch",
                  column_config={"Nom": st.column_config.TextColumn(width="large"),
                                 "Adresse": st.column_config.TextColumn(width="medium"),
-                                "Services": st.column_config.TextColumn(width="medium")})
+                                "Services": st.column_config.TextColumn(width="medium"),
+                                "Site web": st.column_config.LinkColumn(display_text=r"https?://(?:www\.)?([^/]+).*")})
     st.caption("Les fichiers téléchargés donnent aussi le code commune et les coordonnées de chaque lieu.")
     c = st.columns(2)
     c[0].download_button("Télécharger en CSV", to_csv(df), file_name="annuaire-lieux.csv", mime="text/csv")

@@ -68,13 +68,19 @@ places as (
         m.programme_codes,
         coalesce(p.siret, m.siret)                                     as siret,
         p.address,
-        p.postcode
+        p.postcode,
+        -- Contacts as the source publishes them (the 2019 inventory: website, e-mail; France Services:
+        -- e-mail, telephone); null when the source has none.
+        tl.website,
+        coalesce(tl.email, fsi.email)                                  as email,
+        fsi.phone
     from {{ ref('int_place_placement') }} p
     join members m using (place_id)
     left join {{ ref('dim_commune') }} c using (commune_code)
     left join {{ ref('int_departement_extent') }} e on e.departement_code = c.departement_code
     left join {{ ref('int_place_category') }} k using (place_id)
     left join {{ ref('stg_france_services') }} fsi on p.place_family = 'france_services' and p.place_id = 'FS-' || fsi.fs_id
+    left join {{ ref('stg_tierslieux_2019') }} tl on p.source_name = 'tierslieux_2019' and tl.place_id = p.place_id
     where p.commune_code is not null and p.place_family in ('tiers_lieu', 'france_services')
     -- Places "recensés localement" (survey answers matched to no place; surveys work, see the model).
     -- A local place is its own real place, with one source record (the survey).

@@ -14,5 +14,8 @@ select
     -- Address and postcode (for placement and cross-source matching): null when the file lacks them.
     nullif(trim({{ optional_column(raw, ['adresse']) }}), '')  as address,
     {{ postcode(optional_column(raw, ['code_postal'])) }}     as postcode,
+    -- Contacts as published (the Annuaire): e-mail address and telephone, when the vintage has them.
+    nullif(trim({{ optional_column(raw, ['mail']) }}), '')      as email,
+    nullif(trim({{ optional_column(raw, ['telephone']) }}), '') as phone,
     _file, _sha256, _row
 from {{ raw }}

@@ -17,5 +17,8 @@ select
     {{ to_double('PRECISION') }}                                   as geocoding_precision,
     -- The région the file publishes (compared with the placement in quality_place_published_region).
     nullif(trim({{ optional_column(raw, ['INSEEREG']) }}), '')      as published_region_code,
+    -- Contacts as published (the Annuaire): website and e-mail address.
+    nullif(trim({{ optional_column(raw, ['WEB']) }}), '')           as website,
+    nullif(trim({{ optional_column(raw, ['MAIL']) }}), '')          as email,
     _file, _sha256, _row
 from {{ raw }}
