@@ -21,6 +21,7 @@ import pytest
 
 from ingest.demo import formats, generator, layout
 from ingest.demo.generator import generate
+from ingest.sources import SOURCES
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -118,6 +119,11 @@ def m(runs) -> Mirror:
     return Mirror(root, truth)
 
 
+#: Files written by the demo writers of the source declarations (``Source.demo``), not by ingest.demo.formats.
+OWN_WRITERS = tuple(path for name, source in SOURCES.items() if source.demo is not None
+                    for path in layout.MIRROR_PATHS.get(name, ()))
+
+
 def files_of(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
@@ -127,7 +133,7 @@ def files_of(root: Path) -> dict[str, bytes]:
 def test_same_seed_gives_identical_bytes(runs):
     (a, ta), (b, tb), _ = runs
     fa, fb = files_of(a), files_of(b)
-    assert sorted(fa) == sorted([*FORMATS, *layout.REFERENTIAL_FILES, "truth.json"])
+    assert sorted(fa) == sorted([*FORMATS, *layout.REFERENTIAL_FILES, *OWN_WRITERS, "truth.json"])
     for name in fa:
         assert fa[name] == fb[name], name
     assert ta == tb
@@ -151,7 +157,7 @@ def test_truth_json_is_the_returned_truth(m):
 def test_command_line(tmp_path, capsys):
     assert generator.main(["--out", str(tmp_path / "demo"), "--seed", "2024"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert len(lines) == len(FORMATS) + len(layout.REFERENTIAL_FILES) + 1
+    assert len(lines) == len(FORMATS) + len(layout.REFERENTIAL_FILES) + len(OWN_WRITERS) + 1
     counts = {Path(line.split("\t")[0]).relative_to(tmp_path / "demo").as_posix(): int(line.split("\t")[1])
               for line in lines[:-1]}
     assert counts[COG] == 303 and counts[POP] == 300
@@ -246,7 +252,8 @@ def test_the_mirror_is_the_demo_deployment_of_the_source_declarations(m):
     written = {p.relative_to(m.root).as_posix() for p in m.root.rglob("*") if p.is_file()}
     declared = {path for paths in layout.MIRROR_PATHS.values() for path in paths}
     assert written == declared | {layout.TRUTH}
-    assert set(formats.FILE_FORMATS) == declared - {layout.OCCUPANCY}      # occupancy: ingest/demo/attendance.py
+    # occupancy: ingest/demo/attendance.py; the sources with their own demo writer (their declaration)
+    assert set(formats.FILE_FORMATS) == declared - {layout.OCCUPANCY} - set(OWN_WRITERS)
     for rel, fmt in formats.CSV_FILES.items():
         if rel in FORMATS:
             sep, eol, bom, header = FORMATS[rel]
