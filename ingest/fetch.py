@@ -231,7 +231,8 @@ def _stale_or_fail(snapshot_dir: Path, source: str, location: str, reason: str) 
             or last_snapshot(snapshot_dir, source, location))
     if prev is None:
         raise FetchError(source, f"téléchargement impossible ({reason}) et aucune copie antérieure "
-                                 "n'est archivée : la source ne peut pas être chargée.", location=location)
+                                 "n'est archivée : la source ne peut pas être chargée. Vérifiez la connexion et "
+                                 "l'adresse du fichier, puis relancez le rafraîchissement.", location=location)
     print(f"[fetch] {source}: {reason}; using the snapshot of {prev['fetched_at']} (stale)", file=sys.stderr)
     fields = {k: prev.get(k) for k in ("etag", "last_modified")}
     return Snapshot(source=source, location=location, path=Path(prev["path"]), sha256=prev["sha256"],
@@ -269,7 +270,9 @@ def _fetch_http(location: str, snapshot_dir: Path, source: str, *, timeout: floa
                     continue
                 if resp.status_code >= 400:
                     tmp.unlink()
-                    raise FetchError(source, f"le serveur a répondu HTTP {resp.status_code}.", location=location)
+                    raise FetchError(source, f"le serveur a répondu HTTP {resp.status_code}. Vérifiez l'adresse du fichier "
+                                             f"(déclaration ingest/sources/{source}.py, ou [sources.{source}] url de la "
+                                             "configuration) ; le publicateur l'a peut-être déplacé.", location=location)
                 expected = resp.headers.get("Content-Length")
                 received = 0
                 progress = _Progress(source, int(expected) if expected and expected.isdigit() else None)

@@ -130,9 +130,9 @@ def test_refused_source_reason_reaches_summary_report_and_notification(tmp_path,
 
 
 def test_damaged_file_keeps_the_previous_snapshot_marked_stale(tmp_path, demo_run, demo_mirror):
-    """A refresh loads the France Services list; the next month's file carries a stray quote that swallows the
-    lines after it: the file is refused whole, the previous snapshot stays in use (stale), the publication goes
-    on with the same figures, and the run's warnings and summary say why, in French."""
+    """A refresh loads the France Services list; the next month's file arrives cut at 60 %, in the middle of a
+    record: the file is refused whole, the previous snapshot stays in use (stale), the publication goes on with
+    the same figures (the cut record never reaches a mart), and the run's warnings and summary say why, in French."""
     from orchestration.run import refresh, summary
 
     settings0, _ = demo_run
@@ -147,9 +147,8 @@ def test_damaged_file_keeps_the_previous_snapshot_marked_stale(tmp_path, demo_ru
     before = con.execute(query).fetchone()
     con.close()
     fs = mirror / "anct" / "liste-fs-20240801.csv"
-    lines = fs.read_bytes().split(b"\n")
-    lines[5] = lines[5].replace(b',"', b',""x', 1)[:-1] + b',"' + lines[5][-1:]     # a stray quote on line 6
-    fs.write_bytes(b"\n".join(lines))
+    data = fs.read_bytes()
+    fs.write_bytes(data[: data.index(b"\n", int(len(data) * 0.6)) + 15])     # cut 15 bytes into a record
     result = refresh(str(cfg))
     assert result.success
     con = duckdb.connect(str(settings.published_path), read_only=True)
@@ -157,7 +156,7 @@ def test_damaged_file_keeps_the_previous_snapshot_marked_stale(tmp_path, demo_ru
     stale, warnings = con.execute("select stale, warnings from raw._manifest where source = 'france_services' and "
                                   "loaded_at = (select max(loaded_at) from raw._manifest where source = 'france_services')"
                                   ).fetchone()
-    assert stale and warnings.startswith("fichier refusé : Source « france_services »")
+    assert stale and warnings.startswith("fichier refusé : Source « france_services »") and "fichier tronqué" in warnings
     checks = con.execute("select message from ops.refresh_checks where run_id = ? and asset = 'raw/france_services' "
                          "and severity = 'avertissement' and not passed", [result.run_id]).fetchall()
     con.close()
@@ -175,3 +174,27 @@ def test_field_report_path_is_beside_the_warehouse(tmp_path):
     settings = load_settings(write_config(tmp_path, tmp_path / "mirror"))
     assert field_report_path(settings, "subventions") == Path(settings.warehouse_dir) / "rapports_par_champ" / \
         "subventions.csv"
+
+
+@pytest.mark.parametrize("error, expected", [
+    ("FetchError", "Source « france_services » (https://exemple.fr/liste.csv) : le serveur a répondu HTTP 404."),
+    ("ContractError", "Source « france_services » (liste.csv) : le fichier reçu est vide : rien n'a été chargé."),
+    ("ContractError", "Source « populations » (donnees_communes.csv) : colonne(s) obligatoire(s) absente(s) : "
+                      "« CODCOM » (ligne 1, en-tête)."),
+])
+def test_french_reason_is_taken_out_of_dagsters_wrapper(error, expected):
+    """The error a failed step records is Dagster's English wrapper whose cause is ours: the run's message
+    (summary, JSON report, notification) is our French sentence."""
+    from dagster._utils.error import SerializableErrorInfo
+
+    from orchestration.report import french_reason
+
+    ours = SerializableErrorInfo(f"ingest.errors.{error}: {expected}\n", [], error)
+    wrapper = SerializableErrorInfo('dagster._core.errors.DagsterExecutionStepExecutionError: Error occurred while '
+                                    'executing op "raw__france_services":\n', [],
+                                    "DagsterExecutionStepExecutionError", cause=ours)
+    assert french_reason(wrapper) == expected
+    disk = SerializableErrorInfo("duckdb.duckdb.IOException: IO Error: Could not write file: No space left on device\n",
+                                 [], "IOException")
+    assert french_reason(SerializableErrorInfo("wrapper\n", [], "DagsterExecutionStepExecutionError", cause=disk)
+                         ).startswith("disque plein : l'entrepôt en construction n'a pas pu être écrit. Libérez")
