@@ -190,7 +190,8 @@ def test_duplicated_rows_are_rejected_with_the_first_occurrence(tmp_path):
 
 
 def test_france_services_2021_geojson_and_2022_csv_vintages(tmp_path):
-    """Older vintages under other column names reach the same canonical columns."""
+    """Column names other exports used (aliases) reach the same canonical columns. The published vintages, in
+    their exact layouts, are tested in tests/test_france_services_vintages.py."""
     geo = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"id": 12, "nom": "France services de Gex", "code_insee": "01173",
                                            "type": "Principal"},
