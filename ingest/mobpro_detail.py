@@ -4,8 +4,9 @@ into ``raw.mobpro_detail``.
 
 The generic fast path (:func:`ingest.load.load_source`) first copies a large CSV into a temporary table, then
 checks it into a second one: twice 9 million rows of 33 text columns in memory. Here the CSV is read twice
-instead, never held: once for the few rejected rows (kept in a small temporary table), once by the
-``create table raw.mobpro_detail as select ...`` of :func:`ingest.load.replace_raw`. Same tables, same French
+instead, never held: once with the contract's rules, keeping only the few rejected rows (a small temporary
+table), once by the ``create table raw.mobpro_detail as select ...`` of :func:`ingest.load.replace_raw`, which
+skips the rejected rows by their number. Same tables, same French
 reasons, same lineage (``_row``, ``_line``) as the generic loader; a file this path cannot read exactly (not
 UTF-8, a record over several lines, a row with a wrong number of fields) goes to the generic loader.
 """
@@ -57,26 +58,32 @@ def _canonical(header: list[str], contract) -> list[str] | None:
     return names
 
 
-def _scan(path: Path, separator: str, names: list[str], contract) -> str:
-    """The file as rows: its values, its row and line numbers and the reason it breaks the contract (or null)."""
-    cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(names)))
+def _read(path: Path, separator: str, width: int) -> str:
+    """The file's records as text columns c0, c1... with their row number (file order: a streaming window)."""
+    cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+    return (f"select row_number() over () as _row, * from read_csv({_lit(str(path))}, delim={_lit(separator)}, "
+            f"quote='\"', escape='\"', header=false, skip=1, columns={{{cols}}}, auto_detect=false, strict_mode=true, "
+            f"null_padding=false, encoding='utf-8', max_line_size=1048576)")
+
+
+def _reason(names: list[str], contract) -> str:
+    """The first contract rule a record breaks, in French (null when none), as the generic loader words it. The
+    usual case costs one regular expression per column: values are trimmed only when that first match fails."""
     reasons = []
     for c in contract.columns:
         if c.name not in names:
             continue
         v = f"c{names.index(c.name)}"
         label = c.label or c.name
-        if c.not_empty:
-            reasons.append(f"case when {v} is null or trim({v}) = '' then "
-                           f"{_lit(f'colonne « {c.name} » ({label}) : valeur manquante')} end")
+        missing = _lit(f"colonne « {c.name} » ({label}) : valeur manquante") if c.not_empty else "null"
+        blank = f"({v} is null or trim({v}) = '')"
         if c.pattern:
-            reasons.append(f"case when {v} is not null and trim({v}) <> '' and not regexp_full_match(trim({v}), "
-                           f"{_lit(c.pattern)}) then {_lit(f'colonne « {c.name} » ({label}) : valeur « ')} || {v} "
-                           f"|| ' » invalide' end")
-    reason = f"coalesce({', '.join(reasons)})" if reasons else "null::varchar"
-    return (f"select row_number() over () as _row, {reason} as _reason, * from read_csv({_lit(str(path))}, "
-            f"delim={_lit(separator)}, quote='\"', escape='\"', header=false, skip=1, columns={{{cols}}}, "
-            f"auto_detect=false, strict_mode=true, null_padding=false, encoding='utf-8', max_line_size=1048576)")
+            reasons.append(f"case when regexp_full_match({v}, {_lit(c.pattern)}) then null when {blank} then {missing} "
+                           f"when regexp_full_match(trim({v}), {_lit(c.pattern)}) then null "
+                           f"else {_lit(f'colonne « {c.name} » ({label}) : valeur « ')} || {v} || ' » invalide' end")
+        elif c.not_empty:
+            reasons.append(f"case when {blank} then {missing} end")
+    return f"coalesce({', '.join(reasons)})" if len(reasons) > 1 else (reasons[0] if reasons else "null::varchar")
 
 
 def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Settings | None = None) -> LoadResult:
@@ -98,7 +105,8 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
     loaded, rejects, files = [], [], []
     try:
         for i, (snap, path, member, header, names, detected, n_lines) in enumerate(plans):
-            scan = _scan(path, detected["separator"], names, contract)
+            rows = _read(path, detected["separator"], len(names))
+            scan = f"select {_reason(names, contract)} as _reason, * from ({rows})"
             file_name = Path(snap.location).name
             lineage = (f"{_lit(SOURCE)} as _source, {_lit(file_name)} as _file, {_lit(snap.sha256)} as _sha256, "
                        "_row, _row + 1 as _line")
@@ -124,7 +132,8 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
                                     format="zip:csv" if member else "csv", member=member, engine="duckdb"))
             select = ", ".join(f"nullif(c{names.index(c)}, '') as {_q(c)}" if c in names else f"null::varchar as {_q(c)}"
                                for c in order)
-            loaded.append(f"select {select}, {lineage} from ({scan}) where _reason is null")
+            # The second read skips the rejected rows by their number: no rule is evaluated again.
+            loaded.append(f"select {select}, {lineage} from ({rows}) anti join {tbl} r using (_row)")
             rejects.append(f"select * from _mobpro_detail_rejects_{i}")
         replace_raw(con, SOURCE, " union all ".join(loaded), " union all ".join(rejects), files)
         n = con.execute(f"select count(*) from raw.{SOURCE}").fetchone()[0]
