@@ -20,11 +20,13 @@ from ingest.sources import CONTRACTS
 # read by the Python path): the fast path's checks of patterns, keys and coordinates on a familiar shape.
 FS_PLAIN = replace(CONTRACTS["france_services"], vintages=(), derived=(),
                    columns=tuple(replace(c, normalize=None) for c in CONTRACTS["france_services"].columns))
+SUBVENTIONS_PLAIN = replace(CONTRACTS["subventions"],
+                            columns=tuple(replace(c, normalize=None) for c in CONTRACTS["subventions"].columns))
 
 
 def both(tmp_path: Path, source: str, files: dict[str, bytes]) -> list[str]:
     """Load ``files`` through both paths, assert identical results, return the engines of the fast run."""
-    contract = FS_PLAIN if source == "france_services" else None
+    contract = {"france_services": FS_PLAIN, "subventions": SUBVENTIONS_PLAIN}.get(source)
     snaps = []
     for name, content in files.items():
         f = tmp_path / name
