@@ -30,6 +30,7 @@ from dashboards.views import (  # noqa: E402
 st.set_page_config(page_title="Observatoire des tiers-lieux", page_icon=":material/hub:", layout="wide")
 st.markdown("""<style>
 [data-testid="stMetricValue"] { font-size: 2.4rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 @media print { [data-testid="stSidebar"], header, [data-testid="stToolbar"] { display: none !important; } }
 </style>""", unsafe_allow_html=True)
 

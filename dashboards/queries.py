@@ -128,6 +128,50 @@ def map_communes(level: str, code: str | None) -> pd.DataFrame:
         where {where} and c.latitude is not null""", p)
 
 
+# The units a map of a territory is drawn with (its communes, or coarser units for a large territory) and the
+# column of marts.dim_commune naming them.
+UNIT_COLUMNS = {"commune": "commune_code", "epci": "epci_code", "departement": "departement_code"}
+
+
+def map_units(level: str, code: str | None, unit: str) -> pd.DataFrame:
+    """The units (communes, EPCI or départements) of a territory with their outline (marts.dim_territory_geometry,
+    GeoJSON text) and what the map can colour them by: tiers-lieux per 10,000 inhabitants, the distance to the
+    nearest tiers-lieu (communes) or the share of inhabitants within 10 km (EPCI, départements), the long
+    commuters without a tiers-lieu nearby (communes, EPCI)."""
+    where, p = _filter(level, code)
+    column = UNIT_COLUMNS[unit]
+    figures = {
+        "commune": ("a.nearest_tiers_lieu_km", "null::double", "m.unserved_long_commuters",
+                    "left join marts.fct_access_commune a on a.commune_code = u.code "
+                    "left join marts.fct_commuting_commune m on m.commune_code = u.code"),
+        "epci": ("null::double", "s.share_within_tiers_lieu", "o.unserved_long_commuters",
+                 "left join marts.fct_opportunity_epci o on o.epci_code = u.code"),
+        "departement": ("null::double", "s.share_within_tiers_lieu", "null::double", ""),
+    }
+    distance, share, opportunity, joins = figures[unit]
+    return query(f"""
+        with units as (select distinct c.{column} as code from marts.dim_commune c
+                       where {where} and c.{column} is not null)
+        select g.territory_code as code, g.territory_name as name, g.geometry_geojson as geometry,
+               g.geometry_method, s.population, s.n_tiers_lieux, s.tiers_lieux_per_10k,
+               {distance} as distance_km, {share} as share_within, {opportunity} as opportunity
+        from units u
+        join marts.dim_territory_geometry g on g.territory_level = ? and g.territory_code = u.code
+        left join marts.fct_summary_territory s on s.territory_level = g.territory_level
+                                               and s.territory_code = g.territory_code
+        {joins}
+        order by g.territory_code""", p + (unit,))
+
+
+def outline(level: str, code: str | None) -> pd.Series | None:
+    """The outline of a territory (marts.dim_territory_geometry), None for France or a territory without one."""
+    if level == "france":
+        return None
+    return _row(query("""select territory_name as name, geometry_geojson as geometry, geometry_method
+                         from marts.dim_territory_geometry where territory_level = ? and territory_code = ?""",
+                      (MART_LEVELS[level], str(code))))
+
+
 def map_flows(level: str, code: str | None, limit: int = 40) -> pd.DataFrame:
     """The largest flows from the territory's communes to their main employment pole."""
     where, p = _filter(level, code)

@@ -301,6 +301,38 @@ def test_directory_gives_addresses_and_contacts(dashboard_env, territories, demo
     assert (row["Téléphone"], row["Courriel"]) == (phone, email)
 
 
+def _deck_layers(at: AppTest) -> dict[str, dict]:
+    import json
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    return {layer["@@type"]: layer for layer in spec["layers"]} | {"view": spec["initialViewState"]}
+
+
+def test_map_draws_the_territory_with_its_contours(dashboard_env, territories, demo_warehouse):
+    """The Carte draws the contours of the selected territory's communes (a commune among those of its EPCI),
+    coloured by the chosen indicator, the territory's outline, and a view centred on the territory; with no
+    tile server, the contours are the map."""
+    epci, commune = territories["epci"], territories["commune"]
+    for level, code, epci_of_map in (("epci", epci, epci), ("commune", commune, None)):
+        if epci_of_map is None:
+            epci_of_map = demo_warehouse.execute("select epci_code from marts.dim_commune where commune_code = ?",
+                                                 [code]).fetchone()[0]
+        names = {r[0] for r in demo_warehouse.execute(
+            "select g.territory_name from marts.dim_territory_geometry g join marts.dim_commune c "
+            "on g.territory_level = 'commune' and g.territory_code = c.commune_code "
+            "where c.epci_code = ? and g.geometry_geojson is not null", [epci_of_map]).fetchall()}
+        at = run_page("carte", level, code)
+        layers = _deck_layers(at)
+        assert {p["label"] for p in layers["PolygonLayer"]["data"]} == names and len(names) > 1
+        assert layers["PathLayer"]["data"], "the selected territory's outline"
+        xs = [x for p in layers["PathLayer"]["data"] for x, _ in p["path"]]
+        ys = [y for p in layers["PathLayer"]["data"] for _, y in p["path"]]
+        view = layers["view"]
+        assert min(xs) - 0.5 <= view["longitude"] <= max(xs) + 0.5 and min(ys) - 0.5 <= view["latitude"] <= max(ys) + 0.5
+        legend = " ".join(m.value for m in at.markdown)
+        assert "Tiers-lieux pour 10 000 habitants, par commune" in legend
+        assert "Flux domicile-travail" not in legend   # no flow drawn, none in the legend
+
+
 def test_directory_filters_by_service(dashboard_env, territories, demo_warehouse):
     """The places offering a service are the ones the referential matched to that programme's records."""
     reg = territories["region"]

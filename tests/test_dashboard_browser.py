@@ -96,3 +96,22 @@ def test_teletravail_page_shows_the_recommended_communes_of_the_mart(server, dem
     assert "Usagers potentiels d'un tiers-lieu" in body
     for name in names:
         assert name in body
+
+
+def test_map_is_on_the_first_screen_of_a_projector(server):
+    """At 1280x720 the map (the contours' canvas) starts on the first screen and its pixels are drawn: the
+    territory's outline and its communes in colour, not a blank background."""
+    from PIL import Image
+    from selenium.webdriver.common.by import By
+    with chromium("1280,720") as driver:
+        _open(driver, f"{server}/carte", "carte-projecteur")
+        time.sleep(2)
+        canvas = driver.find_element(By.CSS_SELECTOR, '[data-testid="stDeckGlJsonChart"] canvas')
+        top = canvas.rect["y"]
+        height = driver.execute_script("return window.innerHeight")
+        assert top < 0.6 * height, (top, height)
+        shot = SCREENSHOTS / "carte-projecteur-canvas.png"
+        canvas.screenshot(str(shot))
+        pixels = Image.open(shot).convert("RGB").getdata()
+        coloured = sum(1 for r, g, b in pixels if max(r, g, b) - min(r, g, b) > 40)
+        assert coloured > 0.2 * len(pixels), coloured / len(pixels)
