@@ -80,7 +80,7 @@ def non_data_reason(head: bytes) -> str | None:
     text = head.lstrip(codecs.BOM_UTF8).lstrip().lower()
     if not text:
         return "un fichier vide"
-    if text.startswith(b"<") or re.search(rb"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|title>)", text[:4096]):
+    if text.startswith(b"<") or re.search(rb"<(?:!doctype\s+html|html[\s>])", text[:4096]):
         return "une page HTML au lieu du fichier de données (page d'erreur du serveur ?)"
     return None
 

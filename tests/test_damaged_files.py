@@ -169,3 +169,20 @@ def test_siret_written_with_spaces_and_quotes_are_corrected_and_reported(tmp_pat
     assert len(table) == out + 1 and ["subventions", "subventions-2022.csv", "2", "idBeneficiaire",
                                       "82 212 742 900 014", "82212742900014"] == table[1 + [
                                           i for i, r in enumerate(table[1:]) if r[2:4] == ["2", "idBeneficiaire"]][0]][:6]
+
+
+@pytest.mark.parametrize("head, expected", [
+    (b"", "un fichier vide"),
+    (b" \r\n\t", "un fichier vide"),
+    (b"<!-- erreur -->\n<html><body>502</body></html>", "une page HTML"),
+    (b"\xef\xbb\xbf\n\n<!DOCTYPE html>", "une page HTML"),
+    (b"Erreur 502 Bad Gateway\n<!doctype html><html lang=fr>", "une page HTML"),   # a few words, then the page
+    (b'<?xml version="1.0"?><Error><Code>NoSuchKey</Code></Error>', "une page HTML"),   # object store error
+    (b"id,nom\n1,<b>gras</b>\n", None),                      # markup inside a value is data
+    (b'{"description": "<body> dans un texte"}', None),
+])
+def test_non_data_bodies_are_recognised_wherever_the_markup_starts(head, expected):
+    from ingest.readers import non_data_reason
+
+    reason = non_data_reason(head)
+    assert (reason is None) if expected is None else reason.startswith(expected)
