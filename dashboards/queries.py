@@ -199,6 +199,21 @@ def similar_epci(code: str) -> pd.DataFrame:
         where s.epci_code = ? order by s.similarity_rank""", (code,))
 
 
+def neighbours(level: str, code: str | None) -> pd.DataFrame:
+    """The territories of the same level touching a territory (marts.fct_territory_neighbours), with their key
+    figures (marts.fct_summary_territory), the most populated first."""
+    if level == "france":
+        return pd.DataFrame()
+    return query("""
+        select n.neighbour_code as code, n.neighbour_name as name, s.population, s.n_tiers_lieux,
+               s.tiers_lieux_per_10k, s.n_france_services, 100 * s.share_within_tiers_lieu as share_within_pct
+        from marts.fct_territory_neighbours n
+        left join marts.fct_summary_territory s on s.territory_level = n.territory_level
+                                               and s.territory_code = n.neighbour_code
+        where n.territory_level = ? and n.territory_code = ?
+        order by s.population desc nulls last, n.neighbour_code""", (MART_LEVELS[level], str(code)))
+
+
 def opportunity_epci(code: str) -> pd.Series | None:
     """The EPCI's row of the opportunity ranking (with the number of EPCI ranked), or None."""
     return _row(query("""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 import requests
 from streamlit.testing.v1 import AppTest
@@ -331,6 +332,31 @@ def test_map_draws_the_territory_with_its_contours(dashboard_env, territories, d
         legend = " ".join(m.value for m in at.markdown)
         assert "Tiers-lieux pour 10 000 habitants, par commune" in legend
         assert "Flux domicile-travail" not in legend   # no flow drawn, none in the legend
+
+
+def test_fiche_pdf_of_a_commune_in_french(dashboard_env, territories, demo_warehouse):
+    """The fiche's PDF names the commune and its EPCI, lists its neighbours (communes whose contours touch
+    it) and writes numbers the French way (thousands separated by a space, decimal comma)."""
+    import io
+
+    from pypdf import PdfReader
+
+    from dashboards.territory import resolve
+    from dashboards.views import fiche
+    code = territories["commune"]
+    t = resolve("commune", code)
+    f = fiche.figures(t)
+    context, _ = fiche.context_line(t)
+    near = fiche.neighbour_table(t)
+    assert len(near) >= 2
+    data = fiche.fiche_pdf_bytes(t, f, context, near, pd.DataFrame(),
+                                 pd.DataFrame(columns=["Commune", "Population"]), None)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).replace("\u00a0", " ")
+    epci, pop = demo_warehouse.execute("select epci_name, population from marts.dim_commune where commune_code = ?",
+                                       [code]).fetchone()
+    assert t.name in text and epci in text and "Territoires voisins" in text
+    assert fr_number(pop).replace("\u202f", " ") in text and str(pop) not in text.replace(" ", "X")
+    assert all(name in text for name in near["Territoire"].head(3))
 
 
 def test_directory_filters_by_service(dashboard_env, territories, demo_warehouse):

@@ -9,8 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import menu, queries
-from dashboards.common import DISTANCE_CAVEAT, header, source_note
+from dashboards.common import DISTANCE_CAVEAT, header, published_at, source_note
 from dashboards.formatting import fr_number, fr_table
+from dashboards.pdf import fiche_pdf
 from dashboards.territory import LEVELS, access_note, figures, resolve, select_territory
 
 SECTIONS = [
@@ -25,8 +26,8 @@ SECTIONS = [
 ]
 
 
-def fr_html(df: pd.DataFrame, decimals: dict[str, int] | None = None) -> str:
-    """An HTML table with French numbers ('24 695', '97,6'), missing values as '—'."""
+def fr_text(df: pd.DataFrame, decimals: dict[str, int] | None = None) -> pd.DataFrame:
+    """The table as French text ('24 695', '97,6'), missing values as '—' (for the HTML and PDF exports)."""
     decimals = decimals or {}
     out = df.copy()
     for col in out.columns:
@@ -35,16 +36,23 @@ def fr_html(df: pd.DataFrame, decimals: dict[str, int] | None = None) -> str:
             whole = pd.api.types.is_integer_dtype(out[col]) or bool((values == values.round()).all())
             n = decimals.get(col, 0 if whole else 1)
             out[col] = out[col].map(lambda v, n=n: fr_number(v, n))
-    return out.fillna("—").to_html(index=False, border=0, escape=True)
+    return out.astype(object).where(out.notna(), "—")
+
+
+def fr_html(df: pd.DataFrame, decimals: dict[str, int] | None = None) -> str:
+    """An HTML table with French numbers ('24 695', '97,6'), missing values as '—'."""
+    return fr_text(df, decimals).to_html(index=False, border=0, escape=True)
 
 
 def fiche_html(name: str, f: dict, similar: pd.DataFrame, opportunities: pd.DataFrame, rank=None,
-               context: str = "") -> str:
+               context: str = "", neighbours: pd.DataFrame | None = None) -> str:
     rows = "".join(f"<tr><th colspan=2>{html.escape(title)}</th></tr>" + "".join(
         f"<tr><td>{html.escape(label)}</td><td>{html.escape(with_note(f, k, d, s))}</td></tr>"
         for k, label, d, s in items) for title, items in SECTIONS)
     sim = (f"<h2>EPCI comparables</h2>{fr_html(similar, {'Tiers-lieux / 10 000 hab.': 2})}" if len(similar)
            else "")
+    if neighbours is not None and len(neighbours):
+        sim = f"<h2>Territoires voisins</h2>{fr_html(neighbours, {'Tiers-lieux / 10 000 hab.': 2})}" + sim
     opp = fr_html(opportunities) if len(opportunities) else "<p>Aucune commune repérée.</p>"
     if rank is not None and rank.score_status != "calcule":
         opp = f"<p>Rang « zone d'opportunité » : {html.escape(str(rank.score_note))}</p>" + opp
@@ -85,6 +93,37 @@ def context_line(t) -> tuple[str, dict[str, str]]:
     words = {"epci": "intercommunalité", "departement": "département", "region": "région"}
     parts = [f"{words[lv]} : {n.name}" for lv, n in names.items() if n is not None]
     return (f"{LEVELS.get(t.level, 'Territoire')} — " + ", ".join(parts)) if parts else "", up
+
+
+def fiche_pdf_bytes(t, f: dict, context: str, near: pd.DataFrame, similar: pd.DataFrame,
+                    opportunities: pd.DataFrame, rank) -> bytes:
+    """The fiche as PDF: the same figures, tables and notes as the page, French formats throughout."""
+    sections = [(title, [(label, with_note(f, k, d, suffix)) for k, label, d, suffix in items])
+                for title, items in SECTIONS]
+    if rank is not None and rank.score_status == "calcule":
+        sections.append(("Opportunités", [
+            ("Rang « zone d'opportunité »", f"{fr_number(rank.opportunity_rank)} sur {fr_number(rank.n_epci)}"),
+            ("Zone d'opportunité", "oui" if rank.is_opportunity_zone else "non")]))
+    decimals = {"Tiers-lieux / 10 000 hab.": 2}
+    tables = [("Territoires voisins", fr_text(near.drop(columns=["Code"], errors="ignore").head(15), decimals)),
+              ("EPCI comparables", fr_text(similar.drop(columns=["Code"], errors="ignore").head(10), decimals)),
+              ("Communes où ouvrir un lieu : longs trajets sans tiers-lieu proche", fr_text(opportunities.head(10)))]
+    meta = queries.publication()
+    notes = [DISTANCE_CAVEAT,
+             "Sources : " + source_note("populations", "tierslieux_2019", "france_services", "surveys",
+                                        "subventions", "mobpro_flows", "admin_contours") + "."]
+    if meta.is_fictional:
+        notes.insert(0, "Territoire d'exemple - données fictives : ces chiffres illustrent l'outil.")
+    footer_text = f"Observatoire des tiers-lieux — données publiées le {published_at(meta.built_at)}"
+    return fiche_pdf(t.name, context, sections, tables, notes, footer_text)
+
+
+def neighbour_table(t) -> pd.DataFrame:
+    """The territories touching ``t`` (same level) with their figures, French column names."""
+    return queries.neighbours(t.level, t.code).rename(columns={
+        "code": "Code", "name": "Territoire", "population": "Population", "n_tiers_lieux": "Tiers-lieux",
+        "tiers_lieux_per_10k": "Tiers-lieux / 10 000 hab.", "n_france_services": "France Services",
+        "share_within_pct": "Part à moins de 10 km (%)"})
 
 
 def render() -> None:
@@ -130,6 +169,12 @@ def render() -> None:
         st.dataframe(fr_table(opp), hide_index=True, placeholder="—", width="stretch")
     else:
         st.caption("Aucune commune repérée : pas de longs trajets sans tiers-lieu proche dans les données.")
+    near = neighbour_table(t)
+    if len(near):
+        st.markdown(f"#### Territoires voisins ({fr_number(len(near))})")
+        st.dataframe(fr_table(near, {"Tiers-lieux / 10 000 hab.": 2, "Part à moins de 10 km (%)": 1},
+                              raw=("Code",)), hide_index=True, placeholder="—", width="stretch")
+        st.caption("Territoires du même échelon dont le contour touche celui-ci (contours IGN simplifiés).")
     sim = pd.DataFrame()
     if t.level == "epci":
         st.markdown("#### EPCI comparables (population et densité proches)")
@@ -146,6 +191,10 @@ def render() -> None:
     st.info(DISTANCE_CAVEAT)
     st.caption("Sources : " + source_note("populations", "tierslieux_2019", "france_services", "surveys",
                                           "subventions", "mobpro_flows"))
-    st.download_button("Télécharger la fiche (HTML imprimable)", fiche_html(t.name, f, sim, opp, rank, context),
-                       file_name=f"fiche-{t.code or 'france'}.html", mime="text/html")
+    c = st.columns(2)
+    c[0].download_button("Télécharger la fiche (PDF)", fiche_pdf_bytes(t, f, context, near, sim, opp, rank),
+                         file_name=f"fiche-{t.code or 'france'}.pdf", mime="application/pdf")
+    c[1].download_button("Télécharger la fiche (HTML imprimable)",
+                         fiche_html(t.name, f, sim, opp, rank, context, near),
+                         file_name=f"fiche-{t.code or 'france'}.html", mime="text/html")
     st.caption("Pour imprimer cette page : menu du navigateur, « Imprimer » (la mise en page masque les menus).")
