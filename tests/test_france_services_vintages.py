@@ -162,3 +162,45 @@ def test_the_real_2024_file_counts(shared_data, tmp_path):
     assert con.execute("select count(*) filter (where site_type = 'Antenne'), count(*) filter (where itinerant = 'oui'), "
                        "count(*) filter (where site_type is null or itinerant is null) from raw.france_services"
                        ).fetchone() == (124, 163, 0)
+
+
+def test_renamed_type_column_through_a_refresh_says_non_renseigne(tmp_path, demo_run, demo_mirror, monkeypatch):
+    """The demo's France Services file with type_fs renamed typologie_fs, refreshed by the real job: every site is
+    still counted, none is called a main site or an antenna by default (the marts count them « non renseigné »),
+    and the run report, marts.meta_sources and the Méthodologie page say why."""
+    import shutil
+
+    from streamlit.testing.v1 import AppTest
+
+    from ingest.config import PROJECT_ROOT, load_settings
+    from orchestration.run import refresh
+    from tests.conftest import seeded_config
+
+    settings0, _ = demo_run
+    mirror = tmp_path / "mirror"
+    shutil.copytree(demo_mirror[0], mirror)
+    fs = mirror / "anct" / "liste-fs-20240801.csv"
+    fs.write_bytes(fs.read_bytes().replace(b'"type_fs"', b'"typologie_fs"', 1))
+    cfg = seeded_config(tmp_path, mirror, settings0.published_path)
+    settings = load_settings(cfg)
+    result = refresh(str(cfg))
+    assert result.success
+    con = duckdb.connect(str(settings.published_path), read_only=True)
+    n_fs, principal, antenne, unknown = con.execute(
+        "select sum(n_france_services), sum(n_france_services_principal), sum(n_france_services_antenne), "
+        "sum(n_france_services_type_non_renseigne) from marts.fct_coverage_epci").fetchone()
+    assert n_fs > 0 and (principal, antenne, unknown) == (0, 0, n_fs)
+    warning = con.execute("select warnings from marts.meta_sources where source_name = 'france_services'").fetchone()[0]
+    assert warning == ("colonne facultative « type_fs » absente : pas de type : les antennes ne sont pas distinguées "
+                       "des sites principaux (« non renseigné »)")
+    assert con.execute("select count(*) from ops.refresh_checks where run_id = ? and asset = 'raw/france_services' "
+                       "and severity = 'avertissement' and message like '%pas de type : les antennes%'",
+                       [result.run_id]).fetchone()[0] == 1
+    con.close()
+
+    monkeypatch.setenv("OBSERVATOIRE_CONFIG", str(cfg))
+    page = AppTest.from_string(f"import sys\nsys.path.insert(0, {str(PROJECT_ROOT)!r})\n"
+                               "from dashboards.views import methodologie\nmethodologie.render()\n", default_timeout=60)
+    page.run()
+    assert not page.exception, [e.value for e in page.exception]
+    assert any("pas de type : les antennes ne sont pas distinguées" in w.value for w in page.warning)

@@ -80,9 +80,9 @@ def render() -> None:
                                             "rows_rejected": "Lignes rejetées", "n_corrections": "Valeurs corrigées",
                                             "stale": "Ancienne copie", "warnings": "Avertissements"})),
                  hide_index=True, placeholder="—", width="stretch")
-    warned = s[s.warnings != ""]
-    for row in warned.itertuples():
-        st.warning(f"{row.source_label} ({row.file_name}) : {row.warnings}")
+    for source, file_name, warnings in s.loc[s.warnings != "", ["Source", "file_name", "warnings"]].itertuples(
+            index=False):
+        st.warning(f"{source} ({file_name}) : {warnings}")
     st.caption("Les valeurs corrigées (identifiants écrits avec espaces ou points, codes ayant perdu un zéro) et les "
                "valeurs refusées sont listées, fichier par fichier et ligne par ligne, dans le rapport par champ "
                "(table raw._field_report de l'entrepôt, et un fichier CSV par source à renvoyer à l'éditeur).")
