@@ -35,9 +35,10 @@ def source_note(*names: str) -> str:
     """'INSEE, populations légales (fichier du 23/11/2026)' for the given sources."""
     s = sources()
     parts = []
-    for r in s[s.source_name.isin(names)].itertuples():
-        parts.append(f"{r.source_label} ({r.file_name}, "
-                     f"récupéré le {pd.Timestamp(r.fetched_at):%d/%m/%Y})")
+    for label, rows in s[s.source_name.isin(names)].groupby("source_label", sort=False):
+        dates = sorted({f"{pd.Timestamp(v):%d/%m/%Y}" for v in rows.fetched_at})
+        files = rows.file_name.iloc[0] if len(rows) == 1 else f"{len(rows)} fichiers"
+        parts.append(f"{label} ({files}, récupéré{'s' if len(rows) > 1 else ''} le {' et '.join(dates)})")
     return " ; ".join(parts) or "source non chargée"
 
 

@@ -53,6 +53,11 @@ def bounds(geometries) -> tuple[float, float, float, float] | None:
     return (min(xs), min(ys), max(xs), max(ys)) if xs else None
 
 
+# Metropolitan France (west, south, east, north): the view of a map of France, whose overseas départements
+# would otherwise shrink it to a dot (they stay drawn: the reader pans or zooms to them).
+METROPOLE = (-5.2, 41.3, 9.6, 51.1)
+
+
 def view(box: tuple[float, float, float, float], width: int = MAP_WIDTH, height: int = MAP_HEIGHT) -> pdk.ViewState:
     """The view showing the whole box (Web Mercator, deck.gl's 512-pixel world), with a small margin."""
     west, south, east, north = box
@@ -86,6 +91,8 @@ def classes(values: pd.Series, decimals: int, suffix: str = "") -> tuple[list[fl
         if low is None:
             labels.append(fr_number(high, 0 if high == 0 else decimals, suffix) if zero or high == float(known.min())
                           else f"jusqu'à {fr_number(high, decimals, suffix)}")
+        elif low == 0 and zero:
+            labels.append(f"plus de 0 à {fr_number(high, decimals, suffix)}")
         else:
             labels.append(f"de {fr_number(low, decimals, suffix)} à {fr_number(high, decimals, suffix)}")
         low = high

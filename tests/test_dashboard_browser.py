@@ -19,12 +19,31 @@ ERROR_SELECTORS = '[data-testid="stException"], [data-testid="stAlertContentErro
 pytestmark = needs_browser
 
 
+# Streamlit's own English texts that must never show (a French placeholder replaces each).
+ENGLISH = ("Choose an option", "Choose options", "Page not found", "No results", "Select all", "Error")
+
+
 @pytest.fixture(scope="module")
 def server(demo_run):
     settings, result = demo_run
     assert result.success
     with streamlit_server(settings.config_path) as url:
         yield url
+
+
+def _territories(path) -> dict[str, str | None]:
+    """One territory per level of a published warehouse: the commune with the most places of the observatory's
+    territory, and its EPCI, département and région (and France)."""
+    import duckdb
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        commune, epci, dep, reg = con.execute(
+            "select c.commune_code, c.epci_code, c.departement_code, c.region_code from marts.dim_place p "
+            "join marts.dim_commune c using (commune_code) where c.epci_code is not null "
+            "group by all order by count(*) desc, 1 limit 1").fetchone()
+    finally:
+        con.close()
+    return {"france": None, "region": reg, "departement": dep, "epci": epci, "commune": commune}
 
 
 def _rendered(driver) -> bool:
@@ -34,32 +53,77 @@ def _rendered(driver) -> bool:
     return bool(title) and not running
 
 
-def _open(driver, url: str, shot: str) -> None:
+def _open(driver, url: str, shot: str | None, settle: float = 1.5) -> str:
+    """Open ``url``, wait for the page, check it has no error element, no traceback and no English text of
+    Streamlit's; save a screenshot when ``shot`` is given. Returns the main area's text."""
     from selenium.webdriver.common.by import By
     driver.get(url)
-    deadline = time.time() + 90  # CI runners and busy machines are slow
-    while time.time() < deadline and not _rendered(driver):
-        time.sleep(0.5)
-    time.sleep(1.5)  # let charts and the map draw
+    # Rendered for a second in a row: the title appears before Streamlit shows that the script runs.
+    deadline, since = time.time() + 120, None  # CI runners and busy machines are slow
+    while time.time() < deadline:
+        if not _rendered(driver):
+            since = None
+        elif since is None:
+            since = time.time()
+        elif time.time() - since >= 1.0:
+            break
+        time.sleep(0.2)
+    time.sleep(settle)  # let charts and the map draw
+    name = shot or "page"
     if not _rendered(driver):
-        driver.save_screenshot(str(SCREENSHOTS / f"{shot}-FAILED.png"))
-    assert _rendered(driver), f"{url} not rendered (see {SCREENSHOTS / shot}-FAILED.png)"
+        driver.save_screenshot(str(SCREENSHOTS / f"{name}-FAILED.png"))
+    assert _rendered(driver), f"{url} not rendered (see {SCREENSHOTS / name}-FAILED.png)"
     errors = driver.find_elements(By.CSS_SELECTOR, ERROR_SELECTORS)
     assert not errors, f"{url}: {[e.text for e in errors]}"
+    text = driver.find_element(By.CSS_SELECTOR, "body").text
     assert "Traceback" not in driver.page_source
-    assert driver.save_screenshot(str(SCREENSHOTS / f"{shot}.png"))
-    assert (SCREENSHOTS / f"{shot}.png").stat().st_size > 10_000
+    assert not [w for w in ENGLISH if w in text], f"{url}: English text {[w for w in ENGLISH if w in text]}"
+    if shot:
+        assert driver.save_screenshot(str(SCREENSHOTS / f"{shot}.png"))
+        assert (SCREENSHOTS / f"{shot}.png").stat().st_size > 10_000
+    return text
 
 
-@pytest.mark.parametrize("window", ["1600,1000", "1280,720"])   # a laptop, a projector
-def test_every_page_renders_in_chromium(server, window):
-    """Every page by its own address ("/synthese" too: a shared link naming the home page opens it, without
-    Streamlit's "Page not found" dialog), at both window sizes."""
+def _every_page_at_every_level(server: str, territories: dict, window: str, prefix: str) -> None:
+    """Every page at every territory level; on the Carte the contours' canvas is drawn; the fiche of the
+    commune names the commune's EPCI. One screenshot per page and level at the laptop size, per page at the
+    projector's."""
+    from selenium.webdriver.common.by import By
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     size = window.replace(",", "x")
     with chromium(window) as driver:
         for page in PAGES:
-            _open(driver, f"{server}/{page}", f"{page}-{size}")
+            for level, code in territories.items():
+                query = f"?niveau={level}" + (f"&code={code}" if code else "")
+                shot = f"{prefix}-{page}-{level}-{size}" if size == "1600x1000" or level == "epci" else None
+                text = _open(driver, f"{server}/{page}{query}", shot, settle=0.3)
+                if page == "carte" and "Contours non disponibles" not in text:
+                    assert driver.find_elements(By.CSS_SELECTOR, '[data-testid="stDeckGlJsonChart"] canvas'), \
+                        f"{page} {level}: no map"
+                if page == "fiche" and level == "commune":
+                    assert "intercommunalité :" in text, "the fiche of a commune names its EPCI"
+
+
+@pytest.mark.parametrize("window", ["1600,1000", "1280,720"])   # a laptop, a projector
+def test_every_page_at_every_level_in_chromium(server, demo_run, window):
+    """The demo warehouse: every page by its own address ("/synthese" too: a shared link naming the home page
+    opens it, without Streamlit's "Page not found" dialog), at every territory level, both window sizes."""
+    settings, _ = demo_run
+    _every_page_at_every_level(server, _territories(settings.published_path), window, "demo")
+
+
+@pytest.fixture(scope="module")
+def real_server(real_warehouse):
+    _, _, settings = real_warehouse
+    with streamlit_server(settings.config_path) as url:
+        yield url, settings
+
+
+@pytest.mark.parametrize("window", ["1600,1000", "1280,720"])
+def test_every_page_at_every_level_on_the_real_files(real_server, window):
+    """The same on the warehouse published from the real files of ../shared/data."""
+    url, settings = real_server
+    _every_page_at_every_level(url, _territories(settings.published_path), window, "reel")
 
 
 def test_menu_keeps_the_territory_and_the_fiche_of_a_commune_names_its_epci(server, demo_warehouse):

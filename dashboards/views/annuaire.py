@@ -88,7 +88,9 @@ def render() -> None:
                                 "Site web": st.column_config.LinkColumn(display_text=r"https?://(?:www\.)?([^/]+).*")})
     st.caption("Les fichiers téléchargés donnent aussi le code commune et les coordonnées de chaque lieu.")
     c = st.columns(2)
-    c[0].download_button("Télécharger en CSV", to_csv(df), file_name="annuaire-lieux.csv", mime="text/csv")
-    c[1].download_button("Télécharger en Excel (XLSX)", to_xlsx(df), file_name="annuaire-lieux.xlsx",
+    # The files are written when the button is clicked (a callable), not at every display of the page: an XLSX
+    # of France's 4,000 places takes seconds.
+    c[0].download_button("Télécharger en CSV", lambda: to_csv(df), file_name="annuaire-lieux.csv", mime="text/csv")
+    c[1].download_button("Télécharger en Excel (XLSX)", lambda: to_xlsx(df), file_name="annuaire-lieux.xlsx",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     footer("tierslieux_2019", "france_services", "conseillers_numeriques", "programme_laureates")

@@ -46,6 +46,14 @@ def render() -> None:
     # A commune is drawn among the communes of its EPCI (its neighbours), outlined.
     epci = queries.parents("commune", t.code).get("epci") if t.level == "commune" else None
     units = queries.map_units("epci", epci, unit) if epci else queries.map_units(t.level, t.code, unit)
+    fallback = None
+    if unit != "departement" and units.geometry.isna().all():
+        # No commune or EPCI contour here (the real files hold communes for five départements only): the
+        # départements of its région, which every contour file publishes, with the places on top.
+        region = t.code if t.level == "region" else queries.parents(t.level, t.code).get("region")
+        if region:
+            unit, fallback = "departement", queries.map_units("region", region, "departement")
+            units = fallback
     units = units.assign(share_pct=100 * units.share_within)
     choices = [k for k, v in INDICATORS.items() if unit in v[4]]
     with st.sidebar:   # the controls beside the map, so that the map is high on the page (projectors)
@@ -73,20 +81,24 @@ def render() -> None:
                 detail=flows.main_pole_workers.map(fr_number) + " actifs"),
                 get_source_position=["longitude", "latitude"], get_target_position=["pole_lon", "pole_lat"],
                 get_color=FLOW_COLOR + [140], get_width=3, pickable=True))
+        few = len(places) <= 500   # beyond, small dots that leave the colours of the map visible
         layers.append(pdk.Layer("ScatterplotLayer", places.assign(
             label=places.place_name, detail=places.place_type.map(TYPE_LABELS) + " — " + places.commune_name,
             color=places.place_type.map(TYPE_COLORS)),
-            get_position=["longitude", "latitude"], get_radius=600, radius_min_pixels=4, radius_max_pixels=9,
-            get_fill_color="color", get_line_color=[255, 255, 255], line_width_min_pixels=1, stroked=True,
-            pickable=True))
+            get_position=["longitude", "latitude"], get_radius=600, radius_min_pixels=4 if few else 1.5,
+            radius_max_pixels=9, get_fill_color="color", get_line_color=[255, 255, 255],
+            line_width_min_pixels=1, stroked=few, pickable=True))
         names = maps.names_layer(drawn)
         if names is not None:
             layers.append(names)
-        box = maps.bounds(drawn.geometry if epci or selected is None or not selected.geometry
-                          else [selected.geometry])
+        box = maps.METROPOLE if t.level == "france" else maps.bounds(
+            drawn.geometry if epci or selected is None or not selected.geometry else [selected.geometry])
         st.pydeck_chart(maps.deck(layers, box), height=maps.MAP_HEIGHT)
         st.markdown(maps.legend_html(cuts, labels, f"{label}, par {UNIT_NAMES[unit]}", "non calculé"),
                     unsafe_allow_html=True)
+        if fallback is not None:
+            st.caption("Contours des communes non disponibles pour ce territoire : la carte montre les départements "
+                       "de sa région.")
         dot = "<span style='color:rgb({})'>●</span> {}"
         items = [dot.format(",".join(map(str, TYPE_COLORS[k])), v) for k, v in TYPE_LABELS.items()]
         if flows is not None and len(flows):
