@@ -234,6 +234,8 @@ def model(dbt, session):
     communes = dbt.ref("dim_commune").query(
         "c", "select commune_code, commune_name, epci_code, departement_code, latitude, longitude from c "
              "where in_territory and latitude is not null order by commune_code").df()
+    if not 0 < len(communes) <= max_candidates:   # beyond a région: nothing computed, nothing else read
+        return pd.DataFrame(columns=list(COLUMNS)).astype(COLUMNS)
     telework = dbt.ref("fct_telework_commune").query(
         "t", "select commune_code, access_km, days_per_week, potential_users, has_tiers_lieu_within_access "
              "from t where in_territory").df()
@@ -245,7 +247,7 @@ def model(dbt, session):
              "sum(teleworkable_workers * emission_kg_co2e_per_km) as user_kg_per_km "
              "from f where is_potential_user group by 1").df()
     rows: list[dict] = []
-    if 0 < len(communes) <= max_candidates and len(telework):
+    if len(telework):
         days_list = sorted(telework.days_per_week.unique())
         first_day = days_list[0]
         for a in sorted(telework.access_km.unique()):
