@@ -10,6 +10,7 @@ import math
 import pandas as pd
 import pydeck as pdk
 
+from dashboards import queries
 from dashboards.formatting import fr_number
 
 # Sequential palette (light to dark), one colour per class; no value: light grey.
@@ -176,3 +177,28 @@ def deck(layers: list, box: tuple[float, float, float, float] | None) -> pdk.Dec
     start = view(box) if box else pdk.ViewState(latitude=46.6, longitude=2.4, zoom=4.6)
     return pdk.Deck(layers=[layer for layer in layers if layer is not None], initial_view_state=start,
                     map_provider=None, map_style=None, tooltip={"text": "{label}\n{detail}"})
+
+
+def units_of(t) -> tuple[str, pd.DataFrame, bool]:
+    """(unit, units, fallback) of a territory's map: its communes (EPCI for a région or more than 1,500
+    communes, départements for France), a commune among those of its EPCI; where none of them has a contour
+    (the real files hold communes for five départements only), the départements of its région
+    (``fallback``), which every contour file publishes. ``units`` as :func:`queries.map_units`."""
+    summary = queries.summary(t.level, t.code)
+    unit = unit_for(t.level, None if summary is None else summary.n_communes)
+    epci = queries.parents("commune", t.code).get("epci") if t.level == "commune" else None
+    units = queries.map_units("epci", epci, unit) if epci else queries.map_units(t.level, t.code, unit)
+    if unit != "departement" and units.geometry.isna().all():
+        region = t.code if t.level == "region" else queries.parents(t.level, t.code).get("region")
+        if region:
+            return "departement", queries.map_units("region", region, "departement"), True
+    return unit, units, False
+
+
+def fitted_box(t, drawn: pd.DataFrame, selected) -> tuple[float, float, float, float] | None:
+    """The box a map of ``t`` shows: metropolitan France, the territory's outline, else its units."""
+    if t.level == "france":
+        return METROPOLE
+    if t.level != "commune" and selected is not None and selected.geometry:
+        return bounds([selected.geometry])
+    return bounds(drawn.geometry)

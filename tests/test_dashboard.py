@@ -359,6 +359,32 @@ def test_fiche_pdf_of_a_commune_in_french(dashboard_env, territories, demo_wareh
     assert all(name in text for name in near["Territoire"].head(3))
 
 
+def test_fiche_shows_the_evolution_between_survey_waves(dashboard_env, territories, demo_warehouse):
+    """Where two survey waves exist, the fiche gives the territory's figures wave after wave, as the mart."""
+    dep = territories["departement"]
+    expected = demo_warehouse.execute(
+        "select cast(wave_year as varchar), visitors_per_week from marts.fct_attendance_territory "
+        "where territory_level = 'departement' and territory_code = ? and place_category = 'tous' "
+        "and n_respondents > 0 order by wave_year", [dep]).fetchall()
+    assert len(expected) >= 2
+    at = run_page("fiche", "departement", dep)
+    table = next(df.value for df in at.dataframe if "Vague" in df.value.columns)
+    assert list(zip(table["Vague"], table["Visiteurs par semaine"])) == expected
+
+
+def test_needs_map_on_the_mobility_page(dashboard_env, territories, demo_warehouse):
+    """The communes with long commuters and no tiers-lieu nearby are on a map of the territory's contours."""
+    epci = demo_warehouse.execute("select epci_code from marts.fct_opportunity_epci "
+                                  "order by unserved_long_commuters desc limit 1").fetchone()[0]
+    at = run_page("mobilites", "epci", epci)
+    layers = _deck_layers(at)
+    shown = {p["label"] for p in layers["PolygonLayer"]["data"]}
+    expected = {r[0] for r in demo_warehouse.execute(
+        "select c.commune_name from marts.dim_commune c join marts.fct_commuting_commune m using (commune_code) "
+        "where c.epci_code = ? and m.unserved_long_commuters is not null", [epci]).fetchall()}
+    assert shown == expected and shown
+
+
 def test_directory_filters_by_service(dashboard_env, territories, demo_warehouse):
     """The places offering a service are the ones the referential matched to that programme's records."""
     reg = territories["region"]

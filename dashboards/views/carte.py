@@ -41,19 +41,7 @@ UNIT_NAMES = {"commune": "commune", "epci": "intercommunalité", "departement": 
 def render() -> None:
     header("Carte")
     t = select_territory()
-    summary = queries.summary(t.level, t.code)
-    unit = maps.unit_for(t.level, None if summary is None else summary.n_communes)
-    # A commune is drawn among the communes of its EPCI (its neighbours), outlined.
-    epci = queries.parents("commune", t.code).get("epci") if t.level == "commune" else None
-    units = queries.map_units("epci", epci, unit) if epci else queries.map_units(t.level, t.code, unit)
-    fallback = None
-    if unit != "departement" and units.geometry.isna().all():
-        # No commune or EPCI contour here (the real files hold communes for five départements only): the
-        # départements of its région, which every contour file publishes, with the places on top.
-        region = t.code if t.level == "region" else queries.parents(t.level, t.code).get("region")
-        if region:
-            unit, fallback = "departement", queries.map_units("region", region, "departement")
-            units = fallback
+    unit, units, fallback = maps.units_of(t)
     units = units.assign(share_pct=100 * units.share_within)
     choices = [k for k, v in INDICATORS.items() if unit in v[4]]
     with st.sidebar:   # the controls beside the map, so that the map is high on the page (projectors)
@@ -91,12 +79,11 @@ def render() -> None:
         names = maps.names_layer(drawn)
         if names is not None:
             layers.append(names)
-        box = maps.METROPOLE if t.level == "france" else maps.bounds(
-            drawn.geometry if epci or selected is None or not selected.geometry else [selected.geometry])
+        box = maps.fitted_box(t, drawn, selected)
         st.pydeck_chart(maps.deck(layers, box), height=maps.MAP_HEIGHT)
         st.markdown(maps.legend_html(cuts, labels, f"{label}, par {UNIT_NAMES[unit]}", "non calculé"),
                     unsafe_allow_html=True)
-        if fallback is not None:
+        if fallback:
             st.caption("Contours des communes non disponibles pour ce territoire : la carte montre les départements "
                        "de sa région.")
         dot = "<span style='color:rgb({})'>●</span> {}"

@@ -105,7 +105,9 @@ def fiche_pdf_bytes(t, f: dict, context: str, near: pd.DataFrame, similar: pd.Da
             ("Rang « zone d'opportunité »", f"{fr_number(rank.opportunity_rank)} sur {fr_number(rank.n_epci)}"),
             ("Zone d'opportunité", "oui" if rank.is_opportunity_zone else "non")]))
     decimals = {"Tiers-lieux / 10 000 hab.": 2}
-    tables = [("Territoires voisins", fr_text(near.drop(columns=["Code"], errors="ignore").head(15), decimals)),
+    tables = [("Évolution d'une vague d'enquête à l'autre", fr_text(evolution_table(t), {
+                  "Taux de réponse (%)": 1, "Visiteurs / 1 000 hab.": 1, "Évolution à lieux constants (%)": 1})),
+              ("Territoires voisins", fr_text(near.drop(columns=["Code"], errors="ignore").head(15), decimals)),
               ("EPCI comparables", fr_text(similar.drop(columns=["Code"], errors="ignore").head(10), decimals)),
               ("Communes où ouvrir un lieu : longs trajets sans tiers-lieu proche", fr_text(opportunities.head(10)))]
     meta = queries.publication()
@@ -116,6 +118,20 @@ def fiche_pdf_bytes(t, f: dict, context: str, near: pd.DataFrame, similar: pd.Da
         notes.insert(0, "Territoire d'exemple - données fictives : ces chiffres illustrent l'outil.")
     footer_text = f"Observatoire des tiers-lieux — données publiées le {published_at(meta.built_at)}"
     return fiche_pdf(t.name, context, sections, tables, notes, footer_text)
+
+
+def evolution_table(t) -> pd.DataFrame:
+    """The territory's figures wave after wave of the annual survey (marts.fct_attendance_territory, all
+    places), when there are two waves or more; empty otherwise."""
+    waves = queries.attendance_waves(t.level, t.code)
+    waves = waves[(waves.place_category == "tous") & (waves.n_respondents.fillna(0) > 0)]
+    if len(waves) < 2:
+        return pd.DataFrame()
+    return pd.DataFrame({
+        "Vague": waves.wave_year.astype(int).astype(str), "Lieux répondants": waves.n_respondents,
+        "Taux de réponse (%)": 100 * waves.response_rate, "Visiteurs par semaine": waves.visitors_per_week,
+        "Visiteurs / 1 000 hab.": waves.visitors_per_week_per_1000_inhabitants,
+        "Évolution à lieux constants (%)": waves.panel_visitors_per_week_change_pct}).reset_index(drop=True)
 
 
 def neighbour_table(t) -> pd.DataFrame:
@@ -146,6 +162,14 @@ def render() -> None:
             col.metric(label, value(f, k, d, s))
             if note(f, k):
                 col.caption(note(f, k))
+    evolution = evolution_table(t)
+    if len(evolution):
+        st.markdown("#### Évolution d'une vague d'enquête à l'autre")
+        st.dataframe(fr_table(evolution, {"Taux de réponse (%)": 1, "Visiteurs / 1 000 hab.": 1,
+                                          "Évolution à lieux constants (%)": 1}, raw=("Vague",)),
+                     hide_index=True, placeholder="—", width="stretch")
+        st.caption("Lieux ayant répondu à l'enquête annuelle de l'observatoire, vague par vague ; l'évolution à "
+                   "lieux constants compare les seuls lieux ayant répondu aux deux vagues successives.")
     st.markdown("#### Opportunités")
     epci = t.code if t.level == "epci" else up.get("epci") if t.level == "commune" else None
     rank = queries.opportunity_epci(epci) if epci else None

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboards import queries
+from dashboards import maps, queries
 from dashboards.common import DISTANCE_CAVEAT, footer, header
 from dashboards.formatting import FR_AXIS_LABEL, fr_labels, fr_number, fr_table
 from dashboards.territory import select_territory
@@ -60,6 +60,23 @@ def opportunity_table(t) -> None:
                "mobilité domicile-travail n'a ni score ni rang (« non calculé »), ce n'est pas un score nul.")
 
 
+def need_map(t) -> None:
+    """The long commuters without a tiers-lieu nearby, on the territory's contours (communes, or EPCI for a
+    large territory): where the need is."""
+    unit, units, fallback = maps.units_of(t)
+    drawn = units[units.geometry.notna() & units.opportunity.notna()] if unit != "departement" else units[:0]
+    if drawn.empty:
+        return
+    cuts, labels = maps.classes(drawn.opportunity, 0)
+    selected = queries.outline(t.level, t.code)
+    layers = [maps.choropleth_layer(maps.polygons(drawn, "opportunity", 0, " actifs", cuts)),
+              maps.outline_layer(None if selected is None else selected.geometry), maps.names_layer(drawn)]
+    st.pydeck_chart(maps.deck(layers, maps.fitted_box(t, drawn, selected)), height=maps.MAP_HEIGHT)
+    st.markdown(maps.legend_html(cuts, labels, "Actifs faisant de longs trajets sans tiers-lieu proche, par "
+                                 + ("commune" if unit == "commune" else "intercommunalité"), "non calculé"),
+                unsafe_allow_html=True)
+
+
 def render() -> None:
     header("Mobilités et opportunités")
     t = select_territory()
@@ -103,6 +120,7 @@ def render() -> None:
     if opp.empty:
         st.info("Aucune commune repérée pour ce territoire.")
     else:
+        need_map(t)
         st.dataframe(fr_table(opp), hide_index=True, placeholder="—", width="stretch")
     st.info(DISTANCE_CAVEAT)
     footer("mobpro_flows", "tierslieux_2019")
