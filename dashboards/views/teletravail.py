@@ -1,19 +1,17 @@
 """Page « Télétravail et implantations » : potentiel de télétravail, kilomètres et CO2 évités, communes où ouvrir
 les prochains tiers-lieux.
 
-The map draws communes at their centre (the marts have no outline yet): one circle per commune, sized by its
-potential users; the recommended communes on top. A map of outlines only needs another layer in ``_map``.
+The map draws the territory's contours (marts.dim_territory_geometry, as the Carte) and, at each commune's
+centre, a circle sized by its potential users; the recommended communes on top.
 """
 
 from __future__ import annotations
-
-import math
 
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from dashboards import queries
+from dashboards import maps, queries
 from dashboards.common import DISTANCE_CAVEAT, footer, header
 from dashboards.formatting import fr_number, fr_table
 from dashboards.territory import select_territory
@@ -29,7 +27,7 @@ def _number(x) -> float:
     return float(x) if x is not None and not pd.isna(x) else 0.0
 
 
-def _map(communes: pd.DataFrame, sites: pd.DataFrame) -> None:
+def _map(t, communes: pd.DataFrame, sites: pd.DataFrame) -> None:
     """Communes at their centre (green: a tiers-lieu within the distance; red: none), sized by potential users;
     the recommended communes as blue rings."""
     if communes.empty:
@@ -48,14 +46,19 @@ def _map(communes: pd.DataFrame, sites: pd.DataFrame) -> None:
             detail="+ " + sites.marginal_potential_users.map(lambda v: fr_number(v)) + " usagers desservis"),
             get_position=["longitude", "latitude"], get_radius=3500, stroked=True, filled=False,
             get_line_color=SITE_COLOR, line_width_min_pixels=3, pickable=True))
-    lat, lon = communes.latitude.mean(), communes.longitude.mean()
-    span = max(communes.latitude.max() - communes.latitude.min(), communes.longitude.max() - communes.longitude.min())
-    zoom = max(4.0, min(11.0, math.log2(360 / max(span, 0.05)) - 0.5))
-    st.pydeck_chart(pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=zoom),
-                             map_style=None, tooltip={"text": "{label}\n{detail}"}))
+    _, units, _ = maps.units_of(t)
+    drawn = units[units.geometry.notna()]
+    selected = queries.outline(t.level, t.code)
+    if len(drawn):   # the contours under the circles (grey: the colours are the circles')
+        layers = [maps.choropleth_layer(maps.polygons(drawn, "population", 0, " habitants", [])),
+                  maps.outline_layer(None if selected is None else selected.geometry), *layers]
+        box = maps.fitted_box(t, drawn, selected)
+    else:
+        box = (communes.longitude.min(), communes.latitude.min(), communes.longitude.max(), communes.latitude.max())
+    st.pydeck_chart(maps.deck(layers, box), height=maps.MAP_HEIGHT)
     st.caption("● vert : commune avec un tiers-lieu à moins de la distance choisie ; ● rouge : sans tiers-lieu "
-               "proche ; taille : usagers potentiels ; ◯ bleu : implantation recommandée. Communes placées à leur "
-               "centre.")
+               "proche ; taille : usagers potentiels ; ◯ bleu : implantation recommandée. Cercles au centre des "
+               "communes, sur les contours du territoire.")
 
 
 def render() -> None:
@@ -99,7 +102,7 @@ def render() -> None:
     sites = queries.site_recommendation(distance, n_sites, days) if n_sites else pd.DataFrame()
     exact = sites[sites.algorithm == "exact"] if not sites.empty else sites
     greedy = sites[sites.algorithm == "glouton"] if not sites.empty else sites
-    _map(queries.telework_communes(t.level, t.code, distance, days), exact)
+    _map(t, queries.telework_communes(t.level, t.code, distance, days), exact)
 
     st.subheader("Où ouvrir les prochains tiers-lieux ?")
     if exact.empty:
