@@ -107,7 +107,7 @@ def dictionary() -> str:
              "<!-- Généré par `python -m orchestration.dictionary` (`make docs`) depuis les fichiers YAML du projet dbt",
              "     (dbt_project/models/marts/*.yml) : ne pas modifier à la main. -->", "",
              "Toutes les tables du schéma `marts` de l'entrepôt publié, colonne par colonne. Les descriptions sont "
-             "celles de la documentation dbt, **en anglais pour l'instant** (leur traduction est à faire) ; l'unité "
+             "celles de la documentation dbt, en français, qui sont aussi les commentaires des colonnes de l'entrepôt ; l'unité "
              "et la base sont déduites du nom de la colonne selon les conventions du projet ; les sources sont "
              "celles que lit la table, directement ou par les tables dont elle dépend. Les mêmes tables sont "
              "exportées en Parquet (`exports/parquet/<table>.parquet`, voir [analystes.md](analystes.md)).", "",
