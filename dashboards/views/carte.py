@@ -8,7 +8,7 @@ import streamlit as st
 from dashboards import maps, queries
 from dashboards.common import DISTANCE_CAVEAT, footer, header
 from dashboards.formatting import fr_count, fr_number
-from dashboards.territory import ACCESS_KM, access_note, select_territory
+from dashboards.territory import ACCESS_KM, NO_CENTRE, access_note, select_territory
 
 TYPE_LABELS = {
     "coworking": "Tiers-lieu à dominante coworking",
@@ -107,6 +107,11 @@ def render() -> None:
         default = int(ACCESS_KM) if int(ACCESS_KM) in distances else distances[0]
         distance = st.select_slider("Distance d'accès (km, à vol d'oiseau)", options=distances, value=default)
         row = access[access.distance_km == distance].iloc[0]
+        if row.access_status == "sans_centre":   # no commune with a centre: no distance, never "0 commune"
+            st.info(f"Distances non calculées : {NO_CENTRE}.")
+            st.info(DISTANCE_CAVEAT)
+            footer("tierslieux_2019", "france_services", "communes_geo", "admin_contours", "mobpro_flows")
+            return
         c = st.columns(3)
         c[0].metric("Lieux sur la carte", fr_number(len(places)))
         c[1].metric(f"Communes à plus de {distance} km d'un tiers-lieu", fr_number(row.n_communes_beyond))
