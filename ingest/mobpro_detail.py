@@ -20,32 +20,10 @@ import duckdb
 
 from ingest.config import Settings
 from ingest.fetch import Snapshot, mark_loaded
-from ingest.load import FileResult, LoadResult, load_source, replace_raw
+from ingest.load import FileResult, LoadResult, _lit, _q, line_layout, load_source, replace_raw
 from ingest.readers import csv_header, extract_member, sniff_format
 
 SOURCE = "mobpro_detail"
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _lines(path: Path) -> tuple[int, bool]:
-    """(physical lines, whether one is blank): a record per line is what the streamed read needs."""
-    lines, blank, tail = 0, False, b"\n"
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 24), b""):
-            lines += chunk.count(b"\n")
-            joined = tail + chunk
-            blank = blank or b"\n\n" in joined or b"\n\r\n" in joined
-            tail = chunk[-2:]
-    if tail and not tail.endswith(b"\n"):
-        lines += 1
-    return lines, blank
 
 
 def _canonical(header: list[str], contract) -> list[str] | None:
@@ -97,7 +75,7 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
             path, member = extract_member(path, SOURCE, contract.member)
         header, detected = csv_header(path, SOURCE)
         names = _canonical(header, contract)
-        n_lines, blank = _lines(path)
+        n_lines, blank = line_layout(path)
         if names is None or blank or detected["encoding"] not in ("utf-8", "utf-8-sig"):
             return load_source(con, SOURCE, snapshots, contract)
         plans.append((snap, path, member, header, names, detected, n_lines))

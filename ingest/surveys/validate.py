@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ingest.contracts import luhn_ok
 from ingest.surveys.schema import BY_CODE, FIELDS, FUNDER_FIELDS, Field
 
 ERROR = "erreur"
@@ -194,7 +195,7 @@ def clean_value(f: Field, raw: str | None) -> tuple[str | None, list[Finding]]:
                                   "SIRET ignoré : le ressaisir au format texte", WARNING)]
         if not SIRET.match(digits):
             return None, [Finding(f.code, raw, None, "SIRET invalide (14 chiffres attendus)", "SIRET ignoré", WARNING)]
-        if not _luhn(digits):
+        if not luhn_ok(digits):
             return digits, [Finding(f.code, raw, digits, "clé de contrôle du SIRET incorrecte (faute de frappe ?)",
                                     "SIRET conservé, à vérifier", WARNING)]
         return digits, ([Finding(f.code, raw, digits, "espaces retirés du SIRET", f"valeur retenue : {digits}",
@@ -241,16 +242,6 @@ def clean_value(f: Field, raw: str | None) -> tuple[str | None, list[Finding]]:
                                       + ", ".join(f"« {u} »" for u in unknown), f"valeur retenue : {retained}", WARNING)]
         return retained, []
     return re.sub(r"\s+", " ", raw), []
-
-
-def _luhn(digits: str) -> bool:
-    if digits.startswith("356000000"):      # La Poste: sum of digits multiple of 5
-        return sum(int(d) for d in digits) % 5 == 0
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        n = int(d) * (2 if i % 2 else 1)
-        total += n - 9 if n > 9 else n
-    return total % 10 == 0
 
 
 def validate_row(values: dict[str, str | None]) -> tuple[dict[str, str | None], list[Finding]]:
