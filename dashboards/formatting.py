@@ -26,11 +26,9 @@ def fr_count(n, singular: str, plural: str | None = None) -> str:
     return f"{fr_number(n)} {singular if abs(float(n)) < 2 else (plural or singular + 's')}"
 
 
-def fr_table(df: pd.DataFrame, decimals: dict[str, int] | None = None, raw: tuple[str, ...] = ()):
-    """A table styled for French readers: ``2 538``, ``19,8``. Columns keep their numeric values, so
-    sorting a column in the dashboard still sorts numbers; identifiers listed in ``raw`` (codes,
-    years) are left untouched. Whole numbers get no decimal, other numbers one, unless ``decimals`` says
-    otherwise."""
+def _number_formats(df: pd.DataFrame, decimals: dict[str, int] | None, raw: tuple[str, ...]):
+    """(df with numbers held in object columns made numeric, {column: French formatter}): whole numbers get
+    no decimal, other numbers one, unless ``decimals`` says otherwise; ``raw`` columns are left alone."""
     decimals = decimals or {}
     df = df.copy()
     for col in df.columns:   # numbers held in an object column (None for missing): make them numeric
@@ -46,7 +44,24 @@ def fr_table(df: pd.DataFrame, decimals: dict[str, int] | None = None, raw: tupl
         whole = pd.api.types.is_integer_dtype(df[col]) or bool((values == values.round()).all())
         n = decimals.get(col, 0 if whole else 1)
         formats[col] = (lambda v, n=n: fr_number(v, n))
+    return df, formats
+
+
+def fr_table(df: pd.DataFrame, decimals: dict[str, int] | None = None, raw: tuple[str, ...] = ()):
+    """A table styled for French readers: ``2 538``, ``19,8``. Columns keep their numeric values, so
+    sorting a column in the dashboard still sorts numbers; identifiers listed in ``raw`` (codes,
+    years) are left untouched. Whole numbers get no decimal, other numbers one, unless ``decimals`` says
+    otherwise."""
+    df, formats = _number_formats(df, decimals, raw)
     return df.style.format(formats, na_rep="—")
+
+
+def fr_text(df: pd.DataFrame, decimals: dict[str, int] | None = None) -> pd.DataFrame:
+    """The same table as French text ('24 695', '97,6'), missing values as '—' (for HTML and PDF exports)."""
+    df, formats = _number_formats(df, decimals, ())
+    for col, fmt in formats.items():
+        df[col] = df[col].map(fmt)
+    return df.astype(object).where(df.notna(), "—")
 
 
 # Vega-Lite axis labels in French: "40 000" rather than "40000" or "40,000" (Streamlit's charts use

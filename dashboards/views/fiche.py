@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboards import menu, queries
 from dashboards.common import DISTANCE_CAVEAT, header, published_at, source_note
-from dashboards.formatting import fr_number, fr_table
+from dashboards.formatting import fr_number, fr_table, fr_text
 from dashboards.pdf import fiche_pdf
 from dashboards.territory import LEVELS, access_note, figures, resolve, select_territory
 
@@ -24,19 +24,6 @@ SECTIONS = [
     ("Financements", [("financements", "Subventions aux tiers-lieux", 0, " €"),
                       ("financements_hab", "Subventions par habitant", 2, " €")]),
 ]
-
-
-def fr_text(df: pd.DataFrame, decimals: dict[str, int] | None = None) -> pd.DataFrame:
-    """The table as French text ('24 695', '97,6'), missing values as '—' (for the HTML and PDF exports)."""
-    decimals = decimals or {}
-    out = df.copy()
-    for col in out.columns:
-        if pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
-            values = out[col].dropna()
-            whole = pd.api.types.is_integer_dtype(out[col]) or bool((values == values.round()).all())
-            n = decimals.get(col, 0 if whole else 1)
-            out[col] = out[col].map(lambda v, n=n: fr_number(v, n))
-    return out.astype(object).where(out.notna(), "—")
 
 
 def fr_html(df: pd.DataFrame, decimals: dict[str, int] | None = None) -> str:
