@@ -260,17 +260,24 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             run_report = report.record_success(con, settings, context.run_id, _started_at(context))
         # The exports of the build file, before the swap: a failure here stops the publication, so the
         # exports in place always match the published file (orchestration/exports.py).
+        # The marts this run did not rebuild are those of the publication its build file copied: their
+        # Parquet files are taken from the current exports when these belong to that publication.
+        rebuilt = {r.asset_key.path[-1] for r in context.instance.get_records_for_run(
+            context.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION).records if r.asset_key}
+        unchanged = frozenset({key.path[-1] for key in observatoire_dbt.keys} - rebuilt)
         folder = exports.staging_dir(settings, context.run_id)
-        summary = exports.write_exports(settings.build_path, folder)
+        summary = exports.write_exports(settings.build_path, folder, context.run_id,
+                                        exports.reusable_parquet(settings), unchanged)
         path = publish(settings)
         exports.install_exports(settings, folder)
         report.write_json(settings, run_report)
         context.log.info(f"published {path}; exports ({summary['seconds']} s): {len(summary['parquet'])} Parquet "
-                         f"files, layers {summary['layers']}, communes without contour: "
-                         f"{summary['communes_without_contour']}")
+                         f"files ({len(summary['reused'])} unchanged, linked), layers {summary['layers']}, "
+                         f"communes without contour: {summary['communes_without_contour']}")
         return dg.MaterializeResult(metadata={
             "path": str(path), "bytes": Path(path).stat().st_size, "exports_seconds": summary["seconds"],
             "exports_bytes": sum(summary["bytes"].values()),
+            "exports_parquet_reused": dg.MetadataValue.json(summary["reused"]),
             "communes_sans_contour": summary["communes_without_contour"] if summary["communes_without_contour"]
             is not None else -1})
 

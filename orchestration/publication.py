@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"Retour arrière effectué : {settings.published_path} ({_describe(settings.published_path)})")
     folder = exports.staging_dir(settings, "rollback")
-    exports.write_exports(settings.published_path, folder)
+    exports.write_exports(settings.published_path, folder, exports.last_published_run(settings.published_path))
     print(f"Exports réécrits pour la publication remise en ligne : {exports.install_exports(settings, folder)}")
     return 0
 

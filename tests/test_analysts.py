@@ -32,7 +32,7 @@ from ingest.warehouse import (
     storage_version,
 )
 from orchestration import dictionary
-from orchestration.exports import GPKG, LAYERS, exports_dir
+from orchestration.exports import GPKG, LAYERS, MARKER, exports_dir, reusable_parquet, write_exports
 
 QUERIES = sorted((PROJECT_ROOT / "docs" / "requetes").glob("*.sql"))
 OLD_DUCKDB = "duckdb==1.4.*"
@@ -154,6 +154,9 @@ def check_exports(con: duckdb.DuckDBPyConnection, folder: Path) -> dict:
         columns = [r[0] for r in con.execute("select column_name from duckdb_columns() where schema_name = 'marts' "
                                              "and table_name = ? order by column_index", [name]).fetchall()]
         assert list(frame.columns) == columns, name
+        # Same rows, value for value (a Parquet file linked from an earlier publication would differ).
+        assert con.execute(f"select count(*) from (select * from marts.\"{name}\" except all "
+                           f"select * from read_parquet('{parquet / f'{name}.parquet'}'))").fetchone()[0] == 0, name
     cov = pd.read_parquet(parquet / "fct_coverage_epci.parquet")
     assert (int(cov["n_tiers_lieux"].sum()), int(cov["population"].sum())) == con.execute(
         "select sum(n_tiers_lieux), sum(population) from marts.fct_coverage_epci").fetchone()
@@ -200,6 +203,40 @@ def check_exports(con: duckdb.DuckDBPyConnection, folder: Path) -> dict:
     assert f"Communes sans contour publié (liste : marts.quality_commune_contours) : {missing}" in readme
     counts["communes_without_contour"] = missing
     return counts
+
+
+def test_exports_are_reused_only_from_the_publication_they_describe(tmp_path):
+    """Parquet files are linked from the current exports only when these were written from the
+    published file (its last publishing run), and only for the marts named unchanged."""
+    settings = load_settings(write_config(tmp_path, tmp_path / "mirror"))
+    settings.warehouse_dir.mkdir(parents=True)
+    con = duckdb.connect(str(settings.published_path))
+    con.execute("create schema marts; create table marts.a as select 1 as x; create table marts.b as select 2 as x")
+    con.execute("create schema ops; create table ops.refresh_runs (run_id varchar, started_at timestamp, "
+                "finished_at timestamp, status varchar, published boolean, message varchar)")
+    con.execute("insert into ops.refresh_runs values ('r1', null, '2026-01-01', 'succès', true, ''), "
+                "('r2', null, '2026-02-01', 'échec', false, '')")
+    con.close()
+    assert reusable_parquet(settings) is None                          # no exports yet
+    first = write_exports(settings.published_path, exports_dir(settings), "r1")
+    assert first["reused"] == [] and (exports_dir(settings) / MARKER).read_text() == "r1"
+    assert reusable_parquet(settings) == exports_dir(settings) / "parquet"
+
+    # The marts of the next build: a rebuilt (x = 10), b unchanged.
+    build = tmp_path / "build.duckdb"
+    con = duckdb.connect(str(build))
+    con.execute("create schema marts; create table marts.a as select 10 as x; create table marts.b as select 2 as x")
+    con.close()
+    second = write_exports(build, tmp_path / "next", "r3", reusable_parquet(settings), frozenset({"b"}))
+    assert second["reused"] == ["b"]
+    assert pd.read_parquet(tmp_path / "next" / "parquet" / "a.parquet")["x"].tolist() == [10]
+    assert os.path.samefile(tmp_path / "next" / "parquet" / "b.parquet", exports_dir(settings) / "parquet" / "b.parquet")
+
+    # Exports written for another publication (a rollback put an older file online): nothing reused.
+    (exports_dir(settings) / MARKER).write_text("r0")
+    assert reusable_parquet(settings) is None
+    third = write_exports(build, tmp_path / "third", "r3", reusable_parquet(settings), frozenset({"a", "b"}))
+    assert third["reused"] == []
 
 
 def test_demo_exports_hold_the_marts_figures(demo_run, demo_warehouse):

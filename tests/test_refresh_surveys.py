@@ -4,11 +4,15 @@ and every mart outside the surveys' downstream graph is unchanged."""
 
 from __future__ import annotations
 
+import shutil
+
 import dagster as dg
 import duckdb
 import pytest
 
 from ingest.config import load_settings
+from orchestration.exports import exports_dir
+from test_analysts import check_exports
 from tests.conftest import seeded_config, write_config
 
 
@@ -30,6 +34,7 @@ def test_inbox_file_triggers_survey_refresh_and_publishes(tmp_path, demo_run, de
     cfg = seeded_config(tmp_path, demo_mirror[0], settings0.published_path,   # the current publication
                         f'[inbox]\npath = "{inbox}"\n')
     settings = load_settings(cfg)
+    shutil.copytree(exports_dir(settings0), exports_dir(settings))   # ... and its exports
 
     defs = build_definitions(settings)
     repo = defs.get_repository_def()
@@ -89,6 +94,16 @@ def test_inbox_file_triggers_survey_refresh_and_publishes(tmp_path, demo_run, de
     assert run == ("succès", True)
     assert sources <= {"surveys", "occupancy_counts"} and "surveys" in sources
     assert _table_rows(settings.published_path, untouched) == before
+    # The exports of the marts the run did not rebuild are linked from the previous exports (they
+    # belong to the publication the run started from), the others written again: all hold the marts.
+    published = result.asset_materializations_for_node("warehouse__published")[0].metadata
+    reused = set(published["exports_parquet_reused"].value)
+    assert set(untouched) <= reused and not reused & {k.split("/")[-1] for k in selected}
+    con = duckdb.connect(str(settings.published_path), read_only=True)
+    try:
+        check_exports(con, exports_dir(settings))
+    finally:
+        con.close()
 
 
 @pytest.mark.slow   # the Dagster definitions of a new configuration: a dbt parse
