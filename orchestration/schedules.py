@@ -11,8 +11,8 @@ Each source declares its cadence (``ingest/sources/<source>.py``):
   « attendance ») requests ``refresh_occupancy`` (``raw/occupancy_counts`` and what depends on it,
   when that source is configured); any other ``.csv`` / ``.xlsx`` file is a survey file and requests
   ``refresh_surveys`` (``raw/surveys`` and what depends on it). Each job rebuilds only the dbt models
-  downstream of its source (selected through the asset graph, i.e. dbt's own graph), runs their
-  checks, and publishes; it starts from a copy of the current publication, so every other mart stays
+  downstream of its source (selected through the asset graph, i.e. dbt's own graph) and the two marts
+  that describe the publication (``meta_publication``, ``meta_sources``), runs their checks, and publishes; it starts from a copy of the current publication, so every other mart stays
   as published. The sensor reads file names only, never the files: their format is the loader's
   business.
 
@@ -72,6 +72,16 @@ def inbox_files(settings: Settings, source: str | None = "surveys") -> list[Path
                   and (source is None or inbox_source(p) == source))
 
 
+# The marts that describe the publication itself (its build time, the files behind it): every job rebuilds
+# them, or a partial refresh would publish the date and the files of the previous publication.
+PUBLICATION_MARTS = (dg.AssetKey(["marts", "meta_publication"]), dg.AssetKey(["marts", "meta_sources"]))
+
+
+def _job_selection(keys: list[dg.AssetKey]) -> dg.AssetSelection:
+    """The sources ``keys``, everything downstream of them, and the marts describing the publication."""
+    return dg.AssetSelection.assets(*keys).downstream() | dg.AssetSelection.assets(*PUBLICATION_MARTS)
+
+
 def schedules_and_sensors(settings: Settings, refresh_all):
     overrides = _raw_config(settings).get("schedules", {})
     jobs, schedules = [], []
@@ -79,7 +89,7 @@ def schedules_and_sensors(settings: Settings, refresh_all):
         keys = [dg.AssetKey(["raw", s]) for s in sources if s in settings.sources]
         if not keys:
             continue
-        job = dg.define_asset_job(job_name, selection=dg.AssetSelection.assets(*keys).downstream(),
+        job = dg.define_asset_job(job_name, selection=_job_selection(keys),
                                   description=f"Rafraîchit {label}, puis les indicateurs, et publie.")
         jobs.append(job)
         schedules.append(dg.ScheduleDefinition(name=f"{job_name}_schedule", job=job,
@@ -96,7 +106,7 @@ def schedules_and_sensors(settings: Settings, refresh_all):
     for source, job_name in INBOX_JOBS.items():
         if source in settings.sources:
             inbox_jobs[source] = dg.define_asset_job(
-                job_name, selection=dg.AssetSelection.assets(dg.AssetKey(["raw", source])).downstream(),
+                job_name, selection=_job_selection([dg.AssetKey(["raw", source])]),
                 description=descriptions[source])
     jobs += list(inbox_jobs.values())
     for source, job in inbox_jobs.items():

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from browser import chromium, needs_browser, streamlit_server
-from conftest import write_config  # tests/ is on sys.path (rootdir conftest)
+from conftest import seeded_config  # tests/ is on sys.path (rootdir conftest)
 from ingest.config import PROJECT_ROOT, load_settings
 
 
@@ -115,15 +115,17 @@ def _load_footer(driver, url: str, timeout: float) -> str | None:
     return None
 
 
-@pytest.mark.slow   # two refreshes, a Streamlit server and Chromium
 @needs_browser
-def test_running_dashboard_shows_the_new_publication(tmp_path_factory, demo_mirror):
+def test_running_dashboard_shows_the_new_publication(tmp_path, demo_run, demo_mirror):
+    """The dashboard follows the publications while it runs; a partial refresh (the occupancy counts' job)
+    publishes a new date too (every job rebuilds the marts describing the publication)."""
     from orchestration.run import refresh
+    from orchestration.schedules import OCCUPANCY_JOB
 
-    tmp = tmp_path_factory.mktemp("refresh_dashboard")  # its own warehouse, not the session's demo_run
-    cfg = write_config(tmp, demo_mirror[0])
+    settings0, result0 = demo_run
+    assert result0.success
+    cfg = seeded_config(tmp_path, demo_mirror[0], settings0.published_path)  # its own copy of the demo's publication
     published = load_settings(cfg).published_path
-    assert refresh(str(cfg)).success, "first refresh failed"
     first = _expected_footer(published)
 
     with streamlit_server(cfg) as server, chromium() as driver:
@@ -131,7 +133,7 @@ def test_running_dashboard_shows_the_new_publication(tmp_path_factory, demo_mirr
         assert _load_footer(driver, url, 90) == first  # Synthèse is the home page
 
         time.sleep(1.1)  # the footer shows seconds: make sure the two publications differ there
-        assert refresh(str(cfg)).success, "second refresh failed"  # the server keeps running
+        assert refresh(str(cfg), job_name=OCCUPANCY_JOB).success, "refresh failed"  # the server keeps running
         second = _expected_footer(published)
         assert second != first
 

@@ -54,6 +54,10 @@ def test_inbox_file_triggers_survey_refresh_and_publishes(tmp_path, demo_run, de
     # Marts outside the surveys' downstream graph (from dbt's graph, not a hard-coded list).
     untouched = sorted(m for m in marts if f"marts/{m}" not in selected and not m.startswith("meta_"))
     assert "dim_commune" in untouched and "fct_attendance_wave" not in untouched
+    # The marts describing the publication are rebuilt by every job (else the dashboard's « données
+    # publiées le » would show the previous publication's date).
+    assert {"marts/meta_publication", "marts/meta_sources"} <= selected
+    built_before = _table_rows(settings.published_path, ["meta_publication"])["meta_publication"][0][-1]
     before = _table_rows(settings.published_path, untouched)
     new_year = max(waves_before) + 1
 
@@ -94,6 +98,9 @@ def test_inbox_file_triggers_survey_refresh_and_publishes(tmp_path, demo_run, de
     assert run == ("succès", True)
     assert sources <= {"surveys", "occupancy_counts"} and "surveys" in sources
     assert _table_rows(settings.published_path, untouched) == before
+    assert _table_rows(settings.published_path, ["meta_publication"])["meta_publication"][0][-1] > built_before
+    latest_surveys = _table_rows(settings.published_path, ["meta_sources"])["meta_sources"]
+    assert any(f"enquete_{new_year}.csv" in str(row) for row in latest_surveys), "meta_sources names the new file"
     # The exports of the marts the run did not rebuild are linked from the previous exports (they
     # belong to the publication the run started from), the others written again: all hold the marts.
     published = result.asset_materializations_for_node("warehouse__published")[0].metadata
@@ -218,6 +225,9 @@ def test_xlsx_template_and_count_series_in_the_inbox_refresh_only_their_own_mart
     assert visitors == [(35,), (120,)]
     assert new_days == [(site, __import__("datetime").date(2030, 5, 6), 2, 12)]
     assert occupancy_after == occupancy_before          # the demo series is untouched
-    assert [r[1:] for r in attendance_after] == [r[1:] for r in attendance_before]
+    # Earlier waves keep their figures; their sources note (last column) now names the new file too: it
+    # lists the survey files of the latest load (meta_sources, rebuilt by every job).
+    assert [r[1:-1] for r in attendance_after] == [r[1:-1] for r in attendance_before]
+    assert all(xlsx.name in r[-1] and xlsx.name not in b[-1] for r, b in zip(attendance_after, attendance_before))
     assert rejects == [("comptage_mai.csv, ligne 4 : colonne « timestamp » (horodatage) : valeur "
                         "« 2030-05-06-99-00-00 » illisible",)]
