@@ -166,7 +166,7 @@ def _write_zip(path: Path, chunks, rows_per_write: int = 500_000) -> int:
 def write_demo(out_dir: Path, drawn) -> dict[str, int]:
     """The source's demo writer: the detail file of the drawn territory's flows (see the module)."""
     facts = drawn.facts
-    detailed = len(facts.codes) < 5000            # the demo département; else the national mirror
+    detailed = "departement" in facts.territory   # the demo département; else the national mirror, at any scale
     rng = np.random.default_rng([len(facts.codes), int(round(float(facts.flows.values.sum())))])
     region = facts.territory.get("region", "ZZ") if detailed else "ZZ"
     cols = _individuals(facts.flows, np.asarray(facts.codes, dtype=object), region,
