@@ -140,7 +140,8 @@ def test_damaged_file_keeps_the_previous_snapshot_marked_stale(tmp_path, demo_ru
     shutil.copytree(demo_mirror[0], mirror)
     cfg = seeded_config(tmp_path, mirror, settings0.published_path)
     settings = load_settings(cfg)
-    assert refresh(str(cfg)).success
+    # The France Services list's own job (it is published monthly), as its schedule runs it.
+    assert refresh(str(cfg), job_name="refresh_monthly").success
     con = duckdb.connect(str(settings.published_path), read_only=True)
     query = ("select count(*), count(*) filter (where fs_type = 'Antenne') from marts.dim_place "
              "where place_family = 'france_services'")
@@ -149,7 +150,7 @@ def test_damaged_file_keeps_the_previous_snapshot_marked_stale(tmp_path, demo_ru
     fs = mirror / "anct" / "liste-fs-20240801.csv"
     data = fs.read_bytes()
     fs.write_bytes(data[: data.index(b"\n", int(len(data) * 0.6)) + 15])     # cut 15 bytes into a record
-    result = refresh(str(cfg))
+    result = refresh(str(cfg), job_name="refresh_monthly")
     assert result.success
     con = duckdb.connect(str(settings.published_path), read_only=True)
     assert con.execute(query).fetchone() == before

@@ -183,7 +183,7 @@ def test_renamed_type_column_through_a_refresh_says_non_renseigne(tmp_path, demo
     fs.write_bytes(fs.read_bytes().replace(b'"type_fs"', b'"typologie_fs"', 1))
     cfg = seeded_config(tmp_path, mirror, settings0.published_path)
     settings = load_settings(cfg)
-    result = refresh(str(cfg))
+    result = refresh(str(cfg), job_name="refresh_monthly")   # the France Services list's own (monthly) job
     assert result.success
     con = duckdb.connect(str(settings.published_path), read_only=True)
     n_fs, principal, antenne, unknown = con.execute(
