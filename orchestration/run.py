@@ -1,6 +1,10 @@
 """Run the full refresh in process (what `make warehouse` / `make demo` do) and say where the result is.
 
-    python -m orchestration.run [--config config/demo.toml]
+    python -m orchestration.run [--config config/demo.toml] [--job refresh_monthly]
+
+``--job`` runs another job of the deployment instead of ``refresh_all``: a cadence job
+(``refresh_monthly``, ``refresh_quarterly``, ``refresh_yearly``) or an inbox job (``refresh_surveys``,
+``refresh_occupancy``), as its schedule or sensor would.
 
 Run history is kept when ``DAGSTER_HOME`` is set (as `make dev` does); otherwise an ephemeral
 instance is used.
@@ -30,6 +34,9 @@ def refresh(config: str | None = None, instance: dg.DagsterInstance | None = Non
     """Run ``job_name`` (``refresh_all``, or e.g. ``refresh_surveys``) in process."""
     settings = load_settings(config)
     defs = defs or build_definitions(settings)
+    jobs = sorted(j.name for j in defs.resolve_all_job_defs() if not j.name.startswith("__"))
+    if job_name not in jobs:
+        raise ConfigError(f"job inconnu : « {job_name} ». Jobs de ce déploiement : {', '.join(jobs)}")
     job = defs.resolve_job_def(job_name)
     if instance is None:
         instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
@@ -102,9 +109,10 @@ def log_traceback() -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", default=None, help="configuration file (default: $OBSERVATOIRE_CONFIG or config/demo.toml)")
+    parser.add_argument("--job", default="refresh_all", help="job to run (default: refresh_all)")
     args = parser.parse_args(argv)
     try:
-        result = refresh(args.config)
+        result = refresh(args.config, job_name=args.job)
     except ConfigError as exc:
         log = log_traceback()
         print(f"Configuration inutilisable : {exc}\nRien n'a été rafraîchi ; l'entrepôt publié (s'il existe) est "

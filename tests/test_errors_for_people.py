@@ -76,6 +76,18 @@ def test_configuration_errors_are_french_and_name_the_key(tmp_path, toml, expect
         load_settings(cfg)
 
 
+@pytest.mark.slow   # the Dagster definitions of a new configuration: a dbt parse
+def test_unknown_job_is_a_french_error_listing_the_jobs(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("OBSERVATOIRE_LOG", str(tmp_path / "observatoire.log"))
+    cfg = write_config(tmp_path, tmp_path / "mirror")
+    assert main(["--config", str(cfg), "--job", "refresh_mensuel"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Configuration inutilisable : job inconnu : « refresh_mensuel ». Jobs de ce déploiement : "
+                          "refresh_all, refresh_monthly, refresh_occupancy, refresh_quarterly, refresh_surveys, "
+                          "refresh_yearly"), err
+    assert not load_settings(cfg).published_path.exists()
+
+
 def test_fictional_territory_keeps_its_own_codes(tmp_path):
     cfg = tmp_path / "obs.toml"
     cfg.write_text('deployment = "demo"\n[territory]\nname = "T"\ndepartements = ["96"]\nfictional = true\n',

@@ -68,12 +68,14 @@ json.dump({"seen": sorted(seen), "errors": errors, "queries": n}, open(out, "w")
 """
 
 
-def run_refresh_process(cfg: Path, log: Path, crash_at: str | None = None, marker: Path | None = None):
-    """The documented refresh in its own process group; with ``crash_at``, through tests/crash_refresh.py."""
+def run_refresh_process(cfg: Path, log: Path, crash_at: str | None = None, marker: Path | None = None,
+                        job: str = "refresh_all"):
+    """The documented refresh (``python -m orchestration.run --job <job>``) in its own process group; with
+    ``crash_at``, through tests/crash_refresh.py."""
     command = ["-m", "orchestration.run"] if crash_at is None else \
         [str(PROJECT_ROOT / "tests" / "crash_refresh.py"), crash_at, str(marker)]
     with log.open("wb") as out:
-        return subprocess.Popen([sys.executable, *command, "--config", str(cfg)], cwd=PROJECT_ROOT,
+        return subprocess.Popen([sys.executable, *command, "--config", str(cfg), "--job", job], cwd=PROJECT_ROOT,
                                 env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True)
 
@@ -107,14 +109,16 @@ def test_sigkill_at_several_points_then_refresh_with_readers(tmp_path, demo_run,
     settings = load_settings(cfg)
     before = figures(settings.published_path)
 
+    # The France Services list's own job (monthly), which runs the same publication as every job.
+    job = "refresh_monthly"
     for point in ("ingestion:france_services", "dbt", "swap"):
         marker = tmp_path / f"crash-{point.replace(':', '_')}"
         log = tmp_path / f"{marker.name}.log"
         if point == "dbt":   # killed while its dbt child builds the models
-            proc = run_refresh_process(cfg, log)
+            proc = run_refresh_process(cfg, log, job=job)
             reached = lambda: dbt_running(proc.pid)  # noqa: E731
         else:
-            proc = run_refresh_process(cfg, log, crash_at=point, marker=marker)
+            proc = run_refresh_process(cfg, log, crash_at=point, marker=marker, job=job)
             reached = marker.exists
         deadline = time.monotonic() + 240
         while not reached():
@@ -133,7 +137,7 @@ def test_sigkill_at_several_points_then_refresh_with_readers(tmp_path, demo_run,
                                  str(tmp_path / f"reader{i}.json"), FIGURES_SQL]) for i in range(3)]
     try:
         log = tmp_path / "refresh.log"
-        proc = run_refresh_process(cfg, log)
+        proc = run_refresh_process(cfg, log, job=job)
         assert proc.wait(timeout=300) == 0, f"the refresh after the crashes failed:\n{tail(log)}"
     finally:
         time.sleep(0.5)
