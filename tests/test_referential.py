@@ -172,11 +172,13 @@ def _dbt_copy(tmp: Path) -> Path:
 
 
 def _dbt(project: Path, db: Path, target: Path) -> subprocess.CompletedProcess:
+    """``dbt build`` of the two marts the corrections decide and everything upstream, with their tests."""
     from tests.test_indicators import VARS
     exe = Path(sys.executable).parent / "dbt"
     env = {**os.environ, "OBSERVATOIRE_BUILD_DB": str(db)}
     return subprocess.run([str(exe), "build", "--project-dir", str(project), "--profiles-dir", str(project),
                            "--target-path", str(target), "--log-path", str(target / "logs"),
+                           "--select", "+dim_place_source", "+quality_place_duplicates", "--indirect-selection", "cautious",
                            "--vars", json.dumps(VARS)], env=env, capture_output=True, text=True, timeout=600)
 
 

@@ -263,15 +263,18 @@ def test_unknown_layout_is_a_clear_french_error(tmp_path):
 # ------------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def survey_warehouse(tmp_path_factory, demo_mirror, survey_files):
+def survey_warehouse(tmp_path_factory, demo_run, demo_mirror, survey_files):
+    """The survey files dropped in the inbox of a copy of the demo's publication, refreshed by the job
+    their sensor requests (refresh_surveys)."""
     from ingest.config import load_settings
     from orchestration.run import refresh
-    from tests.conftest import write_config
+    from orchestration.schedules import SURVEY_JOB
+    from tests.conftest import seeded_config
 
     folder, places, _ = survey_files
     tmp = tmp_path_factory.mktemp("survey_pipeline")
-    cfg = write_config(tmp, demo_mirror[0], extra=f'[inbox]\npath = "{folder}"\n')
-    result = refresh(str(cfg))
+    cfg = seeded_config(tmp, demo_mirror[0], demo_run[0].published_path, extra=f'[inbox]\npath = "{folder}"\n')
+    result = refresh(str(cfg), job_name=SURVEY_JOB)
     assert result.success, [e.message for e in result.all_events if e.is_step_failure]
     settings = load_settings(cfg)
     con = duckdb.connect(str(settings.published_path), read_only=True)
