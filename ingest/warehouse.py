@@ -124,18 +124,24 @@ def publications(settings: Settings) -> list[Path]:
     return sorted(folder.glob("observatoire-*.duckdb")) if folder.is_dir() else []
 
 
+def link_or_copy(source: Path, target: Path) -> None:
+    """``target`` becomes a hard link to ``source`` (no copy, both names for one unchanged file), or a copy
+    written aside then renamed where the filesystem has no hard links."""
+    try:
+        os.link(source, target)
+    except OSError:
+        tmp = target.with_suffix(target.suffix + ".tmp")
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+
+
 def _keep(settings: Settings, path: Path, prefix: str = "observatoire") -> Path:
     """Hard-link (or copy) ``path``, about to be replaced, into the history; prune to the last few."""
     folder = history_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"{prefix}-{stamp}.duckdb"
-    try:
-        os.link(path, target)
-    except OSError:
-        tmp = target.with_suffix(".tmp")
-        shutil.copyfile(path, tmp)
-        os.replace(tmp, target)
+    link_or_copy(path, target)
     for pattern in ("observatoire-*.duckdb", "retired-*.duckdb"):
         for old in sorted(folder.glob(pattern))[:-KEEP_PUBLICATIONS]:
             old.unlink(missing_ok=True)

@@ -41,6 +41,7 @@ import pyogrio
 import shapely
 
 from ingest.config import Settings, load_settings
+from ingest.warehouse import link_or_copy
 
 GPKG = "observatoire.gpkg"
 README = "LISEZMOI.txt"
@@ -239,13 +240,6 @@ def reusable_parquet(settings: Settings) -> Path | None:
     return folder if written_for and written_for == last_published_run(settings.published_path) else None
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-
-
 def write_exports(db: Path, out: Path, run_id: str | None, reuse: Path | None = None,
                   unchanged: frozenset[str] = frozenset()) -> dict:
     """Write the exports of the warehouse file ``db`` (opened read-only) into the new folder ``out``;
@@ -266,7 +260,7 @@ def write_exports(db: Path, out: Path, run_id: str | None, reuse: Path | None = 
             target = out / "parquet" / f"{name}.parquet"
             previous = reuse / target.name if reuse is not None and name in unchanged else None
             if previous is not None and previous.exists():
-                _link_or_copy(previous, target)
+                link_or_copy(previous, target)
                 summary["reused"].append(name)
             else:
                 con.execute(f"copy marts.\"{name}\" to '{target}' (format parquet, compression snappy)").fetchall()
