@@ -259,9 +259,9 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         with warehouse.build(context.run_id) as con:
             run_report = report.record_success(con, settings, context.run_id, _started_at(context))
         # The exports of the build file, before the swap: a failure here stops the publication, so the
-        # exports in place always match the published file (orchestration/exports.py).
-        # The marts this run did not rebuild are those of the publication its build file copied: their
-        # Parquet files are taken from the current exports when these belong to that publication.
+        # exports in place always match the published file (orchestration/exports.py). The marts this run
+        # did not rebuild are those of the publication its build file copied: their Parquet files are
+        # taken from the current exports when these belong to that publication.
         rebuilt = {r.asset_key.path[-1] for r in context.instance.get_records_for_run(
             context.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION).records if r.asset_key}
         unchanged = frozenset({key.path[-1] for key in observatoire_dbt.keys} - rebuilt)

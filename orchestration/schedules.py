@@ -12,8 +12,8 @@ Each source declares its cadence (``ingest/sources/<source>.py``):
   when that source is configured); any other ``.csv`` / ``.xlsx`` file is a survey file and requests
   ``refresh_surveys`` (``raw/surveys`` and what depends on it). Each job rebuilds only the dbt models
   downstream of its source (selected through the asset graph, i.e. dbt's own graph) and the two marts
-  that describe the publication (``meta_publication``, ``meta_sources``), runs their checks, and publishes; it starts from a copy of the current publication, so every other mart stays
-  as published. The sensor reads file names only, never the files: their format is the loader's
+  that describe the publication (``meta_publication``, ``meta_sources``), runs their checks, and
+  publishes; it starts from a copy of the current publication, so every other mart stays as published. The sensor reads file names only, never the files: their format is the loader's
   business.
 
 Each job refreshes its sources and everything downstream (marts, checks, publication). Cron

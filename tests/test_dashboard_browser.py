@@ -84,10 +84,13 @@ def _open(driver, url: str, shot: str | None, settle: float = 1.5) -> str:
     return text
 
 
-def _every_page(server: str, territories: dict, window: str, prefix: str) -> None:
-    """Every page at each territory of ``territories``; on the Carte the contours' canvas is drawn; the fiche
-    of a commune names the commune's EPCI. One screenshot per page and level."""
+def _every_page(server: str, territories: dict, window: str, prefix: str, levels: str) -> None:
+    """Every page at each territory of ``territories`` (``levels``: "all", or one level); on the Carte the
+    contours' canvas is drawn; the fiche of a commune names the commune's EPCI. One screenshot per page and
+    level."""
     from selenium.webdriver.common.by import By
+    if levels != "all":
+        territories = {levels: territories[levels]}
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     size = window.replace(",", "x")
     with chromium(window) as driver:
@@ -111,10 +114,7 @@ def test_every_page_at_every_level_in_chromium(server, demo_run, window, levels)
     """The demo warehouse: every page by its own address ("/synthese" too: a shared link naming the home page
     opens it, without Streamlit's "Page not found" dialog)."""
     settings, _ = demo_run
-    territories = _territories(settings.published_path)
-    if levels != "all":
-        territories = {levels: territories[levels]}
-    _every_page(server, territories, window, "demo")
+    _every_page(server, _territories(settings.published_path), window, "demo", levels)
 
 
 @pytest.fixture(scope="module")
@@ -128,10 +128,7 @@ def real_server(real_warehouse):
 def test_every_page_at_every_level_on_the_real_files(real_server, window, levels):
     """The same on the warehouse published from the real files of ../shared/data."""
     url, settings = real_server
-    territories = _territories(settings.published_path)
-    if levels != "all":
-        territories = {levels: territories[levels]}
-    _every_page(url, territories, window, "reel")
+    _every_page(url, _territories(settings.published_path), window, "reel", levels)
 
 
 def test_menu_keeps_the_territory_and_the_fiche_of_a_commune_names_its_epci(server, demo_warehouse):
