@@ -208,7 +208,10 @@ def _rewrite_populations(mirror: Path, change) -> None:
 def test_blocking_dbt_test_stops_publication_and_notifies(tmp_path, demo_run, demo_mirror):
     """A negative legal population (a value the contract loads: PMUN is an integer) reaches dim_commune, whose
     column_conventions test (population* >= 0, blocking) fails in `dbt build`: the Dagster check fails, nothing
-    is published, the failed run's report and the notification name the mart, the rule and the value."""
+    is published, the failed run's report and the notification name the mart, the rule and the value.
+    The publication it starts from was written by an earlier version of the project, whose seed
+    ref_occupancy_capacity had no commune_code column: the seeds are written again whole, not into the old
+    table (dbt_project.yml, ``full_refresh``), so the build goes on to the marts' tests."""
     from orchestration.run import refresh
 
     settings0, _ = demo_run
@@ -227,12 +230,18 @@ def test_blocking_dbt_test_stops_publication_and_notifies(tmp_path, demo_run, de
         cfg = seeded_config(tmp_path, mirror, settings0.published_path,
                             f'[notifications]\nwebhook_url = "http://127.0.0.1:{server.server_port}/hook"\n')
         settings = load_settings(cfg)
+        con = duckdb.connect(str(settings.published_path))
+        con.execute("alter table reference.ref_occupancy_capacity drop column commune_code")   # the old seed
+        con.close()
         before = figures(settings.published_path)
         inode = settings.published_path.stat().st_ino
         result = refresh(str(cfg))
     finally:
         server.shutdown()
     assert not result.success
+    con = duckdb.connect(str(settings.build_path), read_only=True)   # the failed run's build file
+    assert "commune_code" in {c[0] for c in con.execute("describe reference.ref_occupancy_capacity").fetchall()}
+    con.close()
     assert settings.published_path.stat().st_ino == inode and figures(settings.published_path) == before
     evaluations = {e.event_specific_data.check_name: e.event_specific_data for e in result.all_events
                    if e.event_type_value == "ASSET_CHECK_EVALUATION"}
