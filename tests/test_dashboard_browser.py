@@ -47,10 +47,13 @@ def _territories(path) -> dict[str, str | None]:
 
 
 def _rendered(driver) -> bool:
+    """The page's script has run to its end (Streamlit's own mark on its root element, ``notRunning``; the
+    title can show while the script still runs) and shows a title."""
     from selenium.webdriver.common.by import By
+    app = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stApp"][data-test-script-state="notRunning"]')
     title = driver.find_elements(By.CSS_SELECTOR, "h1")
     running = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]')
-    return bool(title) and not running
+    return bool(app) and bool(title) and not running
 
 
 def _open(driver, url: str, shot: str | None, settle: float = 1.5) -> str:
@@ -58,16 +61,16 @@ def _open(driver, url: str, shot: str | None, settle: float = 1.5) -> str:
     Streamlit's; save a screenshot when ``shot`` is given. Returns the main area's text."""
     from selenium.webdriver.common.by import By
     driver.get(url)
-    # Rendered for a second in a row: the title appears before Streamlit shows that the script runs.
+    # Rendered for 0.3 s in a row: a page that asks for a rerun (a query parameter written back) runs again.
     deadline, since = time.time() + 120, None  # CI runners and busy machines are slow
     while time.time() < deadline:
         if not _rendered(driver):
             since = None
         elif since is None:
             since = time.time()
-        elif time.time() - since >= 1.0:
+        elif time.time() - since >= 0.3:
             break
-        time.sleep(0.2)
+        time.sleep(0.1)
     time.sleep(settle)  # let charts and the map draw
     name = shot or "page"
     if not _rendered(driver):
