@@ -13,7 +13,7 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dashboards import menu  # noqa: E402
-from dashboards.data import WarehouseUnavailable  # noqa: E402
+from dashboards.data import WarehouseOutdated, WarehouseUnavailable  # noqa: E402
 from dashboards.territory import url_params  # noqa: E402
 from dashboards.views import (  # noqa: E402
     annuaire,
@@ -67,3 +67,8 @@ try:
 except WarehouseUnavailable:
     st.info("Les données de l'observatoire sont en cours de préparation ou de mise à jour. "
             "Merci de réessayer dans quelques instants.")
+except WarehouseOutdated as exc:   # a publication of an earlier version of the project, read by this one
+    st.error("Les données publiées ont été préparées par une version antérieure de l'observatoire : cette page "
+             "ne peut pas les afficher. L'équipe de l'observatoire doit relancer une publication complète "
+             "(« python -m orchestration.run »).")
+    st.caption(f"Détail pour l'équipe : {exc}")

@@ -30,6 +30,12 @@ class WarehouseUnavailable(Exception):
     """The published warehouse is missing or cannot be opened right now."""
 
 
+class WarehouseOutdated(Exception):
+    """The published warehouse lacks a table or a column this version of the dashboard reads (DuckDB's
+    catalog or binder error on the current publication): it was published by an earlier version of the
+    project, and the next full refresh publishes it again with this version's marts."""
+
+
 def warehouse_path() -> Path:
     return load_settings().published_path
 
@@ -112,8 +118,10 @@ def _run(sql: str, params: tuple, signature: Identity) -> pd.DataFrame:
         cur, used = _publication.cursor(signature)
         try:
             return cur.execute(sql, list(params)).df()
-        except duckdb.Error:
+        except duckdb.Error as exc:
             if attempt == 2 or _publication.is_current(used):
+                if isinstance(exc, (duckdb.CatalogException, duckdb.BinderException)):
+                    raise WarehouseOutdated(str(exc).split("\n")[0]) from exc
                 raise
             # the connection was switched to a new publication under this query: run it again there
         finally:

@@ -73,6 +73,29 @@ def test_every_page_renders_at_every_level(dashboard_env, territories, page):
         assert any("données fictives" in w.value for w in at.warning)
 
 
+def test_a_publication_of_an_earlier_version_is_said_in_french(demo_run, demo_mirror, tmp_path, monkeypatch):
+    """The dashboard of a new version reading a publication of an earlier one (here without the mart
+    fct_summary_territory the Synthèse reads): a French message that says what the team must do, no
+    traceback."""
+    import duckdb
+
+    from conftest import seeded_config
+    from ingest.config import load_settings
+
+    cfg = seeded_config(tmp_path, demo_mirror[0], demo_run[0].published_path)
+    con = duckdb.connect(str(load_settings(cfg).published_path))
+    con.execute("drop table marts.fct_summary_territory")
+    con.close()
+    monkeypatch.setenv("OBSERVATOIRE_CONFIG", str(cfg))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == [
+        "Les données publiées ont été préparées par une version antérieure de l'observatoire : cette page ne "
+        "peut pas les afficher. L'équipe de l'observatoire doit relancer une publication complète "
+        "(« python -m orchestration.run »)."]
+    assert "fct_summary_territory" in at.caption[-1].value
+
+
 def test_app_default_page_is_the_synthesis_of_the_territory(dashboard_env, demo_warehouse):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception, at.exception
