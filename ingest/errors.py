@@ -24,3 +24,8 @@ class ContractError(IngestError):
 class ConfigError(ValueError):
     """The configuration file cannot be used (syntax, unknown key or code, missing location): the French
     message names the file, the table or key, the line when known, and what to do."""
+
+
+class OutdatedPublicationError(Exception):
+    """A partial refresh (one source's job) cannot complete the current publication: it was built by other
+    dbt models than this version's (``meta_publication.model_version``); a full refresh publishes it again."""

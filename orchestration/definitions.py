@@ -13,6 +13,7 @@ report and notifies the team (:mod:`orchestration.notify`).
 """
 
 
+import hashlib
 import json
 import os
 import shutil
@@ -21,10 +22,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from ingest import sources as source_loaders
 from ingest.config import PROJECT_ROOT, Settings, load_settings
+from ingest.errors import OutdatedPublicationError
 from ingest.fetch import fetch
 from ingest.load import write_field_report
 from ingest.warehouse import prepare_build, publish
@@ -98,8 +101,40 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
+def _dbt_files() -> list[Path]:
+    """The files of the dbt project that define the models (SQL, Python, YAML, seeds), without ``target``."""
+    return sorted(p for p in DBT_DIR.rglob("*") if p.suffix in {".sql", ".py", ".yml", ".csv"}
+                  and "target" not in p.relative_to(DBT_DIR).parts and "logs" not in p.relative_to(DBT_DIR).parts)
+
+
+def model_version() -> str:
+    """A fingerprint of the dbt project's files (12 hex digits): ``meta_publication.model_version`` of the
+    marts it builds. A partial refresh refuses a publication built by other models (:func:`check_model_version`)."""
+    digest = hashlib.sha256()
+    for path in _dbt_files():
+        digest.update(path.relative_to(DBT_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def check_model_version(con, published: Path) -> None:
+    """Raise :class:`OutdatedPublicationError` (French) when the build file, a copy of the current publication,
+    was built by other dbt models than this version's: a partial refresh would publish marts of two versions."""
+    current = model_version()
+    try:
+        built = con.execute("select model_version from marts.meta_publication").fetchone()
+    except duckdb.Error:
+        built = None
+    if built is None or built[0] != current:
+        raise OutdatedPublicationError(
+            f"la publication actuelle ({published}) a été construite par une autre version des modèles de "
+            f"l'observatoire (empreinte {built[0] if built else 'absente'}, cette version : {current}) : un "
+            "rafraîchissement partiel ne peut pas la compléter sans mêler les deux versions. Lancez d'abord un "
+            "rafraîchissement complet : « python -m orchestration.run » (tâche refresh_all).")
+
+
 def dbt_vars(settings: Settings) -> dict:
     return {
+        "model_version": model_version(),
         "territory_name": settings.territory.name,
         "territory_departements": list(settings.territory.departements),
         "territory_fictional": settings.territory.fictional,
@@ -248,6 +283,9 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         dbt test that fails (severity error) stops the build, hence the publication."""
         settings = warehouse.settings
         os.environ["OBSERVATOIRE_BUILD_DB"] = str(prepare_build(settings, context.run_id))   # profiles.yml
+        if set(context.selected_asset_keys) != set(observatoire_dbt.keys) and settings.published_path.exists():
+            with warehouse.build(context.run_id) as con:   # a partial refresh completes the current publication
+                check_model_version(con, settings.published_path)
         args = ["build", "--vars", json.dumps(dbt_vars(settings))]
         yield from dbt.cli(args, context=context).stream()
         prune_dbt_targets(Path(project.project_dir) / project.target_path)   # target_path is relative

@@ -209,7 +209,7 @@ def record_dbt_tests(con, run_id: str) -> int:
     return len(outcomes)
 
 
-OUR_ERRORS = ("IngestError", "FetchError", "ContractError", "ConfigError")
+OUR_ERRORS = ("IngestError", "FetchError", "ContractError", "ConfigError", "OutdatedPublicationError")
 
 
 def french_reason(error) -> str:

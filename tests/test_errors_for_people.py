@@ -211,3 +211,26 @@ def test_french_reason_is_taken_out_of_dagsters_wrapper(error, expected):
                                  [], "IOException")
     assert french_reason(SerializableErrorInfo("wrapper\n", [], "DagsterExecutionStepExecutionError", cause=disk)
                          ).startswith("disque plein : l'entrepôt en construction n'a pas pu être écrit. Libérez")
+
+
+def test_partial_refresh_refuses_a_publication_of_other_models(tmp_path, demo_run, demo_mirror):
+    """A publication built by another version of the dbt models (meta_publication.model_version): the France
+    Services job would rebuild only its own marts beside marts of the other version, so it stops before dbt
+    with a French reason that says to run a full refresh; nothing is published."""
+    from orchestration.definitions import model_version
+    from orchestration.run import refresh
+
+    settings0, _ = demo_run
+    cfg = seeded_config(tmp_path, demo_mirror[0], settings0.published_path)
+    settings = load_settings(cfg)
+    con = duckdb.connect(str(settings.published_path))
+    assert con.execute("select model_version from marts.meta_publication").fetchone() == (model_version(),)
+    con.execute("update marts.meta_publication set model_version = 'a1b2c3d4e5f6'")
+    con.close()
+    inode = settings.published_path.stat().st_ino
+    result = refresh(str(cfg), job_name="refresh_monthly")
+    assert not result.success
+    message = failure_message(settings, result)
+    assert "construite par une autre version des modèles" in message and "a1b2c3d4e5f6" in message, message
+    assert "rafraîchissement complet" in message and "Error occurred while executing" not in message
+    assert settings.published_path.stat().st_ino == inode
