@@ -51,10 +51,10 @@ def dbt_project(settings: Settings | None = None) -> DbtProject:
     source_loaders.write_dbt_sources()   # the dbt sources of the declarations (ingest/sources)
     project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
     manifest = project.manifest_path
-    newest = max(p.stat().st_mtime for p in DBT_DIR.rglob("*") if p.suffix in {".sql", ".yml", ".csv"}
-                 and "target" not in p.parts)
+    newest = max(p.stat().st_mtime for p in _dbt_files())
     key_file = DBT_DIR / "target" / "parse_key.json"
-    key = json.dumps({"build": str(settings.build_path), "vars": dbt_vars(settings)}, sort_keys=True) \
+    variables = dbt_vars(settings) if settings is not None else None
+    key = json.dumps({"build": str(settings.build_path), "vars": variables}, sort_keys=True) \
         if settings is not None else None
     stale = not manifest.exists() or manifest.stat().st_mtime < newest
     if stale or (key is not None and (not key_file.exists() or key_file.read_text(encoding="utf-8") != key)):
@@ -62,7 +62,7 @@ def dbt_project(settings: Settings | None = None) -> DbtProject:
         previous = os.environ.get("OBSERVATOIRE_BUILD_DB")
         if settings is not None:
             os.environ["OBSERVATOIRE_BUILD_DB"] = str(settings.build_path)
-            args += ["--vars", json.dumps(dbt_vars(settings))]
+            args += ["--vars", json.dumps(variables)]
         else:
             os.environ.setdefault("OBSERVATOIRE_BUILD_DB", str(DBT_DIR / "target" / "parse.duckdb"))
         try:
@@ -116,10 +116,10 @@ def model_version() -> str:
     return digest.hexdigest()[:12]
 
 
-def check_model_version(con, published: Path) -> None:
+def check_model_version(con, published: Path, current: str) -> None:
     """Raise :class:`OutdatedPublicationError` (French) when the build file, a copy of the current publication,
-    was built by other dbt models than this version's: a partial refresh would publish marts of two versions."""
-    current = model_version()
+    was built by other dbt models than ``current`` (this version's :func:`model_version`): a partial refresh
+    would publish marts of two versions."""
     try:
         built = con.execute("select model_version from marts.meta_publication").fetchone()
     except duckdb.Error:
@@ -283,10 +283,11 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         dbt test that fails (severity error) stops the build, hence the publication."""
         settings = warehouse.settings
         os.environ["OBSERVATOIRE_BUILD_DB"] = str(prepare_build(settings, context.run_id))   # profiles.yml
+        variables = dbt_vars(settings)
         if set(context.selected_asset_keys) != set(observatoire_dbt.keys) and settings.published_path.exists():
             with warehouse.build(context.run_id) as con:   # a partial refresh completes the current publication
-                check_model_version(con, settings.published_path)
-        args = ["build", "--vars", json.dumps(dbt_vars(settings))]
+                check_model_version(con, settings.published_path, variables["model_version"])
+        args = ["build", "--vars", json.dumps(variables)]
         yield from dbt.cli(args, context=context).stream()
         prune_dbt_targets(Path(project.project_dir) / project.target_path)   # target_path is relative
 

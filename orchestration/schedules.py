@@ -13,8 +13,9 @@ Each source declares its cadence (``ingest/sources/<source>.py``):
   ``refresh_surveys`` (``raw/surveys`` and what depends on it). Each job rebuilds only the dbt models
   downstream of its source (selected through the asset graph, i.e. dbt's own graph) and the two marts
   that describe the publication (``meta_publication``, ``meta_sources``), runs their checks, and
-  publishes; it starts from a copy of the current publication, so every other mart stays as published. The sensor reads file names only, never the files: their format is the loader's
-  business.
+  publishes; it starts from a copy of the current publication, so every other mart stays as published
+  (when the same dbt models built it: ``orchestration.definitions.check_model_version``). The sensor
+  reads file names only, never the files: their format is the loader's business.
 
 Each job refreshes its sources and everything downstream (marts, checks, publication). Cron
 expressions can be overridden in ``[schedules]`` of the configuration (keys = job names).
