@@ -41,14 +41,16 @@ lint: install
 	@mkdir -p dbt_project/target
 	OBSERVATOIRE_BUILD_DB=$(CURDIR)/dbt_project/target/lint.duckdb $(BIN)/sqlfluff lint dbt_project/models
 
-## The whole test suite (pytest, including the dbt build and its tests), after the linters.
+## The whole test suite (pytest, including the dbt build and its tests), after the linters, on
+## PYTEST_WORKERS pytest-xdist workers, a test file on one worker (its module fixtures built once).
+PYTEST_WORKERS ?= 2
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 ## The fast tier (under a minute): the tests not marked slow, i.e. none that builds a warehouse, runs a
 ## refresh, or starts Streamlit or a browser (tests/conftest.py marks them).
 test-fast: install
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" -n $(PYTEST_WORKERS) --dist loadfile
 
 ## Dagster UI with persistent run history in .dagster_home.
 dev: install

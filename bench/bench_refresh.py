@@ -45,7 +45,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 BENCH_DIR = ROOT / "data" / "bench"
-DBT_TARGET = ROOT / "dbt_project" / "target"
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 TARGET_REFRESH_S = 60.0
@@ -214,9 +213,10 @@ def write_new_wave(mirror: Path, inbox: Path) -> Path:
     return path
 
 
-
 def dbt_results(run_id: str) -> tuple[list[dict], dict]:
     """The results (run_results.json) and manifest of the dbt invocation of a Dagster run."""
+    from orchestration.report import DBT_TARGET
+
     for folder in sorted(DBT_TARGET.glob(f"*-{run_id[:7]}-*"), key=lambda p: p.stat().st_mtime, reverse=True):
         if (folder / "run_results.json").exists() and (folder / "manifest.json").exists():
             return (json.loads((folder / "run_results.json").read_text(encoding="utf-8"))["results"],

@@ -24,6 +24,7 @@ from ingest.config import load_settings
 from ingest.sources import write_dbt_sources
 from orchestration import dictionary
 from orchestration.definitions import DBT_DIR, dbt_executable, dbt_vars
+from orchestration.report import DBT_TARGET
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Aucun entrepôt publié : {published}. Lancez d'abord `make warehouse`.", file=sys.stderr)
         return 1
     write_dbt_sources()
-    copy_dir = DBT_DIR / "target" / "docs"
+    copy_dir = DBT_TARGET / "docs"
     shutil.rmtree(copy_dir, ignore_errors=True)
     copy_dir.mkdir(parents=True)
     copy = copy_dir / published.name        # same file name, so the views' catalog name resolves
@@ -53,8 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         return proc.returncode
     if not args.no_dictionary:
         dictionary.main([])
-    print(f"Documentation dbt : {DBT_DIR / 'target' / 'index.html'} (make docs-serve), "
-          f"{DBT_DIR / 'target' / 'static_index.html'} (s'ouvre depuis le disque)")
+    print(f"Documentation dbt : {DBT_TARGET / 'index.html'} (make docs-serve), "
+          f"{DBT_TARGET / 'static_index.html'} (s'ouvre depuis le disque)")
     return 0
 
 

@@ -49,10 +49,10 @@ def dbt_project(settings: Settings | None = None) -> DbtProject:
     the start of every ``dbt build`` when the profile or the vars differ from the last parse.
     """
     source_loaders.write_dbt_sources()   # the dbt sources of the declarations (ingest/sources)
-    project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
+    project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR, target_path=report.DBT_TARGET)
     manifest = project.manifest_path
     newest = max(p.stat().st_mtime for p in _dbt_files())
-    key_file = DBT_DIR / "target" / "parse_key.json"
+    key_file = report.DBT_TARGET / "parse_key.json"
     variables = dbt_vars(settings) if settings is not None else None
     key = json.dumps({"build": str(settings.build_path), "vars": variables}, sort_keys=True) \
         if settings is not None else None
@@ -64,7 +64,7 @@ def dbt_project(settings: Settings | None = None) -> DbtProject:
             os.environ["OBSERVATOIRE_BUILD_DB"] = str(settings.build_path)
             args += ["--vars", json.dumps(variables)]
         else:
-            os.environ.setdefault("OBSERVATOIRE_BUILD_DB", str(DBT_DIR / "target" / "parse.duckdb"))
+            os.environ.setdefault("OBSERVATOIRE_BUILD_DB", str(report.DBT_TARGET / "parse.duckdb"))
         try:
             DbtCliResource(project_dir=project, dbt_executable=dbt_executable()).cli(
                 args, target_path=project.target_path).wait()
@@ -289,7 +289,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
                 check_model_version(con, settings.published_path, variables["model_version"])
         args = ["build", "--vars", json.dumps(variables)]
         yield from dbt.cli(args, context=context).stream()
-        prune_dbt_targets(Path(project.project_dir) / project.target_path)   # target_path is relative
+        prune_dbt_targets(report.DBT_TARGET)
 
     @dg.asset(key=["warehouse", "published"], group_name="publication", deps=list(observatoire_dbt.keys),
               description="Atomic swap of the freshly built warehouse into the published file.")

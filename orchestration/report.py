@@ -18,6 +18,7 @@ dbt's artifacts of the run).
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -37,7 +38,9 @@ create table if not exists ops.refresh_checks (run_id varchar, asset varchar, ch
 
 SUCCESS, FAILURE = "succès", "échec"
 BLOCKING, WARNING = "bloquant", "avertissement"
-DBT_TARGET = PROJECT_ROOT / "dbt_project" / "target"
+# dbt's target folder (manifest, partial parse, one folder per dbt invocation): dbt_project/target, or dbt's own
+# DBT_TARGET_PATH when set (relative to dbt_project/), which dagster-dbt follows too; the tests' workers set it.
+DBT_TARGET = PROJECT_ROOT / "dbt_project" / os.environ.get("DBT_TARGET_PATH", "target")
 
 
 def ensure_ops(con: duckdb.DuckDBPyConnection) -> None:

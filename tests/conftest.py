@@ -13,10 +13,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from ingest.config import PROJECT_ROOT, load_settings
 
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+
+# `make test` runs two pytest-xdist workers (docs/contributing.md). Each has its own dbt target folder
+# (dbt's DBT_TARGET_PATH, which dagster-dbt and orchestration.report.DBT_TARGET follow): two dbt parses
+# must not write the same manifest.json and partial_parse.msgpack. Set before any orchestration import.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["DBT_TARGET_PATH"] = str(PROJECT_ROOT / "dbt_project" / "target" / os.environ["PYTEST_XDIST_WORKER"])
 
 # Fixtures that build a warehouse (a refresh, the real files' publication, a dbt build): every test that
 # depends on one, directly or through another fixture, is marked ``slow`` (``make test-fast`` leaves them
@@ -127,15 +134,27 @@ def run_documented_command(cfg: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="session")
-def real_publication(tmp_path_factory):
+def real_publication(tmp_path_factory, worker_id):
     """The real public files of ../shared/data published by the documented command (the Dagster job
     refresh_all with its quality gate, exactly as a user runs it): (completed process, settings).
     Skipped when ../shared/data is absent."""
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real public files not available: {SHARED_DATA} is absent (see shared/data/SOURCES.md)")
-    cfg = real_config(tmp_path_factory.mktemp("real"))
-    proc = run_documented_command(cfg)
-    return proc, load_settings(cfg)
+    if worker_id == "master":   # a single pytest process
+        cfg = real_config(tmp_path_factory.mktemp("real"))
+        return run_documented_command(cfg), load_settings(cfg)
+    # Under pytest-xdist, the first worker that needs it publishes it in the folder the workers share, and the
+    # others read that publication (read-only): pytest-xdist's documented pattern for a session fixture.
+    shared = tmp_path_factory.getbasetemp().parent / "real"
+    outcome = shared / "documented_command.json"
+    with FileLock(str(shared) + ".lock"):
+        if not outcome.exists():
+            shared.mkdir(exist_ok=True)
+            proc = run_documented_command(real_config(shared))
+            outcome.write_text(json.dumps({"args": proc.args, "returncode": proc.returncode,
+                                           "stdout": proc.stdout, "stderr": proc.stderr}), encoding="utf-8")
+    proc = subprocess.CompletedProcess(**json.loads(outcome.read_text(encoding="utf-8")))
+    return proc, load_settings(shared / "shared-data.toml")
 
 
 @pytest.fixture(scope="session")

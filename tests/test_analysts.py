@@ -33,6 +33,7 @@ from ingest.warehouse import (
 )
 from orchestration import dictionary
 from orchestration.exports import GPKG, LAYERS, MARKER, exports_dir, reusable_parquet, write_exports
+from orchestration.report import DBT_TARGET
 
 QUERIES = sorted((PROJECT_ROOT / "docs" / "requetes").glob("*.sql"))
 OLD_DUCKDB = "duckdb==1.4.*"
@@ -322,7 +323,7 @@ def test_make_docs_while_a_reader_holds_the_published_file(demo_run):
         proc = subprocess.run([sys.executable, "-m", "orchestration.dbt_docs", "--no-dictionary"], cwd=PROJECT_ROOT,
                               env=env, capture_output=True, text=True, timeout=600)
         assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
-        target = PROJECT_ROOT / "dbt_project" / "target"
+        target = DBT_TARGET
         catalog = json.loads((target / "catalog.json").read_text(encoding="utf-8"))
         assert "model.observatoire.dim_territory_geometry" in catalog["nodes"]
         assert (target / "static_index.html").stat().st_size > 0
