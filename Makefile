@@ -43,7 +43,7 @@ lint: install
 
 ## The whole test suite (pytest, including the dbt build and its tests), after the linters, on
 ## PYTEST_WORKERS pytest-xdist workers, a test file on one worker (its module fixtures built once).
-PYTEST_WORKERS ?= 2
+PYTEST_WORKERS ?= 3
 test: lint
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 

@@ -19,7 +19,7 @@ from ingest.config import PROJECT_ROOT, load_settings
 
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 
-# `make test` runs two pytest-xdist workers (docs/contributing.md). Each has its own dbt target folder
+# `make test` runs three pytest-xdist workers (docs/contributing.md). Each has its own dbt target folder
 # (dbt's DBT_TARGET_PATH, which dagster-dbt and orchestration.report.DBT_TARGET follow): two dbt parses
 # must not write the same manifest.json and partial_parse.msgpack. Set before any orchestration import.
 if os.environ.get("PYTEST_XDIST_WORKER"):
