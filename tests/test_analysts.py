@@ -323,11 +323,10 @@ def test_make_docs_while_a_reader_holds_the_published_file(demo_run):
         proc = subprocess.run([sys.executable, "-m", "orchestration.dbt_docs", "--no-dictionary"], cwd=PROJECT_ROOT,
                               env=env, capture_output=True, text=True, timeout=600)
         assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
-        target = DBT_TARGET
-        catalog = json.loads((target / "catalog.json").read_text(encoding="utf-8"))
+        catalog = json.loads((DBT_TARGET / "catalog.json").read_text(encoding="utf-8"))
         assert "model.observatoire.dim_territory_geometry" in catalog["nodes"]
-        assert (target / "static_index.html").stat().st_size > 0
-        assert not (target / "docs").exists()                    # the copy is removed
+        assert (DBT_TARGET / "static_index.html").stat().st_size > 0
+        assert not (DBT_TARGET / "docs").exists()                # the copy is removed
     finally:
         out, _ = holder.communicate("\n", timeout=60)
     assert holder.returncode == 0 and int(out.strip()) > 0       # the reader kept its connection
