@@ -83,15 +83,66 @@ def demo_mirror(tmp_path_factory) -> tuple[Path, dict]:
     return out, json.loads(json.dumps(truth))
 
 
-@pytest.fixture(scope="session")
-def demo_run(tmp_path_factory, demo_mirror):
-    """Runs the refresh_all job once on the demo mirror; returns (settings, result)."""
-    from orchestration.run import refresh
+class RecordedRun:
+    """A refresh run as the Dagster instance that ran it recorded it (what the Dagster UI reads): its id,
+    whether it succeeded, its events, and the dbt manifest it was built with (``dbt_manifest``)."""
 
-    tmp = tmp_path_factory.mktemp("pipeline")
-    cfg = write_config(tmp, demo_mirror[0])
-    result = refresh(str(cfg))
-    return load_settings(cfg), result
+    def __init__(self, folder: Path, run_id: str):
+        import dagster as dg
+
+        instance = dg.DagsterInstance.local_temp(tempdir=str(folder / "dagster"))
+        try:
+            run = instance.get_run_by_id(run_id)
+            self.run_id = run_id
+            self.success = run is not None and run.status == dg.DagsterRunStatus.SUCCESS
+            self.all_events = [e.dagster_event for e in instance.all_logs(run_id) if e.is_dagster_event]
+        finally:
+            instance.dispose()
+        self.dbt_manifest = folder / "dbt_manifest.json"
+
+
+def built_once(tmp_path_factory, worker_id: str, name: str, build) -> Path:
+    """The folder where ``build(folder)`` ran once for the whole test session. In a single pytest process,
+    a new temporary folder. Under pytest-xdist, the first worker that needs it builds it in the folder the
+    workers share, under a file lock, and the others find it built (pytest-xdist's documented pattern for a
+    session fixture): ``build`` must leave ``folder / "built.json"``."""
+    if worker_id == "master":
+        folder = tmp_path_factory.mktemp(name)
+        build(folder)
+        return folder
+    folder = tmp_path_factory.getbasetemp().parent / name
+    with FileLock(str(folder) + ".lock"):
+        if not (folder / "built.json").exists():
+            folder.mkdir(exist_ok=True)
+            build(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory, worker_id, demo_mirror):
+    """The refresh_all job run once on the demo mirror, for every worker of the session (the workers read
+    the publication, never write it: a test that refreshes starts from a copy, :func:`seeded_config`);
+    returns (settings, :class:`RecordedRun`)."""
+    def build(folder: Path) -> None:
+        import dagster as dg
+
+        from orchestration.report import DBT_TARGET
+        from orchestration.run import refresh
+
+        cfg = write_config(folder, demo_mirror[0])   # generated with a fixed seed: the same files on every worker
+        (folder / "dagster").mkdir()
+        instance = dg.DagsterInstance.local_temp(tempdir=str(folder / "dagster"))
+        try:
+            result = refresh(str(cfg), instance=instance)
+        finally:
+            instance.dispose()
+        if (DBT_TARGET / "manifest.json").exists():   # the project the run was built with
+            shutil.copyfile(DBT_TARGET / "manifest.json", folder / "dbt_manifest.json")
+        (folder / "built.json").write_text(json.dumps({"run_id": result.run_id}), encoding="utf-8")
+
+    folder = built_once(tmp_path_factory, worker_id, "demo", build)
+    run_id = json.loads((folder / "built.json").read_text(encoding="utf-8"))["run_id"]
+    return load_settings(folder / "config.toml"), RecordedRun(folder, run_id)
 
 
 @pytest.fixture(scope="session")
@@ -140,21 +191,16 @@ def real_publication(tmp_path_factory, worker_id):
     Skipped when ../shared/data is absent."""
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real public files not available: {SHARED_DATA} is absent (see shared/data/SOURCES.md)")
-    if worker_id == "master":   # a single pytest process
-        cfg = real_config(tmp_path_factory.mktemp("real"))
-        return run_documented_command(cfg), load_settings(cfg)
-    # Under pytest-xdist, the first worker that needs it publishes it in the folder the workers share, and the
-    # others read that publication (read-only): pytest-xdist's documented pattern for a session fixture.
-    shared = tmp_path_factory.getbasetemp().parent / "real"
-    outcome = shared / "documented_command.json"
-    with FileLock(str(shared) + ".lock"):
-        if not outcome.exists():
-            shared.mkdir(exist_ok=True)
-            proc = run_documented_command(real_config(shared))
-            outcome.write_text(json.dumps({"args": proc.args, "returncode": proc.returncode,
-                                           "stdout": proc.stdout, "stderr": proc.stderr}), encoding="utf-8")
-    proc = subprocess.CompletedProcess(**json.loads(outcome.read_text(encoding="utf-8")))
-    return proc, load_settings(shared / "shared-data.toml")
+
+    def build(folder: Path) -> None:
+        proc = run_documented_command(real_config(folder))
+        (folder / "built.json").write_text(json.dumps({"args": proc.args, "returncode": proc.returncode,
+                                                       "stdout": proc.stdout, "stderr": proc.stderr}),
+                                           encoding="utf-8")
+
+    folder = built_once(tmp_path_factory, worker_id, "real", build)
+    proc = subprocess.CompletedProcess(**json.loads((folder / "built.json").read_text(encoding="utf-8")))
+    return proc, load_settings(folder / "shared-data.toml")
 
 
 @pytest.fixture(scope="session")

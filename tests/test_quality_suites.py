@@ -268,7 +268,7 @@ def test_every_mart_and_source_checked_by_the_refresh_and_reported(demo_run, dem
     assert by_name["great_expectations"] == {f"raw/{s}" for s in settings.sources}
     assert {m for m in marts if by_name.get(f"column_conventions_{m}_") == {f"marts/{m}"}} == marts
     assert [(e.asset_key.path[-1], e.check_name, e.description) for e in evaluations if not e.passed] == []
-    manifest = json.loads((report.DBT_TARGET / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads(result.dbt_manifest.read_text(encoding="utf-8"))
     tests = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "test"}
     assert len(tests) > 200 and len(tests & set(by_name)) > 0.9 * len(tests)
     assert {"unique_combination_of_columns_fct_access_territory_territory_level__territory_code__kind__distance_km",
