@@ -130,7 +130,7 @@ def demo_run(tmp_path_factory, worker_id, demo_mirror):
         from orchestration.run import refresh
 
         cfg = write_config(folder, demo_mirror[0])   # generated with a fixed seed: the same files on every worker
-        (folder / "dagster").mkdir()
+        (folder / "dagster").mkdir(exist_ok=True)   # a build that failed before may have made it
         instance = dg.DagsterInstance.local_temp(tempdir=str(folder / "dagster"))
         try:
             result = refresh(str(cfg), instance=instance)
