@@ -299,3 +299,27 @@ def test_xlsx_named_sheet_and_missing_sheet(tmp_path):
     assert res.rows_loaded == 1 and con.execute("select id_fs from raw.france_services").fetchone() == ("7",)
     with pytest.raises(ContractError, match="feuille « Autre » absente"):
         load_source(con, "france_services", [snap], dataclasses.replace(contract, sheet="Autre"))
+
+
+def test_populations_before_2019_communes_csv_with_long_french_headers(tmp_path):
+    """The populations légales before the 2019 vintage (e.g. 2016: statistiques/fichier/4265429/ensemble.zip)
+    ship ``Communes.csv`` beside ``Departements.csv``, in Windows-1252, with long French headers and a
+    ``;`` at the end of every line: the same columns under other names, loaded as the later vintages."""
+    import io
+    import zipfile
+
+    text = ("Code région;Nom de la région;Code département;Code arrondissement;Code canton;Code commune;"
+            "Nom de la commune;Population municipale;Population comptée à part;Population totale;\r\n"
+            "84;Auvergne-Rhône-Alpes;01;2;08;001;L'Abergement-Clémenciat;767;18;785;\r\n"
+            "94;Corse;2A;1;01;004;Ajaccio;69075;1500;70575;\r\n"
+            "01;Guadeloupe;971;1;01;101;Les Abymes;53514;980;54494;\r\n").encode("cp1252")
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("Departements.csv", "Code département;Population totale;\r\n01;650000;\r\n")
+        z.writestr("Communes.csv", text)
+    con, res = load(tmp_path, "populations", {"ensemble.zip": archive.getvalue()})
+    assert (res.rows_read, res.rows_loaded, res.rows_rejected) == (3, 3, 0)
+    assert con.execute("select CODDEP, CODCOM, COM, CODCAN, PMUN, PCAP, PTOT from raw.populations order by _row"
+                       ).fetchall() == [("01", "001", "L'Abergement-Clémenciat", "08", "767", "18", "785"),
+                                        ("2A", "004", "Ajaccio", "01", "69075", "1500", "70575"),
+                                        ("971", "101", "Les Abymes", "01", "53514", "980", "54494")]

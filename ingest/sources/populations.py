@@ -22,16 +22,18 @@ SOURCE = Source(
     contract=Contract(
         description="INSEE populations légales (code split in CODDEP + CODCOM)",
         columns=(
-            _c("CODDEP", not_empty=True, pattern=r"\d{2,3}|2[AB]", label="code département"),
-            _c("CODCOM", not_empty=True, pattern=r"\d{3}", label="numéro de commune"),
-            _c("COM", label="nom de la commune"),
-            _c("CODCAN", required=False),
-            _c("PMUN", not_empty=True, pattern=INTEGER, label="population municipale"),
-            _c("PCAP", required=False, pattern=INTEGER, label="population comptée à part"),
-            _c("PTOT", not_empty=True, pattern=INTEGER, label="population totale"),
+            _c("CODDEP", "Code département", not_empty=True, pattern=r"\d{2,3}|2[AB]", label="code département"),
+            _c("CODCOM", "Code commune", not_empty=True, pattern=r"\d{3}", label="numéro de commune"),
+            _c("COM", "Nom de la commune", label="nom de la commune"),
+            _c("CODCAN", "Code canton", required=False),
+            _c("PMUN", "Population municipale", not_empty=True, pattern=INTEGER, label="population municipale"),
+            _c("PCAP", "Population comptée à part", required=False, pattern=INTEGER, label="population comptée à part"),
+            _c("PTOT", "Population totale", not_empty=True, pattern=INTEGER, label="population totale"),
         ),
         key=("CODDEP", "CODCOM"),
-        # INSEE ships it in ensemble.zip beside donnees_departements.csv, donnees_regions.csv...
-        member=r"(?i)^donnees_communes\.csv$",
+        # INSEE ships it in ensemble.zip beside donnees_departements.csv, donnees_regions.csv... The vintages
+        # before 2019 (e.g. populations légales 2016, statistiques/fichier/4265429/ensemble.zip) name it
+        # Communes.csv, with long French headers ("Code département", "Population municipale"...: the aliases).
+        member=r"(?i)^(?:donnees_communes|communes)\.csv$",
     ),
 )
