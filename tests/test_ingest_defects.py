@@ -302,9 +302,10 @@ def test_xlsx_named_sheet_and_missing_sheet(tmp_path):
 
 
 def test_populations_before_2019_communes_csv_with_long_french_headers(tmp_path):
-    """The populations légales before the 2019 vintage (e.g. 2016: statistiques/fichier/4265429/ensemble.zip)
-    ship ``Communes.csv`` beside ``Departements.csv``, in Windows-1252, with long French headers and a
-    ``;`` at the end of every line: the same columns under other names, loaded as the later vintages."""
+    """Older archives of the populations légales (e.g. statistiques/fichier/4265429/ensemble.zip) hold
+    ``Communes.csv`` beside ``Departements.csv``; the copies archived in public repositories have long French
+    headers and a ``;`` at the end of every line, some in Windows-1252: the same columns under other names,
+    loaded as the later vintages."""
     import io
     import zipfile
 

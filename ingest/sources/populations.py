@@ -31,9 +31,10 @@ SOURCE = Source(
             _c("PTOT", "Population totale", not_empty=True, pattern=INTEGER, label="population totale"),
         ),
         key=("CODDEP", "CODCOM"),
-        # INSEE ships it in ensemble.zip beside donnees_departements.csv, donnees_regions.csv... The vintages
-        # before 2019 (e.g. populations légales 2016, statistiques/fichier/4265429/ensemble.zip) name it
-        # Communes.csv, with long French headers ("Code département", "Population municipale"...: the aliases).
+        # INSEE ships it in ensemble.zip beside donnees_departements.csv, donnees_regions.csv... Older
+        # archives (e.g. statistiques/fichier/4265429/ensemble.zip) hold Communes.csv and Departements.csv
+        # instead; the copies archived in public repositories have long French headers ("Code département",
+        # "Population municipale"...: the aliases) and a ";" at the end of every line.
         member=r"(?i)^(?:donnees_communes|communes)\.csv$",
     ),
 )
