@@ -301,7 +301,7 @@ def test_xlsx_named_sheet_and_missing_sheet(tmp_path):
         load_source(con, "france_services", [snap], dataclasses.replace(contract, sheet="Autre"))
 
 
-def test_populations_before_2019_communes_csv_with_long_french_headers(tmp_path):
+def test_populations_older_archive_communes_csv_with_long_french_headers(tmp_path):
     """Older archives of the populations légales (e.g. statistiques/fichier/4265429/ensemble.zip) hold
     ``Communes.csv`` beside ``Departements.csv``; the copies archived in public repositories have long French
     headers and a ``;`` at the end of every line, some in Windows-1252: the same columns under other names,
