@@ -15,6 +15,7 @@ each of them the same place as the inventory's (matched by the existing matching
 inventory does not know (coordinates 110 m north of the centre of a commune without any inventory place), one
 place that cannot be placed (a postcode and commune that do not exist, no coordinates) and one damaged row (cut
 after its name). :func:`list_truth` is what the generator knows of it (``truth.json``, key ``listes_lieux``).
+The national benchmark's territory gets a simpler list in the same layout (:func:`census_list`).
 """
 
 from __future__ import annotations
@@ -108,6 +109,15 @@ def regional_list(facts) -> tuple[list[list[str]], dict]:
     return rows, truth
 
 
+def census_list(facts) -> list[list[str]]:
+    """The list for a territory without commune names and postcodes (the national benchmark): every fifth place
+    of the inventory, with its commune code and coordinates only, as a later census export would give it."""
+    return [[f"RTL-{i + 1:06d}", p.name, p.address, "", "", str(facts.codes[p.host]), f"{p.lat:.6f}".replace(".", ","),
+             f"{p.lon:.6f}".replace(".", ","), _typology(p.typo), "", "En activité", ""]
+            for i, p in enumerate(sorted((p for p in facts.places if not p.sentinel), key=lambda p: int(p.id)))
+            if i % 5 == 0]
+
+
 def list_truth(facts) -> dict | None:
     """The truth of the list (None for a territory without the list: the national benchmark)."""
     if getattr(facts, "commune_names", None) is None:
@@ -116,10 +126,12 @@ def list_truth(facts) -> dict | None:
 
 
 def write_demo(out_dir: Path, drawn) -> dict[str, int]:
-    """The ``demo`` writer of the source's declaration: the list in its layout, Windows-1252."""
+    """The ``demo`` writer of the source's declaration: the list in its layout, Windows-1252 (for the national
+    benchmark, :func:`census_list` in the same layout)."""
     if getattr(drawn.facts, "commune_names", None) is None:
-        return {}
-    rows, _ = regional_list(drawn.facts)
+        rows = census_list(drawn.facts)
+    else:
+        rows, _ = regional_list(drawn.facts)
     path = Path(out_dir) / FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="cp1252", newline="") as fh:
