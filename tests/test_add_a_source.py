@@ -105,7 +105,7 @@ select
     record_id, 'tiers_lieu', 'reseau_regional',
     place_name, place_type, null,
     published_commune_code, latitude, longitude, _file, _row,
-    postcode, address, null, 'lieu', 5
+    postcode, address, null, 'lieu', 5, null
 from {{ ref('stg_reseau_regional') }}
 """
 

@@ -28,7 +28,8 @@ def test_every_row_accounted_for(demo_warehouse, demo_mirror):
                                         # referential sources of the demo (config/demo.toml)
                                         "communes_etalab", "epci_etalab", "departements_etalab", "regions_etalab",
                                         "grille_densite", "typologie_ruralite", "programme_laureates", "epci_centroids",
-                                        "conseillers_numeriques", "admin_contours", "mobpro_detail"}
+                                        "conseillers_numeriques", "admin_contours", "mobpro_detail",
+                                        "listes_lieux"}   # the regional network's list (ingest/demo/listes.py)
     for source, read, loaded, rejected in manifest:
         assert read == loaded + rejected, source
     for source in {m[0] for m in manifest}:

@@ -106,24 +106,39 @@ def test_demo_places_every_record_where_the_truth_says(demo_warehouse, demo_mirr
     # the sentinel places of the inventory (no code, coordinates) are placed by coordinates
     for s in demo_mirror[1]["sentinel_places"]:
         assert got[f"TL2019-{s['id']}"] == [s["insee_com"], "coordonnees_commune_la_plus_proche"]
-    shares = _rows(demo_warehouse, "select source_name, rows, placed, share_placed from marts.quality_placement_by_source")
-    assert shares and all(r[3] == 1.0 and r[1] == r[2] for r in shares), shares
-    assert {r[0] for r in shares} >= {"communes_etalab", "epci_etalab", "grille_densite", "typologie_ruralite",
-                                      "programme_laureates", "conseillers_numeriques", "populations"}
+    shares = {r[0]: r[1:] for r in _rows(demo_warehouse, "select source_name, rows, placed, share_placed "
+                                                         "from marts.quality_placement_by_source")}
+    # the regional list has one row that cannot be placed on purpose (tests/test_listes_lieux.py)
+    lists = demo_mirror[1]["listes_lieux"]
+    n_unplaced = sum(1 for v in lists["placements"].values() if v is None)
+    assert shares.pop("listes_lieux")[:2] == (lists["n_loaded"], lists["n_loaded"] - n_unplaced)
+    assert shares and all(r[2] == 1.0 and r[0] == r[1] for r in shares.values()), shares
+    assert set(shares) >= {"communes_etalab", "epci_etalab", "grille_densite", "typologie_ruralite",
+                           "programme_laureates", "conseillers_numeriques", "populations"}
 
 
 def test_demo_cross_source_twins_are_one_place(demo_warehouse, demo_mirror):
     t = demo_mirror[1]["referential"]
     report = {(r[0], r[1]): r[2:] for r in _rows(demo_warehouse, "select source_id_a, source_id_b, decision, outcome "
                                                                  "from marts.quality_place_duplicates")}
+    # the records of the regional list that are inventory places (ingest/demo/listes.py) are folded in too
+    list_matches = {inventory: record for record, inventory in demo_mirror[1]["listes_lieux"]["matches"].items()}
     for a, b in t["duplicate_pairs"]:
         assert report[(a, b)] == ("match", "fusionne"), (a, b)
         ids, names, real_id = demo_warehouse.execute(
             "select source_ids, source_names, real_place_id from marts.dim_place where place_id = ?", [a]).fetchone()
-        assert ids == [a, b] and len(names) == 2 and real_id == f"LIEU-{a}"
+        assert ids == [a, b, *([list_matches[a]] if a in list_matches else [])] and real_id == f"LIEU-{a}"
+        assert len(names) == len(ids)
         assert _rows(demo_warehouse, "select count(*) from marts.dim_place where place_id = ?", [b]) == [(0,)]
-    # only the twins: no other pair is merged, and every inventory place and France Services keeps its row
-    assert sum(1 for v in report.values() if v[1] == "fusionne") == len(t["duplicate_pairs"])
+    for inventory, record in list_matches.items():
+        assert report[(inventory, record)] == ("match", "fusionne"), (inventory, record)
+    # only the twins and the list's records: no other pair is merged (a twin and the list's record of the same
+    # inventory place are in one place too), and every inventory place and France Services keeps its row
+    n_twins = len(t["duplicate_pairs"]) + len(list_matches)
+    expected = {tuple(p) for p in t["duplicate_pairs"]} | set(list_matches.items())
+    same_place = {(b, list_matches[a]) for a, b in t["duplicate_pairs"] if a in list_matches}
+    fused = {pair for pair, v in report.items() if v[1] == "fusionne"}
+    assert expected <= fused <= expected | same_place, fused - expected
     truth = demo_mirror[1]
     n_tl, n_fs = demo_warehouse.execute(
         "select count(*) filter (where place_family = 'tiers_lieu'), "
@@ -131,16 +146,20 @@ def test_demo_cross_source_twins_are_one_place(demo_warehouse, demo_mirror):
     assert (n_tl, n_fs) == (truth["n_places"], truth["n_france_services"])
     # every record is in one real place; the twins are one real place each; laureates and host structures
     # that match no inventory place nor France Services are real places of their own, not rows of dim_place
-    n_records, n_real, n_in_real, n_in_places = demo_warehouse.execute(
-        "select (select count(*) from marts.dim_place_source), (select count(*) from marts.dim_real_place), "
-        "(select sum(n_source_records) from marts.dim_real_place), "
+    n_records, n_placed, n_real, n_in_real, n_in_places = demo_warehouse.execute(
+        "select (select count(*) from marts.dim_place_source), "
+        "(select count(*) from marts.dim_place_source where placement_method is not null), "
+        "(select count(*) from marts.dim_real_place), (select sum(n_source_records) from marts.dim_real_place), "
         "(select sum(n_source_records) from marts.dim_place)").fetchone()
-    assert n_records == n_in_real == n_real + len(t["duplicate_pairs"])
-    assert n_in_places == truth["n_places"] + truth["n_france_services"] + len(t["duplicate_pairs"])
+    n_unplaced = sum(1 for v in demo_mirror[1]["listes_lieux"]["placements"].values() if v is None)
+    assert n_records == n_placed + n_unplaced       # the unplaced row of the list belongs to no real place
+    assert n_placed == n_in_real == n_real + n_twins
+    assert n_in_places == truth["n_places"] + truth["n_france_services"] + n_twins
     flags = demo_warehouse.execute(
         "select is_tiers_lieu_inventory, is_programme_laureate, hosts_conseillers_numeriques, source_ids "
         "from marts.dim_real_place where real_place_id = ?", [f"LIEU-{t['duplicate_pairs'][0][0]}"]).fetchone()
-    assert flags == (True, True, False, t["duplicate_pairs"][0])
+    a0 = t["duplicate_pairs"][0][0]
+    assert flags == (True, True, False, [*t["duplicate_pairs"][0], *([list_matches[a0]] if a0 in list_matches else [])])
 
 
 def test_demo_commune_referential(demo_warehouse, demo_mirror):

@@ -796,6 +796,7 @@ def draw(seed: int, scale: float = 1.0, say: Callable[[str], None] = lambda msg:
         canton=np.array([c.canton for c in communes], dtype=object),
         pmun=np.array([c.pmun for c in communes], dtype=np.int64), epci_names=t.epci_names,
         canton_names=t.canton_names, places=places, france_services=fs_list, flows=flows, grants=grants,
-        surveys=surveys, n_delegated=len(t.comd))
+        surveys=surveys, n_delegated=len(t.comd), commune_names=[c.libelle for c in communes],
+        postcodes=[c.postcode for c in communes], centres=[(c.lat, c.lon) for c in communes])
     return Drawn(publications(), facts, lambda out_dir: write_referential(
         out_dir, t, places, seed, DEP_CODE, DEP_NAME, REG_CODE, REG_NAME, ids))

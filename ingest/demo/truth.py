@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ingest.demo.formats import survey_column
+from ingest.demo.listes import FILE as LIST_FILE
+from ingest.demo.listes import list_truth
 from ingest.demo.records import Flows, FranceServices, Grant, Place
 from ingest.demo.vocabulary import TYPO_COWORKING, TYPO_FABLAB
 
@@ -38,6 +40,11 @@ class Facts:
     surveys: dict[str, list[list[str]]]   # wave -> rows (formats.survey_row)
     n_arrondissements: int = 0     # municipal arrondissements (ARM rows)
     n_delegated: int = 0           # communes déléguées (COMD rows)
+    # Per commune, for the lists of places loaded by mapping (ingest.demo.listes; the demo only): its name
+    # (COG LIBELLE), its postcode (Etalab codesPostaux) and its centre (lat, lon).
+    commune_names: list[str] | None = None
+    postcodes: list[str] | None = None
+    centres: list[tuple[float, float]] | None = None
 
 
 def _r6(x: float) -> float:
@@ -142,6 +149,8 @@ def truth(f: Facts, files: dict[str, int], detailed: bool) -> dict:
         out["grants"]["amount_to_places_by_epci"] = {e: round(x / 100, 2) for e, x in to_places.items()}
         out["sentinel_places"] = [{"id": p.id, "insee_com": f.codes[p.host]}
                                   for p in sorted((p for p in f.places if p.sentinel), key=lambda p: int(p.id))]
+        if LIST_FILE in files:   # the regional list of places (source listes_lieux)
+            out["listes_lieux"] = list_truth(f)
         return out
     deps = sorted(set(f.dep.tolist()), key=lambda d: (len(d), d))
     out.update({

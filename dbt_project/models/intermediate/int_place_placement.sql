@@ -5,8 +5,12 @@
 --      (COG COMPARENT, Etalab chefLieu / commune): placed in that parent commune;
 --   3. code_insee_fusionne: its code was merged into a commune nouvelle (Etalab anciensCodes);
 --   4. code_postal: no usable code, but its postcode belongs to exactly one commune (Etalab codesPostaux);
---   5. coordonnees_commune_la_plus_proche: else the commune whose centre is nearest to its coordinates,
---      within var placement_max_km (further than that, the record is reported, not placed).
+--   5. code_postal_nom_commune: its postcode is shared by several communes, and the commune name it publishes
+--      (published_commune_name: the lists of places) is the name of exactly one of them (accents, case,
+--      hyphens and apostrophes ignored);
+--   6. coordonnees_commune_la_plus_proche: else the commune whose centre is nearest to its coordinates,
+--      within var placement_max_km (further than that, the record is reported, not placed). Commune
+--      contours are not used here (no spatial extension): the demo's places lie nearest their commune's centre.
 -- Records that none of these place are listed in quality_unplaced_places with the reason (French).
 {%- set max_km = var('placement_max_km') %}
 with communes as (
@@ -31,23 +35,36 @@ by_postcode as (
     from places p join postcodes pc on pc.postcode = p.postcode
     where p.place_id not in (select place_id from by_code)
 ),
+by_postcode_name as (
+    select p.place_id, min(c.commune_code) as commune_code
+    from places p
+    join {{ ref('dim_commune') }} c
+      on list_contains(c.postcodes, p.postcode)
+     and {{ normalize_name('c.commune_name') }} = {{ normalize_name('p.published_commune_name') }}
+    where p.published_commune_name is not null and p.postcode is not null
+      and p.place_id not in (select place_id from by_code union all select place_id from by_postcode)
+    group by p.place_id having count(distinct c.commune_code) = 1
+),
 to_locate as (
     select place_id as origin_id, latitude, longitude from places
-    where place_id not in (select place_id from by_code union all select place_id from by_postcode)
+    where place_id not in (select place_id from by_code union all select place_id from by_postcode
+                           union all select place_id from by_postcode_name)
       and latitude is not null and longitude is not null
 ),
 {{ nearest_neighbour_ctes('to_locate', 'communes', 'nearest_all') }},
 nearest as (select origin_id as place_id, target_id as commune_code, distance_km from nearest_all)
 select
     p.* exclude (source_priority),
-    coalesce(b.commune_code, bp.commune_code,
+    coalesce(b.commune_code, bp.commune_code, bn.commune_code,
              case when n.distance_km <= {{ max_km }} then n.commune_code end) as commune_code,
     case when b.commune_code is not null then b.method
          when bp.commune_code is not null then 'code_postal'
+         when bn.commune_code is not null then 'code_postal_nom_commune'
          when n.distance_km <= {{ max_km }} then 'coordonnees_commune_la_plus_proche'
          end as placement_method,
-    case when b.commune_code is null and bp.commune_code is null then n.distance_km end as placement_distance_km,
-    case when b.commune_code is null and bp.commune_code is null and (n.distance_km is null or n.distance_km > {{ max_km }}) then
+    case when coalesce(b.commune_code, bp.commune_code, bn.commune_code) is null then n.distance_km end as placement_distance_km,
+    case when coalesce(b.commune_code, bp.commune_code, bn.commune_code) is null
+              and (n.distance_km is null or n.distance_km > {{ max_km }}) then
         case when n.distance_km > {{ max_km }} then
                  'aucune commune du référentiel à moins de {{ max_km }} km des coordonnées (la plus proche, '
                  || n.commune_code || ', est à ' || round(n.distance_km, 1) || ' km)'
@@ -65,11 +82,19 @@ select
                  || case when p.postcode is not null then ', code postal « ' || p.postcode || ' » partagé par plusieurs communes ou inconnu' else '' end
                  || ' et pas de coordonnées'
              when p.postcode is not null then
-                 'pas de code commune ; code postal « ' || p.postcode || ' » partagé par plusieurs communes ou inconnu ; pas de coordonnées'
+                 'pas de code commune ; code postal « ' || p.postcode || ' » partagé par plusieurs communes ou inconnu'
+                 || case when p.published_commune_name is not null
+                         then ' ; commune « ' || p.published_commune_name || ' » absente des communes de ce code postal'
+                         else '' end
+                 || ' ; pas de coordonnées'
+             when p.published_commune_name is not null then
+                 'pas de code commune ni de code postal ; commune « ' || p.published_commune_name
+                 || ' » non utilisée seule (homonymes possibles) ; pas de coordonnées'
              else 'ni code commune, ni code postal, ni coordonnées' end
          end as unplaced_reason,
     p.source_priority
 from places p
 left join by_code b using (place_id)
 left join by_postcode bp using (place_id)
+left join by_postcode_name bn using (place_id)
 left join nearest n using (place_id)
