@@ -554,7 +554,7 @@ def test_status_rule_survey_beats_list_and_openings(tiny_history):
     assert got["Lieu Un"][4:] == ("ferme", "surveys", 2025, None, 2025)
     assert rows(con, OFFER, ["national", "FR"]) == [
         (2019, 3, 2, 1, 0, 0, 0, pytest.approx(2 / 3), 1, None),
-        (2024, 4, 2, 2, 0, 0, 0, 0.5, 2, 0),
+        (2024, 4, 2, 2, 0, 0, 0, 0.5, 3, 0),      # Lieu Trois still by its 2019 answer
         (2025, 4, 3, 0, 1, 2, 1, 1.0, 3, 1)]
     assert one(con, "select status_base_fr from marts.fct_offer_territory_year where territory_level = 'national' "
                     "and observation_year = 2019") == (f"selon {INVENTORY_2019} et l'enquête de l'observatoire 2019",)
@@ -682,6 +682,29 @@ def test_demo_coverage_matches_the_generator_truth(demo_warehouse, demo_mirror):
     assert by_epci == {e: v["total"] for e, v in truth["places_by_epci"].items()}
     dep = one(demo_warehouse, "select territory_name from marts.dim_territory where territory_level = 'departement'")
     assert dep == (truth["territory"]["departement_name"],)
+
+
+def test_demo_place_status_matches_the_generator_truth(demo_warehouse, demo_mirror):
+    """Open / in project / closed per EPCI today, and per year (places opened and closed that year), equal the
+    truth the generator computed from the rows it wrote: a place closing in 2025, one in project in 2024 that
+    opens in 2025, three declaring themselves in project in 2025."""
+    truth = demo_mirror[1]["place_status"]
+    last = one(demo_warehouse, "select max(observation_year) from marts.fct_offer_territory_year")[0]
+    by_epci = {r[0]: {"ouvert": r[1], "en_projet": r[2], "ferme": r[3]} for r in rows(
+        demo_warehouse, "select territory_code, n_open, n_project, n_closed from marts.fct_offer_territory_year "
+                        "where territory_level = 'epci' and observation_year = ?", [last])}
+    assert by_epci == truth["by_epci"]
+    national = {str(r[0]): {"ouvert": r[1], "en_projet": r[2], "ferme": r[3], "opened": r[4], "closed": r[5]}
+                for r in rows(demo_warehouse, "select observation_year, n_open, n_project, n_closed, n_opened, "
+                                              "n_closed_in_year from marts.fct_offer_territory_year "
+                                              "where territory_level = 'national'")}
+    assert {y: national[y] for y in truth["by_year"]} == truth["by_year"]
+    assert truth["by_year"]["2025"]["closed"] == 1 and truth["by_year"]["2025"]["opened"] >= 1
+    assert sum(v["en_projet"] for v in truth["by_epci"].values()) == 3
+    # the place history agrees with the offer: one row per place, the latest status
+    assert one(demo_warehouse, "select count(*), count(*) filter (where status = 'ferme'), "
+                               "count(*) filter (where status = 'en_projet') from marts.fct_place_history") == (
+        demo_mirror[1]["n_places"], 1, 3)
 
 
 def test_demo_nearest_distances_equal_brute_force(demo_warehouse):
