@@ -13,7 +13,7 @@ mentions as (
 ),
 years as (
     select observation_year, lag(observation_year) over (order by observation_year) as previous_observation_year
-    from (select distinct year as observation_year from mentions)
+    from (select distinct year as observation_year from mentions) as y
 ),
 -- The status of each known place as of each year: its latest mention stating a status up to that year
 -- (rank: the order of the status rule).
