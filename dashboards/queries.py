@@ -266,6 +266,19 @@ def commuting_poles(level: str, code: str | None, limit: int = 10) -> pd.DataFra
         order by main_pole_workers desc, main_pole_name limit {int(limit)}""", _territory(level, code))
 
 
+# --- places through time ----------------------------------------------------------------------------------------
+
+def offer_by_year(level: str, code: str | None) -> pd.DataFrame:
+    """The territory's places open, in project and closed per year of observation, with the base of the figures
+    (marts.fct_offer_territory_year), the oldest year first."""
+    return query("""
+        select observation_year, n_places, n_open, n_project, n_closed, n_status_unknown, n_opened, n_closed_in_year,
+               share_open, share_project, open_places_change, n_status_from_survey, status_base_fr
+        from marts.fct_offer_territory_year
+        where territory_level = ? and territory_code = ?
+        order by observation_year""", _territory(level, code))
+
+
 # --- attendance --------------------------------------------------------------------------------------------------
 
 def attendance_waves(level: str, code: str | None) -> pd.DataFrame:

@@ -41,8 +41,8 @@ FORMATS = {
                                "idBeneficiaire,objet,montant,nature,conditionsVersement,datesPeriodeVersement,"
                                "idRAE,notificationUE,pourcentageSubvention"),
     S24: (";", "\r\n", True, "annee;identifiant_lieu;nom_lieu;siret;code_commune;commune;type_lieu;"
-                             "annee_ouverture;statut_juridique;surface_m2;postes_travail;heures_ouverture_semaine;"
-                             "adherents;visiteurs_semaine;evenements_an;etp;chiffre_affaires_eur;"
+                             "annee_ouverture;statut_lieu;statut_juridique;surface_m2;postes_travail;"
+                             "heures_ouverture_semaine;adherents;visiteurs_semaine;evenements_an;etp;chiffre_affaires_eur;"
                              "part_financement_public_pct"),
 }
 FORMATS[S25] = FORMATS[S24]

@@ -99,13 +99,13 @@ def write_tiny_mirror(m: Path) -> dict[str, Path]:
          ["Région de Test", "2024-02-01", "Association du Val", "", "Programme Fabrique de territoire 2024", "500"],
          ["Département de Test", "2024-03-01", "FAB DEUX SAS", "12345678901234", "Équipement", "2000"]])
     header = ["annee", "identifiant_lieu", "nom_lieu", "siret", "code_commune", "type_lieu", "postes_travail",
-              "adherents", "visiteurs_semaine"]
+              "adherents", "visiteurs_semaine", "statut_lieu"]
     files["surveys"] = _write(m / "enquete.csv", header, [
-        ["2024", "TL2019-1", "Lieu Un", "", "96001", "coworking", "10", "20", "100"],
-        ["2024", "TL2019-2", "Fab Deux", "12345678901234", "96001", "fablab", "0", "30", "40"],
-        ["2025", "TL2019-1", "Lieu Un", "", "96001", "coworking", "12", "25", "150"],
-        ["2025", "TL2019-3", "Lieu Trois", "", "96004", "tiers-lieu social", "4", "10", "20"],
-        ["2025", "", "Atelier Local", "", "96003", "atelier partagé", "2", "8", "15"]], sep=";")
+        ["2024", "TL2019-1", "Lieu Un", "", "96001", "coworking", "10", "20", "100", "ouvert"],
+        ["2024", "TL2019-2", "Fab Deux", "12345678901234", "96001", "fablab", "0", "30", "40", ""],
+        ["2025", "TL2019-1", "Lieu Un", "", "96001", "coworking", "12", "25", "150", "fermé"],
+        ["2025", "TL2019-3", "Lieu Trois", "", "96004", "tiers-lieu social", "4", "10", "20", "ouvert"],
+        ["2025", "", "Atelier Local", "", "96003", "atelier partagé", "2", "8", "15", "en projet"]], sep=";")
     return files
 
 
@@ -484,6 +484,82 @@ def test_grant_year_from_the_date_else_the_file_name(tiny_variant):
 
 
 
+HISTORY = ("select place_name, known_from, first_seen_year, last_seen_year, n_mentions, status, status_source, "
+           "status_year, opening_year, closing_year from marts.fct_place_history order by place_name")
+OFFER = ("select observation_year, n_places, n_open, n_project, n_closed, n_opened, n_closed_in_year, share_open, "
+         "n_status_from_survey, open_places_change from marts.fct_offer_territory_year "
+         "where territory_level = ? and territory_code = ? order by observation_year")
+INVENTORY_2019 = "l'inventaire national des tiers-lieux 2019"
+
+
+def test_place_history_and_offer_per_year(tiny):
+    """The status of the tiny places through time, by hand. Surveys (statut_lieu): 2024 Lieu Un « ouvert »,
+    Fab Deux blank; 2025 Lieu Un « fermé », Lieu Trois « ouvert », Atelier Local (known from the survey
+    only, at Gamma) « en projet ». The inventory lists the three TL2019 places in 2019
+    (ouvert); no laureate is the same place as one of them (other names)."""
+    con = tiny[0]
+    assert rows(con, HISTORY) == [
+        ("Atelier Local", "enquete", 2025, 2025, 1, "en_projet", "surveys", 2025, None, None),
+        ("Fab Deux", "liste", 2019, 2024, 2, "ouvert", "tierslieux_2019", 2019, None, None),   # 2024: no status
+        ("Lieu Trois", "liste", 2019, 2025, 2, "ouvert", "surveys", 2025, None, None),
+        ("Lieu Un", "liste", 2019, 2025, 3, "ferme", "surveys", 2025, None, 2025)]
+    # year, places, open, project, closed, opened, closed in year, share open, status from the survey, change
+    assert rows(con, OFFER, ["national", "FR"]) == [
+        (2019, 3, 3, 0, 0, 0, 0, 1.0, 0, None),
+        (2024, 3, 3, 0, 0, 0, 0, 1.0, 1, 0),
+        (2025, 4, 2, 1, 1, 0, 1, pytest.approx(2 / 3), 3, -1)]
+    assert rows(con, OFFER, ["epci", "200000002"]) == [          # Gamma: the project only
+        (2019, 0, 0, 0, 0, 0, 0, None, 0, None), (2024, 0, 0, 0, 0, 0, 0, None, 0, 0),
+        (2025, 1, 0, 1, 0, 0, 0, 0.0, 1, 0)]
+    assert rows(con, OFFER, ["commune", "96003"]) == [(2025, 1, 0, 1, 0, 0, 0, 0.0, 1, 0)]
+    assert rows(con, OFFER, ["commune", "98001"]) == []
+    assert rows(con, "select observation_year, status_base_fr from marts.fct_offer_territory_year "
+                     "where territory_level = 'national' order by 1") == [
+        (2019, f"selon {INVENTORY_2019}"),
+        (2024, f"selon {INVENTORY_2019} et l'enquête de l'observatoire 2024"),
+        (2025, f"selon {INVENTORY_2019} et les enquêtes de l'observatoire 2024-2025")]
+
+
+@pytest.fixture(scope="module")
+def tiny_history(tiny, tmp_path_factory):
+    """The tiny warehouse rebuilt after three more answers: Lieu Trois answered a 2019 wave « en projet » (the
+    year of the inventory that lists it), Atelier Local answered 2024 « en projet » and its 2025 answer says
+    « ouvert »."""
+    import shutil
+
+    tmp = tmp_path_factory.mktemp("tiny_history")
+    db = tmp / "history.duckdb"
+    shutil.copyfile(tiny[1], db)
+    w = duckdb.connect(str(db))
+    w.execute("""insert into raw.surveys by name
+        select * from (values ('2019', 'TL2019-3', 'Lieu Trois', '96004', 'en projet', 'enquete-2019.csv', 1, 2),
+                              ('2024', null, 'Atelier Local', '96003', 'en projet', 'enquete-2024.csv', 1, 2))
+        t(annee, identifiant_lieu, nom_lieu, code_commune, statut_lieu, _file, _row, _line)""")
+    w.execute("update raw.surveys set statut_lieu = 'ouvert' where nom_lieu = 'Atelier Local' and annee = '2025'")
+    w.close()
+    proc = dbt("build", "--select", "stg_surveys+", db=db, target=tmp / "target")
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    con = duckdb.connect(str(db), read_only=True)
+    yield con
+    con.close()
+
+
+def test_status_rule_survey_beats_list_and_openings(tiny_history):
+    """In 2019 Lieu Trois is listed (ouvert) and answers « en projet »: the answer wins that year; it is
+    « ouvert » in 2025, so it opened in 2025. Atelier Local, in project in 2024, opened in 2025."""
+    con = tiny_history
+    got = {r[0]: r[1:] for r in rows(con, HISTORY)}
+    assert got["Lieu Trois"] == ("liste", 2019, 2025, 3, "ouvert", "surveys", 2025, 2025, None)
+    assert got["Atelier Local"] == ("enquete", 2024, 2025, 2, "ouvert", "surveys", 2025, 2025, None)
+    assert got["Lieu Un"][4:] == ("ferme", "surveys", 2025, None, 2025)
+    assert rows(con, OFFER, ["national", "FR"]) == [
+        (2019, 3, 2, 1, 0, 0, 0, pytest.approx(2 / 3), 1, None),
+        (2024, 4, 2, 2, 0, 0, 0, 0.5, 3, 0),      # Lieu Trois still by its 2019 answer
+        (2025, 4, 3, 0, 1, 2, 1, 1.0, 3, 1)]
+    assert one(con, "select status_base_fr from marts.fct_offer_territory_year where territory_level = 'national' "
+                    "and observation_year = 2019") == (f"selon {INVENTORY_2019} et l'enquête de l'observatoire 2019",)
+
+
 def test_labels_and_docs(tiny, tmp_path):
     con, db, target = tiny
     assert rows(con, "select label_id, programme_code, label_name, commune_code from marts.dim_programme_label "
@@ -606,6 +682,29 @@ def test_demo_coverage_matches_the_generator_truth(demo_warehouse, demo_mirror):
     assert by_epci == {e: v["total"] for e, v in truth["places_by_epci"].items()}
     dep = one(demo_warehouse, "select territory_name from marts.dim_territory where territory_level = 'departement'")
     assert dep == (truth["territory"]["departement_name"],)
+
+
+def test_demo_place_status_matches_the_generator_truth(demo_warehouse, demo_mirror):
+    """Open / in project / closed per EPCI today, and per year (places opened and closed that year), equal the
+    truth the generator computed from the rows it wrote: a place closing in 2025, one in project in 2024 that
+    opens in 2025, three declaring themselves in project in 2025."""
+    truth = demo_mirror[1]["place_status"]
+    last = one(demo_warehouse, "select max(observation_year) from marts.fct_offer_territory_year")[0]
+    by_epci = {r[0]: {"ouvert": r[1], "en_projet": r[2], "ferme": r[3]} for r in rows(
+        demo_warehouse, "select territory_code, n_open, n_project, n_closed from marts.fct_offer_territory_year "
+                        "where territory_level = 'epci' and observation_year = ?", [last])}
+    assert by_epci == truth["by_epci"]
+    national = {str(r[0]): {"ouvert": r[1], "en_projet": r[2], "ferme": r[3], "opened": r[4], "closed": r[5]}
+                for r in rows(demo_warehouse, "select observation_year, n_open, n_project, n_closed, n_opened, "
+                                              "n_closed_in_year from marts.fct_offer_territory_year "
+                                              "where territory_level = 'national'")}
+    assert {y: national[y] for y in truth["by_year"]} == truth["by_year"]
+    assert truth["by_year"]["2025"]["closed"] == 1 and truth["by_year"]["2025"]["opened"] >= 1
+    assert sum(v["en_projet"] for v in truth["by_epci"].values()) == 3
+    # the place history agrees with the offer: one row per place, the latest status
+    assert one(demo_warehouse, "select count(*), count(*) filter (where status = 'ferme'), "
+                               "count(*) filter (where status = 'en_projet') from marts.fct_place_history") == (
+        demo_mirror[1]["n_places"], 1, 3)
 
 
 def test_demo_nearest_distances_equal_brute_force(demo_warehouse):

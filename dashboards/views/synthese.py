@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboards import queries
 from dashboards.common import footer, header, source_note
-from dashboards.formatting import fr_count, fr_number
+from dashboards.formatting import fr_count, fr_number, fr_table
 from dashboards.territory import ACCESS_KM, access_note, figures, france_name, region_of, resolve, select_territory
 
 # (key, label, decimals, suffix, sources)
@@ -37,6 +38,40 @@ def note(f: dict, key: str) -> str | None:
     return access_note(f["part_10km"], f["part_10km_base"], f["part_10km_reason"]) if key == "part_10km" else None
 
 
+def status_section(t) -> None:
+    """Places open, in project and closed (the latest year of observation) and their evolution, with the base."""
+    offer = queries.offer_by_year(t.level, t.code)
+    st.subheader("Statut des tiers-lieux : ouverts, en projet, fermés")
+    if offer.empty or offer.n_places.sum() == 0:
+        st.caption("Aucun tiers-lieu connu dans ce territoire.")
+        return
+    last = offer.iloc[-1]
+    year = str(int(last.observation_year))
+    c = st.columns(4)
+    c[0].metric(f"Ouverts ({year})", fr_number(last.n_open),
+                delta=None if pd.isna(last.open_places_change) else fr_number(last.open_places_change),
+                help="Lieux ouverts selon la dernière mention qui donne leur statut (inventaires, enquête).")
+    c[1].metric(f"En projet ({year})", fr_number(last.n_project))
+    c[2].metric(f"Fermés ({year})", fr_number(last.n_closed), help="Cumul des fermetures connues.")
+    c[3].metric("Part des lieux ouverts", fr_number(None if pd.isna(last.share_open) else 100 * last.share_open, 0,
+                                                     " %"),
+                help="Parmi les lieux ouverts ou en projet.")
+    st.caption(f"{last.status_base_fr[0].upper()}{last.status_base_fr[1:]} : "
+               f"{fr_count(last.n_places, 'lieu connu', 'lieux connus')}, dont "
+               f"{fr_count(last.n_status_from_survey, 'lieu', 'lieux')} dont le statut vient de l'enquête"
+               + (f" ; {fr_count(last.n_status_unknown, 'lieu', 'lieux')} sans statut connu"
+                  if last.n_status_unknown else "") + ".")
+    table = pd.DataFrame({
+        "Année": offer.observation_year.astype(int).astype(str),
+        "Ouverts": offer.n_open, "En projet": offer.n_project, "Fermés": offer.n_closed,
+        "Ouvertures dans l'année": offer.n_opened, "Fermetures dans l'année": offer.n_closed_in_year,
+        "Part des ouverts (%)": [None if pd.isna(x) else round(100 * x, 1) for x in offer.share_open],
+        "Base": offer.status_base_fr})
+    st.dataframe(fr_table(table, raw=("Année", "Base")), hide_index=True, width="stretch")
+    st.caption("Un lieu d'un inventaire est compté ouvert l'année de l'inventaire (il ne publie pas de statut) ; une "
+               "réponse à l'enquête donne le statut déclaré et l'emporte sur une liste de la même année.")
+
+
 def render() -> None:
     header("Synthèse")
     t = select_territory()
@@ -51,6 +86,8 @@ def render() -> None:
     st.caption(f"{fr_count(f['communes'], 'commune')}. Enquête : vague {wave}, "
                f"{fr_count(f['repondants'], 'lieu répondant', 'lieux répondants')}. "
                f"Subventions : {fr_count(f['lieux_finances'], 'tiers-lieu financé', 'tiers-lieux financés')}.")
+
+    status_section(t)
 
     st.subheader("Comparaison avec la région et la France")
     columns = {t.name: f}

@@ -693,6 +693,7 @@ def build_surveys(rng: random.Random, t: Territory, places: list[Place], ids: Id
                           hours=rng.choice([20, 25, 30, 35, 40, 45, 50, 55, 60, 70]),
                           profile=survey_profile(rng, kind, t.communes[p.host].pmun),
                           no_revenue=rng.random() < 0.15)
+    status = place_statuses(wave24, wave25)
     out = {}
     for year, members in (("2024", wave24), ("2025", wave25)):
         rows = []
@@ -702,10 +703,39 @@ def build_surveys(rng: random.Random, t: Territory, places: list[Place], ids: Id
             if year == "2025" and p in wave24:
                 prof = evolve(rng, prof)
             c = t.communes[p.host]
+            written, opened = status.get((year, p.id), ("ouvert", KEEP))
+            opened = i["opened"] if opened == KEEP else opened
             rows.append(survey_row(year=year, ref=f"TL2019-{p.id}", name=p.name, siret=i["siret"], commune_code=c.code,
-                                   commune_name=c.libelle, kind=i["kind"], opened=i["opened"], statut=i["statut"],
-                                   hours=i["hours"], profile=prof, no_revenue=i["no_revenue"]))
+                                   commune_name=c.libelle, kind=i["kind"], opened=opened, statut=i["statut"],
+                                   hours=i["hours"], profile=prof, no_revenue=i["no_revenue"], place_status=written))
         out[year] = rows
+    return out
+
+
+KEEP = -1   # place_statuses: the answer keeps the place's opening year
+
+
+def place_statuses(wave24: list[Place], wave25: list[Place]) -> dict[tuple[str, str], tuple[str, int | None]]:
+    """The answers whose status is not a plain "ouvert": (wave, place id) -> (statut_lieu as written, opening
+    year: KEEP, None for blank, or a year). Chosen by identifier (no draw, so the other answers stay as they were): the first place answering both
+    waves closes in 2025 (open in 2024); the second is "en projet" in 2024 and opens in 2025 (its opening year);
+    the first three places answering 2025 only declare themselves in project (synonyms of "en projet"; one gives
+    its planned opening year, 2026); every seventh 2024 answer leaves the status blank."""
+    in25 = {p.id for p in wave25}
+    both = sorted((p for p in wave24 if p.id in in25), key=lambda q: int(q.id))
+    only25 = sorted((p for p in wave25 if p not in wave24), key=lambda q: int(q.id))
+    out: dict[tuple[str, str], tuple[str, int | None]] = {}
+    for p in wave24:
+        if int(p.id) % 7 == 0:
+            out[("2024", p.id)] = ("", KEEP)
+    closing, opening = both[0], both[1]
+    out[("2024", closing.id)] = ("ouvert", KEEP)
+    out[("2025", closing.id)] = ("Fermé définitivement", KEEP)
+    out[("2024", opening.id)] = ("en projet", None)
+    out[("2025", opening.id)] = ("ouvert", 2025)
+    for p, (written, planned) in zip(only25[:3], (("en cours de création", None), ("Projet", 2026),
+                                                   ("en projet", None))):
+        out[("2025", p.id)] = (written, planned)
     return out
 
 

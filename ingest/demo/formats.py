@@ -235,18 +235,22 @@ def grant_row(g: Grant) -> list[str]:
 SURVEY = CsvFormat(
     "surveys",
     ("annee", "identifiant_lieu", "nom_lieu", "siret", "code_commune", "commune", "type_lieu", "annee_ouverture",
-     "statut_juridique", "surface_m2", "postes_travail", "heures_ouverture_semaine", "adherents", "visiteurs_semaine",
+     "statut_lieu", "statut_juridique", "surface_m2", "postes_travail", "heures_ouverture_semaine", "adherents", "visiteurs_semaine",
      "evenements_an", "etp", "chiffre_affaires_eur", "part_financement_public_pct"),
     separator=";", line_ending="\r\n", encoding="utf-8-sig")
 
 
 def survey_row(*, year: str, ref: str, name: str, siret: str, commune_code: str, commune_name: str, kind: str,
-               opened: int, statut: str, hours: int, profile: dict, no_revenue: bool) -> list[str]:
+               opened: int | None, statut: str, hours: int, profile: dict, no_revenue: bool,
+               place_status: str = "ouvert") -> list[str]:
     """An answer to the observatory's questionnaire (minimal layout; ``profile`` from
-    :func:`ingest.demo.vocabulary.survey_profile`): revenue rounded to the hundred, one decimal of ETP."""
+    :func:`ingest.demo.vocabulary.survey_profile`): revenue rounded to the hundred, one decimal of ETP.
+    ``place_status``: the place's status as written (statut_lieu: "ouvert", a synonym, or "" when blank);
+    ``opened`` None leaves the opening year blank."""
     return SURVEY.row(
         annee=year, identifiant_lieu=ref, nom_lieu=name, siret=siret, code_commune=commune_code, commune=commune_name,
-        type_lieu=kind, annee_ouverture=str(opened), statut_juridique=statut, surface_m2=str(profile["surface"]),
+        type_lieu=kind, annee_ouverture="" if opened is None else str(opened), statut_lieu=place_status,
+        statut_juridique=statut, surface_m2=str(profile["surface"]),
         postes_travail=str(profile["desks"]), heures_ouverture_semaine=str(hours), adherents=str(profile["members"]),
         visiteurs_semaine=str(profile["visitors"]), evenements_an=str(profile["events"]), etp=f"{profile['etp']:.1f}",
         chiffre_affaires_eur="" if no_revenue else str(round(profile["revenue"] / 100) * 100),

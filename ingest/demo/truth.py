@@ -63,6 +63,54 @@ def _typo_key(typo: str) -> str:
     return "coworking" if typo == TYPO_COWORKING else "fablab" if typo == TYPO_FABLAB else "non_renseigne"
 
 
+# The demo's spellings of statut_lieu (ingest/demo/departement.py, place_statuses) and what they mean; an
+# unknown spelling is an error here, so the truth never guesses.
+STATUS_WRITTEN = {"ouvert": "ouvert", "en projet": "en_projet", "en cours de création": "en_projet",
+                  "Projet": "en_projet", "Fermé définitivement": "ferme", "": None}
+INVENTORY_YEAR = 2019          # the inventory lists every place as open that year
+
+
+def place_status(f: Facts, epcis: list[str]) -> dict:
+    """The status of every place through time, from the rows written: the inventory lists each place in
+    INVENTORY_YEAR (open); each survey answer states its status (or none when blank). The latest mention stating
+    a status wins, an answer before a list of the same year; a place opens the year of its first "ouvert" after
+    its last "en_projet" (or, never in project, the year of its first "ouvert" when it declares it opened that
+    year) and closes the year of its first "ferme" after its last other status."""
+    ref, written, opened_col = (survey_column(c) for c in ("identifiant_lieu", "statut_lieu", "annee_ouverture"))
+    mentions: dict[str, list[tuple[int, int, str | None]]] = {p.id: [(INVENTORY_YEAR, 0, "ouvert")] for p in f.places}
+    declared: dict[str, tuple[int, int]] = {}
+    for year, rows in f.surveys.items():
+        for r in rows:
+            pid = r[ref].removeprefix("TL2019-")
+            mentions[pid].append((int(year), 1, STATUS_WRITTEN[r[written]]))
+            if r[opened_col] and (pid not in declared or int(year) > declared[pid][0]):
+                declared[pid] = (int(year), int(r[opened_col]))
+    years = sorted({m[0] for ms in mentions.values() for m in ms})
+    by_year = {y: {"ouvert": 0, "en_projet": 0, "ferme": 0, "opened": 0, "closed": 0} for y in years}
+    by_epci = {e: {"ouvert": 0, "en_projet": 0, "ferme": 0} for e in epcis}
+    for p in f.places:
+        ms = sorted(mentions[p.id])
+        stated = [(i, m) for i, m in enumerate(ms) if m[2] is not None]
+        status = stated[-1][1][2]
+        by_epci[f.epci[p.host]][status] += 1
+        for y in years:
+            at = [m[2] for _, m in stated if m[0] <= y]
+            if at:
+                by_year[y][at[-1]] += 1
+        projects = [i for i, m in stated if m[2] == "en_projet"]
+        if projects:
+            opened = next((m[0] for i, m in stated if m[2] == "ouvert" and i > projects[-1]), None)
+        else:
+            first_open = next(m[0] for _, m in stated if m[2] == "ouvert")
+            opened = first_open if declared.get(p.id, (0, None))[1] == first_open else None
+        if opened is not None:
+            by_year[opened]["opened"] += 1
+        if status == "ferme":
+            last_other = max(i for i, m in stated if m[2] != "ferme")
+            by_year[next(m[0] for i, m in stated if m[2] == "ferme" and i > last_other)]["closed"] += 1
+    return {"by_epci": by_epci, "by_year": {str(y): v for y, v in by_year.items()}}
+
+
 def truth(f: Facts, files: dict[str, int], detailed: bool) -> dict:
     """The truth of a generated mirror (``files``: relative path -> data records written). ``detailed``: a
     département's truth (see the module's documentation), else a country's."""
@@ -146,6 +194,7 @@ def truth(f: Facts, files: dict[str, int], detailed: bool) -> dict:
         "surveys": surveys,
     }
     if detailed:
+        out["place_status"] = place_status(f, epcis)
         out["grants"]["amount_to_places_by_epci"] = {e: round(x / 100, 2) for e, x in to_places.items()}
         out["sentinel_places"] = [{"id": p.id, "insee_com": f.codes[p.host]}
                                   for p in sorted((p for p in f.places if p.sentinel), key=lambda p: int(p.id))]

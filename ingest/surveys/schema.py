@@ -50,6 +50,7 @@ ACTIVITIES = ("coworking", "fabrication numérique", "atelier partagé", "cultur
               "autre")
 SERVICES = ("France Services", "médiation numérique", "conseiller numérique", "espace public numérique",
             "micro-folie", "campus connecté", "fabrique de territoire", "manufacture de proximité", "autre")
+PLACE_STATUSES = ("ouvert", "en projet", "fermé")
 FUNDERS = (("etat", "État"), ("region", "Région"), ("departement", "Département"), ("epci", "EPCI"),
            ("commune", "Commune"), ("europe", "Europe"), ("autre", "Autre financeur public"))
 
@@ -71,7 +72,15 @@ FIELDS: tuple[Field, ...] = (
     Field("latitude", "Latitude", "decimal", unit="degrés", minimum=-90, maximum=90, group="Identité du lieu"),
     Field("longitude", "Longitude", "decimal", unit="degrés", minimum=-180, maximum=180, group="Identité du lieu"),
     Field("annee_ouverture", "Année d'ouverture", "year", minimum=1900, maximum=2100, group="Identité du lieu",
-          help="Ne peut pas être postérieure à l'année de l'enquête."),
+          help="Ne peut pas être postérieure à l'année de l'enquête, sauf pour un lieu en projet (année prévue)."),
+    Field("statut_lieu", "Statut du lieu", "choice", choices=PLACE_STATUSES, group="Identité du lieu",
+          synonyms={"ouverte": "ouvert", "en activite": "ouvert", "en fonctionnement": "ouvert", "actif": "ouvert",
+                    "projet": "en projet", "en cours de creation": "en projet", "en creation": "en projet",
+                    "en preparation": "en projet", "en construction": "en projet", "a venir": "en projet",
+                    "pas encore ouvert": "en projet", "ferme": "fermé", "fermee": "fermé",
+                    "ferme definitivement": "fermé", "fermee definitivement": "fermé", "cesse": "fermé",
+                    "cessation d activite": "fermé", "dissous": "fermé", "n existe plus": "fermé"},
+          help="Ouvert, en projet (pas encore ouvert au public) ou fermé (définitivement) à la date de la vague."),
     Field("statut_juridique", "Statut juridique", "choice", choices=LEGAL_STATUSES, group="Identité du lieu",
           synonyms={"asso": "association", "association loi 1901": "association", "loi 1901": "association",
                     "sas u": "SAS", "sasu": "SAS", "eurl": "SARL", "scic sas": "SCIC", "scic sarl": "SCIC",
@@ -122,7 +131,10 @@ FUNDER_FIELDS: tuple[str, ...] = tuple(f"part_{code}_pct" for code, _ in FUNDERS
 
 COHERENCE_RULES: tuple[tuple[str, str], ...] = (
     ("postes_travail", "Postes de travail <= surface / 4 (au moins 4 m² par poste) : sinon ligne en quarantaine."),
-    ("annee_ouverture", "Année d'ouverture <= année de l'enquête : sinon ligne en quarantaine."),
+    ("annee_ouverture", "Année d'ouverture <= année de l'enquête : sinon ligne en quarantaine (sauf pour un lieu "
+                        "« en projet », dont c'est l'année d'ouverture prévue)."),
+    ("statut_lieu", "Statut « en projet » et année d'ouverture antérieure à l'année de l'enquête : avertissement "
+                    "(valeurs conservées, à vérifier : le lieu a-t-il ouvert ?)."),
     ("part_financement_public_pct", "Somme des parts par financeur <= 100 % : sinon ligne en quarantaine ; "
                                     "quand la part totale manque elle vaut cette somme (avertissement) ; quand les "
                                     "deux diffèrent de plus d'un point, avertissement."),

@@ -264,10 +264,16 @@ def validate_row(values: dict[str, str | None]) -> tuple[dict[str, str | None], 
                                 f"4 m² (au plus {math.floor(surface / 4)} postes)",
                                 "ligne mise en quarantaine : vérifier la surface et le nombre de postes", ERROR))
     wave, opened = num("annee"), num("annee_ouverture")
-    if wave is not None and opened is not None and opened > wave:
+    project = out.get("statut_lieu") == "en projet"
+    if wave is not None and opened is not None and opened > wave and not project:
         findings.append(Finding("annee_ouverture", values.get("annee_ouverture"), None,
                                 f"année d'ouverture {int(opened)} postérieure à l'année de l'enquête {int(wave)}",
                                 "ligne mise en quarantaine : corriger l'année", ERROR))
+    if wave is not None and opened is not None and opened < wave and project:
+        findings.append(Finding("statut_lieu", values.get("statut_lieu"), "en projet",
+                                f"lieu « en projet » qui déclare une année d'ouverture passée ({int(opened)}, "
+                                f"enquête {int(wave)})", "valeurs conservées, à vérifier : le lieu a-t-il ouvert ?",
+                                WARNING))
     shares = [num(c) for c in FUNDER_FIELDS]
     given = [s for s in shares if s is not None]
     if given:

@@ -27,6 +27,10 @@ select
     {{ to_double(optional_column(raw, ['latitude'])) }}                as latitude,
     {{ to_double(optional_column(raw, ['longitude'])) }}               as longitude,
     try_cast({{ optional_column(raw, ['annee_ouverture']) }} as integer) as opening_year,
+    -- The status the place declares (questionnaire: ouvert / en projet / fermé, synonyms mapped by the importer;
+    -- null when the file has no such column or the answer left it blank), as a code: ouvert, en_projet, ferme.
+    case lower(strip_accents(trim({{ optional_column(raw, ['statut_lieu']) }})))
+         when 'ouvert' then 'ouvert' when 'en projet' then 'en_projet' when 'ferme' then 'ferme' end as declared_status,
     nullif(trim({{ optional_column(raw, ['statut_juridique']) }}), '') as legal_status,
     nullif(trim({{ optional_column(raw, ['types_activite']) }}), '')   as activity_types,
     nullif(trim({{ optional_column(raw, ['services']) }}), '')         as services,
