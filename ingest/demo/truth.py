@@ -15,6 +15,7 @@ import numpy as np
 
 from ingest.demo.formats import survey_column
 from ingest.demo.listes import FILE as LIST_FILE
+from ingest.demo.listes import LIST_YEAR
 from ingest.demo.listes import list_truth
 from ingest.demo.records import Flows, FranceServices, Grant, Place
 from ingest.demo.vocabulary import TYPO_COWORKING, TYPO_FABLAB
@@ -70,14 +71,30 @@ STATUS_WRITTEN = {"ouvert": "ouvert", "en projet": "en_projet", "en cours de crÃ
 INVENTORY_YEAR = 2019          # the inventory lists every place as open that year
 
 
-def place_status(f: Facts, epcis: list[str]) -> dict:
+LIST_STATUS = {"ouvert": "ouvert", "projet": "en_projet", "ferme": "ferme"}   # the list's truth -> the history's
+
+
+def place_status(f: Facts, epcis: list[str], regional_list: dict | None = None, list_year: int | None = None) -> dict:
     """The status of every place through time, from the rows written: the inventory lists each place in
-    INVENTORY_YEAR (open); each survey answer states its status (or none when blank). The latest mention stating
-    a status wins, an answer before a list of the same year; a place opens the year of its first "ouvert" after
-    its last "en_projet" (or, never in project, the year of its first "ouvert" when it declares it opened that
-    year) and closes the year of its first "ferme" after its last other status."""
+    INVENTORY_YEAR (open); each survey answer states its status (or none when blank); the regional list
+    (``regional_list``, its truth, dated ``list_year``) states the status of the inventory places it holds and of
+    the places only it knows (those it places in a commune are counted in that commune's EPCI). The latest
+    mention stating a status wins, an answer before a list of the same year; a place opens the year of its first
+    "ouvert" after its last "en_projet" (or, never in project, the year of its first "ouvert" when it declares it
+    opened that year) and closes the year of its first "ferme" after its last other status."""
     ref, written, opened_col = (survey_column(c) for c in ("identifiant_lieu", "statut_lieu", "annee_ouverture"))
     mentions: dict[str, list[tuple[int, int, str | None]]] = {p.id: [(INVENTORY_YEAR, 0, "ouvert")] for p in f.places}
+    epci_of = {p.id: f.epci[p.host] for p in f.places}
+    if regional_list is not None:
+        k_of = {str(code): k for k, code in enumerate(f.codes)}
+        for rid, state in regional_list["status"].items():
+            matched = regional_list["matches"].get(rid)
+            pid = matched.removeprefix("TL2019-") if matched else rid
+            if not matched:
+                placed = regional_list["placements"][rid]
+                mentions[pid] = []
+                epci_of[pid] = f.epci[k_of[placed[0]]] if placed else None
+            mentions[pid].append((list_year, 0, LIST_STATUS[state]))
     declared: dict[str, tuple[int, int]] = {}
     for year, rows in f.surveys.items():
         for r in rows:
@@ -88,11 +105,13 @@ def place_status(f: Facts, epcis: list[str]) -> dict:
     years = sorted({m[0] for ms in mentions.values() for m in ms})
     by_year = {y: {"ouvert": 0, "en_projet": 0, "ferme": 0, "opened": 0, "closed": 0} for y in years}
     by_epci = {e: {"ouvert": 0, "en_projet": 0, "ferme": 0} for e in epcis}
-    for p in f.places:
-        ms = sorted(mentions[p.id])
+    for pid, epci in epci_of.items():
+        ms = sorted(mentions[pid])
         stated = [(i, m) for i, m in enumerate(ms) if m[2] is not None]
         status = stated[-1][1][2]
-        by_epci[f.epci[p.host]][status] += 1
+        if epci is None:     # a place the list could not place: in the history, in no territory's count
+            continue
+        by_epci[epci][status] += 1
         for y in years:
             at = [m[2] for _, m in stated if m[0] <= y]
             if at:
@@ -101,14 +120,14 @@ def place_status(f: Facts, epcis: list[str]) -> dict:
         if projects:
             opened = next((m[0] for i, m in stated if m[2] == "ouvert" and i > projects[-1]), None)
         else:
-            first_open = next(m[0] for _, m in stated if m[2] == "ouvert")
-            opened = first_open if declared.get(p.id, (0, None))[1] == first_open else None
+            first_open = next((m[0] for _, m in stated if m[2] == "ouvert"), None)
+            opened = first_open if declared.get(pid, (0, None))[1] == first_open else None
         if opened is not None:
             by_year[opened]["opened"] += 1
         if status == "ferme":
             last_other = max(i for i, m in stated if m[2] != "ferme")
             by_year[next(m[0] for i, m in stated if m[2] == "ferme" and i > last_other)]["closed"] += 1
-    return {"by_epci": by_epci, "by_year": {str(y): v for y, v in by_year.items()}}
+    return {"by_epci": by_epci, "by_year": {str(y): v for y, v in by_year.items()}, "n_known_places": len(epci_of)}
 
 
 def truth(f: Facts, files: dict[str, int], detailed: bool) -> dict:
@@ -194,7 +213,8 @@ def truth(f: Facts, files: dict[str, int], detailed: bool) -> dict:
         "surveys": surveys,
     }
     if detailed:
-        out["place_status"] = place_status(f, epcis)
+        regional = list_truth(f) if LIST_FILE in files else None
+        out["place_status"] = place_status(f, epcis, regional, LIST_YEAR if regional else None)
         out["grants"]["amount_to_places_by_epci"] = {e: round(x / 100, 2) for e, x in to_places.items()}
         out["sentinel_places"] = [{"id": p.id, "insee_com": f.codes[p.host]}
                                   for p in sorted((p for p in f.places if p.sentinel), key=lambda p: int(p.id))]

@@ -6,10 +6,12 @@
 -- but France Services, conseillers numériques host structures and programme laureates, which are counted
 -- apart), and the places known only from the survey (int_survey_local_places). France Services and host
 -- structure records never add a mention (another offer).
--- Dating: a list's mention is dated by ref_place_lists (its vintage), else by the year its file was fetched;
--- a survey answer by its wave. Status of a mention: a list's is that of ref_place_lists (an inventory:
--- ouvert; laureates: none), else ouvert (a laureate list: none); a survey answer's is the status it declares
--- (none when blank or in an older file without the question).
+-- Dating: a list loaded by mapping (listes_lieux) is dated by the vintage its mapping declares and each record
+-- states its own status (ouvert / projet / ferme, none when the list gives none); another list's mention is
+-- dated by ref_place_lists (its vintage), else by the year its file was fetched; a survey answer by its wave.
+-- Status of another list's mention: that of ref_place_lists (an inventory: ouvert; laureates: none), else
+-- ouvert (a laureate list: none); a survey answer's is the status it declares (none when blank or in an older
+-- file without the question).
 -- The status rule: the latest mention stating a status wins; in the same year a survey answer beats a list
 -- (the place itself speaks), then by source name. opening_year: the year of the first "ouvert" mention after
 -- the last "en projet" one, or, for a place never seen in project, of its first "ouvert" mention when the
@@ -31,8 +33,10 @@ listed_places as (
 list_mentions as (
     select r.real_place_id,
            r.source_name,
-           coalesce(l.mention_year, f.fetch_year)                                     as mention_year,
-           case when l.source_name is not null then nullif(l.mention_status, '')
+           coalesce(try_cast(left(ll.list_date, 4) as integer), l.mention_year, f.fetch_year) as mention_year,
+           case when ll.record_id is not null
+                    then case ll.place_status when 'projet' then 'en_projet' else ll.place_status end
+                when l.source_name is not null then nullif(l.mention_status, '')
                 when r.source_family <> 'laureat_programme' then 'ouvert' end         as status,
            'liste'                                                                    as mention_kind,
            r.source_record_id                                                         as mention_ref,
@@ -41,6 +45,7 @@ list_mentions as (
     join listed_places using (real_place_id)
     left join lists l on l.source_name = r.source_name
     left join fetched f on f.source_name = r.source_name
+    left join {{ ref('stg_listes_lieux') }} ll on ll.record_id = r.source_record_id
 ),
 survey_mentions as (
     select coalesce(s.real_place_id, m.survey_place_key) as real_place_id,
