@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 
 FOLDER = "opendata"
 LICENCE = "Licence Ouverte / Open Licence version 2.0"
@@ -370,7 +371,8 @@ def _cell(value, column: Column) -> str:
     if column.type == "integer":
         return str(int(value))
     if column.type == "number":
-        return repr(float(value))
+        text = repr(float(value))   # shortest exact form; never an exponent (1e-05) in the published file
+        return np.format_float_positional(float(value), trim="-") if "e" in text else text
     return str(value)
 
 

@@ -184,3 +184,21 @@ def test_real_open_data_validates_and_holds_the_files_figures(real_warehouse):
     communes = {r["code"] for r in territories if r["niveau"] == "commune"}
     assert {"01001", "2A004", "2B033", "97101"} <= communes        # leading zeros, Corsica, overseas
     assert {r["code"] for r in territories if r["niveau"] == "departement"} >= {"01", "2A", "2B", "974"}
+
+
+def test_small_numbers_are_written_without_exponent():
+    column = opendata.Column("x", "x", "number", "x", "x")
+    assert [opendata._cell(v, column) for v in (1e-05, 0.25, 2.0, None)] == ["0.00001", "0.25", "2.0", ""]
+
+
+def test_the_run_reports_the_french_reason():
+    """A failed publication's summary says the open-data error in French, not Dagster's wrapper."""
+    from types import SimpleNamespace
+
+    from orchestration.report import french_reason
+
+    ours = SimpleNamespace(cls_name="OpenDataError", cause=None, context=None,
+                           message="orchestration.opendata.OpenDataError: Données ouvertes : des fichiers ...")
+    wrapper = SimpleNamespace(cls_name="DagsterExecutionStepExecutionError", cause=ours, context=None,
+                              message="Error occurred while executing op")
+    assert french_reason(wrapper) == "Données ouvertes : des fichiers ..."
