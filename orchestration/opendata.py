@@ -331,12 +331,11 @@ RESOURCES: tuple[Resource, ...] = (
              "département, région, France) : population, tiers-lieux et France Services (nombre, pour 10 000 "
              "habitants), part de la population proche d'un lieu et distance moyenne au plus proche (à vol "
              "d'oiseau), dernière vague d'enquête, subventions publiées.",
-             "une ligne par territoire (table marts.fct_summary_territory, complétée par fct_coverage_territory et "
-             "fct_access_territory)",
+             "une ligne par territoire (table marts.fct_summary_territory, complétée par fct_coverage_territory, "
+             "fct_access_territory et fct_access_commune_kind)",
              TERRITORY_COLUMNS, TERRITORIES_QUERY, ("niveau", "code"),
              ("fct_summary_territory", "fct_coverage_territory", "fct_access_territory", "fct_access_commune_kind",
-              "dim_commune",
-              "meta_indicators", "meta_sources", "meta_publication")),
+              "dim_commune", "meta_indicators", "meta_sources", "meta_publication")),
 )
 
 

@@ -202,3 +202,15 @@ def test_the_run_reports_the_french_reason():
     wrapper = SimpleNamespace(cls_name="DagsterExecutionStepExecutionError", cause=ours, context=None,
                               message="Error occurred while executing op")
     assert french_reason(wrapper) == "Données ouvertes : des fichiers ..."
+
+
+def test_the_exposure_lists_the_marts_the_open_data_reads():
+    """The dbt exposure donnees_ouvertes (lineage in the dbt docs) names exactly the marts the files read."""
+    import yaml
+
+    from ingest.config import PROJECT_ROOT
+
+    doc = yaml.safe_load((PROJECT_ROOT / "dbt_project" / "models" / "marts" / "_marts.yml").read_text(encoding="utf-8"))
+    exposure = next(e for e in doc["exposures"] if e["name"] == "donnees_ouvertes")
+    refs = {d.removeprefix("ref('").removesuffix("')") for d in exposure["depends_on"]}
+    assert refs == {m for r in opendata.RESOURCES for m in r.requires}
