@@ -5,6 +5,9 @@
         observatoire.gpkg          GeoPackage for QGIS: ``lieux`` (points) and ``communes``, ``cantons``,
                                    ``epci``, ``departements``, ``regions`` (contours, WGS84), French field
                                    names, each field described (``gpkg_data_columns``) with a QGIS style
+        opendata/                  open data ready to upload to data.gouv.fr: the directory of places and the
+                                   main indicators per territory as CSV + GeoJSON with their Table Schemas, a
+                                   datapackage.json and a LISEZMOI.md, validated (orchestration/opendata.py)
         LISEZMOI.txt               what the folder holds, in French, with the counts and what is missing
 
 :func:`write_exports` reads a finished warehouse file read-only and writes a fresh folder;
@@ -42,6 +45,7 @@ import shapely
 
 from ingest.config import Settings, load_settings
 from ingest.warehouse import link_or_copy
+from orchestration import opendata
 
 GPKG = "observatoire.gpkg"
 README = "LISEZMOI.txt"
@@ -284,12 +288,15 @@ def write_exports(db: Path, out: Path, run_id: str | None, reuse: Path | None = 
             if "quality_commune_contours" in marts else None)
         built = con.execute("select max(built_at) from marts.meta_publication").fetchall()[0][0] \
             if "meta_publication" in marts else None
+        # Open data, validated against its schemas: an invalid file raises OpenDataError (stops the publication).
+        summary["opendata"] = opendata.write_opendata(con, out / opendata.FOLDER)
     finally:
         con.close()
     if (out / GPKG).exists():
         _describe_fields(out / GPKG)
     summary["bytes"] = {"parquet": sum(p.stat().st_size for p in (out / "parquet").iterdir()),
-                        "gpkg": (out / GPKG).stat().st_size if (out / GPKG).exists() else 0}
+                        "gpkg": (out / GPKG).stat().st_size if (out / GPKG).exists() else 0,
+                        "opendata": summary["opendata"]["bytes"]}
     summary["seconds"] = round(time.perf_counter() - t0, 2)
     (out / README).write_text(_readme(summary, built), encoding="utf-8")
     (out / MARKER).write_text(run_id or "", encoding="utf-8")
@@ -309,6 +316,11 @@ def _readme(summary: dict, built) -> str:
                          f"{summary['without_geometry'][layer.name]} sans géométrie")
     if summary["places_without_coordinates"] is not None:
         lines += ["", f"Lieux sans coordonnées (absents de la couche lieux) : {summary['places_without_coordinates']}"]
+    od = summary["opendata"]
+    if od["rows"]:
+        lines += ["", f"{opendata.FOLDER}/ : données ouvertes prêtes à déposer sur data.gouv.fr (CSV et GeoJSON, "
+                  "schémas Table Schema, datapackage.json ; voir opendata/LISEZMOI.md), validées :"]
+        lines += [f"  {name}.csv : {n} lignes" for name, n in od["rows"].items()]
     if summary["communes_without_contour"] is not None:
         lines.append(f"Communes sans contour publié (liste : marts.quality_commune_contours) : "
                      f"{summary['communes_without_contour']}")
@@ -341,7 +353,7 @@ def install_exports(settings: Settings, folder: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Réécrit les exports (Parquet, GeoPackage) de la publication en ligne.")
+    parser = argparse.ArgumentParser(description="Réécrit les exports (Parquet, GeoPackage, données ouvertes) de la publication en ligne.")
     parser.add_argument("--config", default=None)
     args = parser.parse_args(argv)
     settings = load_settings(args.config)
@@ -352,7 +364,8 @@ def main(argv: list[str] | None = None) -> int:
     summary = write_exports(settings.published_path, folder, last_published_run(settings.published_path))
     target = install_exports(settings, folder)
     print(f"Exports écrits dans {target} ({summary['seconds']} s) : {len(summary['parquet'])} fichiers Parquet, "
-          f"couches {', '.join(f'{k} ({v})' for k, v in summary['layers'].items())}")
+          f"couches {', '.join(f'{k} ({v})' for k, v in summary['layers'].items())}, données ouvertes validées "
+          f"({', '.join(f'{k} : {v} lignes' for k, v in summary['opendata']['rows'].items())})")
     return 0
 
 

@@ -212,7 +212,8 @@ def record_dbt_tests(con, run_id: str) -> int:
     return len(outcomes)
 
 
-OUR_ERRORS = ("IngestError", "FetchError", "ContractError", "ConfigError", "OutdatedPublicationError")
+OUR_ERRORS = ("IngestError", "FetchError", "ContractError", "ConfigError", "OutdatedPublicationError",
+              "OpenDataError")
 
 
 def french_reason(error) -> str:
