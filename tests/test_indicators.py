@@ -703,7 +703,7 @@ def test_demo_place_status_matches_the_generator_truth(demo_warehouse, demo_mirr
     assert truth["by_year"]["2025"]["closed"] >= 1 and truth["by_year"]["2025"]["opened"] >= 1
     assert sum(v["en_projet"] for v in truth["by_epci"].values()) >= 3
     # the place history agrees with the offer: one row per place known to an inventory, the regional list (its
-    # places of its own too) or the survey, with its latest status (the list's unplaced place is open)
+    # places of its own too, but not the one it cannot place) or the survey, with its latest status
     assert one(demo_warehouse, "select count(*), count(*) filter (where status = 'ferme'), "
                                "count(*) filter (where status = 'en_projet') from marts.fct_place_history") == (
         truth["n_known_places"], sum(v["ferme"] for v in truth["by_epci"].values()),

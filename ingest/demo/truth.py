@@ -78,7 +78,7 @@ def place_status(f: Facts, epcis: list[str], regional_list: dict | None = None, 
     """The status of every place through time, from the rows written: the inventory lists each place in
     INVENTORY_YEAR (open); each survey answer states its status (or none when blank); the regional list
     (``regional_list``, its truth, dated ``list_year``) states the status of the inventory places it holds and of
-    the places only it knows (those it places in a commune are counted in that commune's EPCI). The latest
+    the places only it knows and places in a commune (one it cannot place is reported, not a known place). The latest
     mention stating a status wins, an answer before a list of the same year; a place opens the year of its first
     "ouvert" after its last "en_projet" (or, never in project, the year of its first "ouvert" when it declares it
     opened that year) and closes the year of its first "ferme" after its last other status."""
@@ -92,8 +92,10 @@ def place_status(f: Facts, epcis: list[str], regional_list: dict | None = None, 
             pid = matched.removeprefix("TL2019-") if matched else rid
             if not matched:
                 placed = regional_list["placements"][rid]
+                if not placed:   # reported unplaced (quality_unplaced_places): no real place, no history
+                    continue
                 mentions[pid] = []
-                epci_of[pid] = f.epci[k_of[placed[0]]] if placed else None
+                epci_of[pid] = f.epci[k_of[placed[0]]]
             mentions[pid].append((list_year, 0, LIST_STATUS[state]))
     declared: dict[str, tuple[int, int]] = {}
     for year, rows in f.surveys.items():
@@ -109,8 +111,6 @@ def place_status(f: Facts, epcis: list[str], regional_list: dict | None = None, 
         ms = sorted(mentions[pid])
         stated = [(i, m) for i, m in enumerate(ms) if m[2] is not None]
         status = stated[-1][1][2]
-        if epci is None:     # a place the list could not place: in the history, in no territory's count
-            continue
         by_epci[epci][status] += 1
         for y in years:
             at = [m[2] for _, m in stated if m[0] <= y]
