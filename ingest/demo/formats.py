@@ -251,7 +251,7 @@ SURVEY = CsvFormat(
     ("annee", "identifiant_lieu", "nom_lieu", "siret", "code_commune", "commune", "type_lieu", "annee_ouverture",
      "statut_juridique", "surface_m2", "postes_travail", "heures_ouverture_semaine", "adherents", "visiteurs_semaine",
      "evenements_an", "etp", "chiffre_affaires_eur", "part_financement_public_pct",
-     # the economic model (issue 23): written by the demo département, blank in the national benchmark
+     # the economic model (issue 23)
      "services", "capacite_accueil", "accessibilite_pmr", "publics", "prix_poste_mois_eur", *ECONOMY_SHARES,
      *ECONOMY_REVENUES),
     separator=";", line_ending="\r\n", encoding="utf-8-sig")
