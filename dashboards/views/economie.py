@@ -85,7 +85,8 @@ def render() -> None:
             y=alt.Y("Activité:N", sort=None, title=None, axis=alt.Axis(labelFontSize=15, labelLimit=320)),
             x=alt.X("part:Q", title="Part des recettes déclarées par activité (%)",
                     axis=alt.Axis(labelExpr=FR_AXIS_LABEL)),
-            tooltip=[alt.Tooltip("Activité:N"), alt.Tooltip("part_fr:N", title="Part")])
+            tooltip=[alt.Tooltip("Activité:N"), alt.Tooltip("part_fr:N", title="Part")]
+        ).properties(height=46 * len(revenue))   # every activity's label readable on a projector
         st.altair_chart(bars + bars.mark_text(align="left", dx=4, fontSize=15).encode(text="part_fr:N"),
                         width="stretch")
         st.caption(f"Total des recettes détaillées : {fr_number(last.revenue_by_activity_eur, 0, ' €')}, "
