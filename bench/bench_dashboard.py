@@ -50,8 +50,8 @@ def main() -> int:
     from dashboards.data import query
 
     views = {name: importlib.import_module(f"dashboards.views.{name}") for name in
-             ("synthese", "carte", "fiche", "frequentation", "financements", "mobilites", "teletravail", "annuaire",
-              "methodologie")}
+             ("synthese", "carte", "fiche", "frequentation", "financements", "economie", "mobilites", "teletravail",
+              "annuaire", "methodologie")}
     n = query("select count(*) as n from marts.dim_commune").n[0]
     print(f"Entrepôt : {data.warehouse_path()} — {n} communes")
 

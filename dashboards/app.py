@@ -18,6 +18,7 @@ from dashboards.territory import url_params  # noqa: E402
 from dashboards.views import (  # noqa: E402
     annuaire,
     carte,
+    economie,
     fiche,
     financements,
     frequentation,
@@ -42,6 +43,7 @@ MENU = [
     (fiche.render, "Fiche territoire", ":material/description:", "fiche"),
     (frequentation.render, "Fréquentation", ":material/groups:", "frequentation"),
     (financements.render, "Financements", ":material/euro:", "financements"),
+    (economie.render, "Modèle économique et emplois", ":material/work:", "economie"),
     (mobilites.render, "Mobilités et opportunités", ":material/commute:", "mobilites"),
     (teletravail.render, "Télétravail et implantations", ":material/home_work:", "teletravail"),
     (annuaire.render, "Annuaire", ":material/contacts:", "annuaire"),

@@ -306,6 +306,18 @@ def attendance_places(level: str, code: str | None, wave_year: int) -> pd.DataFr
         where {where} and a.wave_year = ? order by a.visitors_per_week desc nulls last""", p + (int(wave_year),))
 
 
+# --- economic model and jobs -------------------------------------------------------------------------------------
+
+def economic_model(level: str, code: str | None) -> pd.DataFrame:
+    """Every wave of the territory's economic model, jobs and legal forms (marts.fct_economic_model_territory),
+    each figure with its base (n_places_*)."""
+    return query("""
+        select * exclude (territory_level, territory_code, departement_code, region_code, in_territory)
+        from marts.fct_economic_model_territory
+        where territory_level = ? and territory_code = ?
+        order by wave_year""", _territory(level, code))
+
+
 def _occupancy_filter(level: str, code: str | None) -> tuple[str, tuple]:
     """Sites of the territory (the commune declared for each site); every site for France."""
     if level == "france":

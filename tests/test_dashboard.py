@@ -14,8 +14,8 @@ from browser import APP, streamlit_server
 from dashboards.formatting import fr_number
 from ingest.config import PROJECT_ROOT
 
-PAGES = ["synthese", "carte", "fiche", "frequentation", "financements", "mobilites", "teletravail", "annuaire",
-         "methodologie"]
+PAGES = ["synthese", "carte", "fiche", "frequentation", "financements", "economie", "mobilites", "teletravail",
+         "annuaire", "methodologie"]
 PAGE_SCRIPT = """
 import sys
 sys.path.insert(0, {root!r})

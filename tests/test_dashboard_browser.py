@@ -11,8 +11,8 @@ import pytest
 from browser import chromium, needs_browser, streamlit_server
 from ingest.config import PROJECT_ROOT
 
-PAGES = ["synthese", "carte", "fiche", "frequentation", "financements", "mobilites", "teletravail", "annuaire",
-         "methodologie"]
+PAGES = ["synthese", "carte", "fiche", "frequentation", "financements", "economie", "mobilites", "teletravail",
+         "annuaire", "methodologie"]
 SCREENSHOTS = PROJECT_ROOT / "data" / "screenshots"
 ERROR_SELECTORS = '[data-testid="stException"], [data-testid="stAlertContentError"], [role="dialog"]'
 

@@ -41,9 +41,13 @@ FORMATS = {
                                "idBeneficiaire,objet,montant,nature,conditionsVersement,datesPeriodeVersement,"
                                "idRAE,notificationUE,pourcentageSubvention"),
     S24: (";", "\r\n", True, "annee;identifiant_lieu;nom_lieu;siret;code_commune;commune;type_lieu;"
-                             "annee_ouverture;statut_lieu;statut_juridique;surface_m2;postes_travail;"
-                             "heures_ouverture_semaine;adherents;visiteurs_semaine;evenements_an;etp;chiffre_affaires_eur;"
-                             "part_financement_public_pct"),
+                             "annee_ouverture;statut_lieu;statut_juridique;surface_m2;postes_travail;heures_ouverture_semaine;"
+                             "adherents;visiteurs_semaine;evenements_an;etp;chiffre_affaires_eur;"
+                             "part_financement_public_pct;services;capacite_accueil;accessibilite_pmr;publics;"
+                             "prix_poste_mois_eur;part_etat_pct;part_region_pct;part_departement_pct;part_epci_pct;"
+                             "part_commune_pct;part_europe_pct;part_autre_pct;recettes_location_eur;"
+                             "recettes_evenements_eur;recettes_formation_eur;recettes_services_eur;"
+                             "recettes_subventions_eur"),
 }
 FORMATS[S25] = FORMATS[S24]
 FORMATS[layout.OCCUPANCY] = (",", "\n", False, None)   # ingest/demo/attendance.py

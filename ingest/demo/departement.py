@@ -70,6 +70,7 @@ from ingest.demo.formats import (
     inventory_row,
     population_row,
     survey_row,
+    written_revenue,
 )
 from ingest.demo.geo import KM_PER_DEG, haversine_km, offset_point
 from ingest.demo.names import (
@@ -104,6 +105,7 @@ from ingest.demo.vocabulary import (
     payment_period,
     place_name,
     saturday_hours,
+    survey_economy,
     survey_kind,
     survey_profile,
     upper_with_double_space,
@@ -705,9 +707,13 @@ def build_surveys(rng: random.Random, t: Territory, places: list[Place], ids: Id
             c = t.communes[p.host]
             written, opened = status.get((year, p.id), ("ouvert", KEEP))
             opened = i["opened"] if opened == KEEP else opened
+            # the economic model is drawn from its own stream, so that the other columns stay as they were
+            economy = survey_economy(random.Random(f"economie-{p.id}-{year}"), i["kind"], prof,
+                                     None if i["no_revenue"] else written_revenue(prof))
             rows.append(survey_row(year=year, ref=f"TL2019-{p.id}", name=p.name, siret=i["siret"], commune_code=c.code,
                                    commune_name=c.libelle, kind=i["kind"], opened=opened, statut=i["statut"],
-                                   hours=i["hours"], profile=prof, no_revenue=i["no_revenue"], place_status=written))
+                                   hours=i["hours"], profile=prof, no_revenue=i["no_revenue"], place_status=written,
+                                   economy=economy))
         out[year] = rows
     return out
 

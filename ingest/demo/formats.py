@@ -232,28 +232,47 @@ def grant_row(g: Grant) -> list[str]:
         datesPeriodeVersement=g.period, idRAE="", notificationUE="non", pourcentageSubvention=g.share)
 
 
+#: funder shares and revenue by activity of the survey rows (columns of ingest/surveys/schema.py)
+ECONOMY_SHARES = ("part_etat_pct", "part_region_pct", "part_departement_pct", "part_epci_pct", "part_commune_pct",
+                  "part_europe_pct", "part_autre_pct")
+ECONOMY_REVENUES = ("recettes_location_eur", "recettes_evenements_eur", "recettes_formation_eur",
+                    "recettes_services_eur", "recettes_subventions_eur")
+ECONOMY_COLUMNS = ("services", "capacite_accueil", "accessibilite_pmr", "publics", "prix_poste_mois_eur",
+                   *ECONOMY_SHARES, *ECONOMY_REVENUES)
+
+
+def written_revenue(profile: dict) -> int:
+    """The chiffre_affaires_eur a survey row writes for ``profile``: rounded to the hundred."""
+    return round(profile["revenue"] / 100) * 100
+
+
 SURVEY = CsvFormat(
     "surveys",
     ("annee", "identifiant_lieu", "nom_lieu", "siret", "code_commune", "commune", "type_lieu", "annee_ouverture",
      "statut_lieu", "statut_juridique", "surface_m2", "postes_travail", "heures_ouverture_semaine", "adherents", "visiteurs_semaine",
-     "evenements_an", "etp", "chiffre_affaires_eur", "part_financement_public_pct"),
+     "evenements_an", "etp", "chiffre_affaires_eur", "part_financement_public_pct",
+     # the economic model (issue 23)
+     "services", "capacite_accueil", "accessibilite_pmr", "publics", "prix_poste_mois_eur", *ECONOMY_SHARES,
+     *ECONOMY_REVENUES),
     separator=";", line_ending="\r\n", encoding="utf-8-sig")
 
 
 def survey_row(*, year: str, ref: str, name: str, siret: str, commune_code: str, commune_name: str, kind: str,
                opened: int | None, statut: str, hours: int, profile: dict, no_revenue: bool,
-               place_status: str = "ouvert") -> list[str]:
-    """An answer to the observatory's questionnaire (minimal layout; ``profile`` from
+               place_status: str = "ouvert", economy: dict[str, str] | None = None) -> list[str]:
+    """An answer to the observatory's questionnaire (``profile`` from
     :func:`ingest.demo.vocabulary.survey_profile`): revenue rounded to the hundred, one decimal of ETP.
     ``place_status``: the place's status as written (statut_lieu: "ouvert", a synonym, or "" when blank);
-    ``opened`` None leaves the opening year blank."""
-    return SURVEY.row(
+    ``opened`` None leaves the opening year blank; ``economy`` (:func:`ingest.demo.vocabulary.survey_economy`):
+    the economic-model columns, blank without."""
+    economy = economy or {}
+    return SURVEY.row(**{c: economy.get(c, "") for c in ECONOMY_COLUMNS},
         annee=year, identifiant_lieu=ref, nom_lieu=name, siret=siret, code_commune=commune_code, commune=commune_name,
         type_lieu=kind, annee_ouverture="" if opened is None else str(opened), statut_lieu=place_status,
         statut_juridique=statut, surface_m2=str(profile["surface"]),
         postes_travail=str(profile["desks"]), heures_ouverture_semaine=str(hours), adherents=str(profile["members"]),
         visiteurs_semaine=str(profile["visitors"]), evenements_an=str(profile["events"]), etp=f"{profile['etp']:.1f}",
-        chiffre_affaires_eur="" if no_revenue else str(round(profile["revenue"] / 100) * 100),
+        chiffre_affaires_eur="" if no_revenue else str(written_revenue(profile)),
         part_financement_public_pct=str(profile["public"]))
 
 

@@ -61,6 +61,7 @@ from ingest.demo.formats import (
     population_row,
     survey_row,
     write_flows,
+    written_revenue,
 )
 from ingest.demo.geo import KM_PER_DEG, haversine_km_array, offset_points
 from ingest.demo.names import Name, NameMaker, fictional_ids, fmt_decimal, strip_accents
@@ -86,6 +87,7 @@ from ingest.demo.vocabulary import (
     payment_period,
     place_name,
     saturday_hours,
+    survey_economy,
     survey_kind,
     survey_profile,
     upper_with_double_space,
@@ -821,9 +823,12 @@ def build_surveys(rng: np.random.Generator, prng: random.Random, t: Country, pla
             ref, name, typo, h = pool[k]
             i = info[k]
             prof = evolve(prng, i["profile"]) if year == "2025" and k in in24 else i["profile"]
+            economy = survey_economy(random.Random(f"economie-{ref}-{year}"), i["kind"], prof,
+                                     None if i["no_revenue"] else written_revenue(prof))
             rows.append(survey_row(year=year, ref=ref, name=name, siret=i["siret"], commune_code=t.codes[h],
                                    commune_name=t.communes[h].libelle, kind=i["kind"], opened=i["opened"],
-                                   statut=i["statut"], hours=i["hours"], profile=prof, no_revenue=i["no_revenue"]))
+                                   statut=i["statut"], hours=i["hours"], profile=prof, no_revenue=i["no_revenue"],
+                                   economy=economy))
         out[year] = rows
     return out
 

@@ -9,11 +9,12 @@ arrondissements, communes déléguées, foreign flows and totals instead.
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 
 import numpy as np
 
-from ingest.demo.formats import survey_column
+from ingest.demo.formats import ECONOMY_REVENUES, survey_column
 from ingest.demo.listes import FILE as LIST_FILE
 from ingest.demo.listes import LIST_YEAR
 from ingest.demo.listes import list_truth
@@ -130,6 +131,38 @@ def place_status(f: Facts, epcis: list[str], regional_list: dict | None = None, 
     return {"by_epci": by_epci, "by_year": {str(y): v for y, v in by_year.items()}, "n_known_places": len(epci_of)}
 
 
+def _economy(rows: list[list[str]], epci_of_row: list[str], epcis: list[str]) -> dict:
+    """The economic model of one wave as written (blank = not answered): revenue and ETP per EPCI and for the
+    whole département, revenue by activity, median price of a desk per month, places offering a public
+    service (France Services, conseiller numérique or espace public numérique), each with its answering base."""
+    col = {c: survey_column(c) for c in ("etp", "chiffre_affaires_eur", "prix_poste_mois_eur", "services",
+                                         *ECONOMY_REVENUES)}
+
+    def numbers(c, subset=None):
+        return [float(r[col[c]]) for k, r in enumerate(rows) if r[col[c]] != "" and (subset is None or k in subset)]
+
+    by_epci = {}
+    for e in epcis:
+        mine = {k for k, x in enumerate(epci_of_row) if x == e}
+        revenue, fte = numbers("chiffre_affaires_eur", mine), numbers("etp", mine)
+        by_epci[e] = {"n_revenue": len(revenue), "revenue_sum": sum(revenue), "n_fte": len(fte),
+                      "fte_sum": round(sum(fte), 6)}
+    revenue, prices = numbers("chiffre_affaires_eur"), numbers("prix_poste_mois_eur")
+    public_service = {"France Services", "conseiller numérique", "espace public numérique"}
+    answered_services = [r[col["services"]].split(";") for r in rows if r[col["services"]] != ""]
+    return {
+        "by_epci": by_epci,
+        "n_revenue": len(revenue), "revenue_sum": sum(revenue),
+        "revenue_median": statistics.median(revenue) if revenue else None,
+        "n_fte": len(numbers("etp")), "fte_sum": round(sum(numbers("etp")), 6),
+        "n_price": len(prices), "price_per_desk_median": statistics.median(prices) if prices else None,
+        "revenue_by_activity": {c: sum(numbers(c)) for c in ECONOMY_REVENUES},
+        "n_revenue_by_activity": sum(1 for r in rows if any(r[col[c]] != "" for c in ECONOMY_REVENUES)),
+        "n_services": len(answered_services),
+        "n_public_service": sum(1 for s in answered_services if public_service & set(s)),
+    }
+
+
 def truth(f: Facts, files: dict[str, int], detailed: bool) -> dict:
     """The truth of a generated mirror (``files``: relative path -> data records written). ``detailed``: a
     département's truth (see the module's documentation), else a country's."""
@@ -183,6 +216,7 @@ def truth(f: Facts, files: dict[str, int], detailed: bool) -> dict:
             for r in rows:
                 by_epci[f.epci[place_by_ref[r[ref]].host]] += int(r[visitors])
             surveys[year]["visitors_per_week_by_epci"] = by_epci
+            surveys[year]["economy"] = _economy(rows, [f.epci[place_by_ref[r[ref]].host] for r in rows], epcis)
         else:
             surveys[year]["inventory_places"] = sum(1 for r in rows if r[ref] in place_by_ref)
             surveys[year]["visitors_per_week_total"] = sum(int(r[visitors]) for r in rows)

@@ -199,3 +199,41 @@ def evolve(rng: random.Random, prof: dict) -> dict:
     out["revenue"] = prof["revenue"] * rng.uniform(0.8, 1.2)
     out["public"] = min(100, max(0, round(prof["public"] * rng.uniform(0.8, 1.2))))
     return out
+
+
+SURVEY_SERVICES = (("France Services", 0.12), ("conseiller numérique", 0.25), ("médiation numérique", 0.3),
+                   ("espace public numérique", 0.15), ("fabrique de territoire", 0.1))
+SURVEY_PUBLICS = ("tout public", "indépendants et entrepreneurs", "salariés en télétravail", "étudiants",
+                  "demandeurs d'emploi", "jeunes", "seniors", "associations", "scolaires")
+SURVEY_FUNDERS = ("part_etat_pct", "part_region_pct", "part_departement_pct", "part_epci_pct", "part_commune_pct")
+
+
+def survey_economy(rng: random.Random, kind: str, profile: dict, revenue: int | None) -> dict[str, str]:
+    """The economic-model answers of a survey row (columns of :data:`ingest.demo.formats.ECONOMY_COLUMNS`),
+    as written: ``revenue`` is the chiffre_affaires_eur the row writes (None when blank). Activity revenues
+    are whole euros whose sum never exceeds ``revenue`` (the rest is other income); the funder shares are
+    whole percentages summing to the row's public share; some answers leave a question blank."""
+    out: dict[str, str] = {}
+    services = [s for s, p in SURVEY_SERVICES if rng.random() < p]
+    out["services"] = ";".join(services) if services or rng.random() < 0.5 else ""
+    if not out["services"] and rng.random() < 0.5:
+        out["services"] = "autre"
+    out["capacite_accueil"] = str(profile["desks"] * 2 + rng.randint(10, 80)) if rng.random() < 0.9 else ""
+    out["accessibilite_pmr"] = rng.choices(["oui", "partielle", "non", ""], weights=[55, 25, 12, 8])[0]
+    out["publics"] = ";".join(sorted(rng.sample(SURVEY_PUBLICS, rng.randint(1, 4)), key=SURVEY_PUBLICS.index))
+    priced = profile["desks"] > 0 and (kind == "coworking" or rng.random() < 0.4)
+    out["prix_poste_mois_eur"] = str(rng.randint(8, 32) * 10) if priced else ""
+    public = profile["public"]
+    if public > 0 and rng.random() < 0.75:
+        cuts = sorted(rng.randint(0, public) for _ in SURVEY_FUNDERS[:-1])
+        parts = [b - a for a, b in zip([0, *cuts], [*cuts, public])]
+        out.update({c: str(x) for c, x in zip(SURVEY_FUNDERS, parts)})
+    if revenue is not None and rng.random() < 0.8:
+        subsidies = revenue * public // 100
+        rest = round((revenue - subsidies) * rng.uniform(0.85, 1.0))
+        weights = [rng.random() * w for w in ((6, 1, 1, 2) if kind == "coworking" else (2, 2, 3, 3))]
+        parts = [int(rest * w / sum(weights)) for w in weights]
+        out.update(recettes_location_eur=str(parts[0]), recettes_evenements_eur=str(parts[1]),
+                   recettes_formation_eur=str(parts[2]), recettes_services_eur=str(parts[3]),
+                   recettes_subventions_eur=str(subsidies))
+    return out

@@ -51,6 +51,13 @@ ACTIVITIES = ("coworking", "fabrication numérique", "atelier partagé", "cultur
 SERVICES = ("France Services", "médiation numérique", "conseiller numérique", "espace public numérique",
             "micro-folie", "campus connecté", "fabrique de territoire", "manufacture de proximité", "autre")
 PLACE_STATUSES = ("ouvert", "en projet", "fermé")
+PUBLICS = ("tout public", "indépendants et entrepreneurs", "salariés en télétravail", "étudiants",
+           "demandeurs d'emploi", "jeunes", "seniors", "associations", "scolaires", "autre")
+ACCESSIBILITY = ("oui", "partielle", "non")
+#: revenue by activity (€ per year): field code suffix -> French label
+REVENUE_ACTIVITIES = (("location", "location d'espaces et de postes"), ("evenements", "événements"),
+                      ("formation", "formation"), ("services", "prestations de services"),
+                      ("subventions", "subventions"))
 FUNDERS = (("etat", "État"), ("region", "Région"), ("departement", "Département"), ("epci", "EPCI"),
            ("commune", "Commune"), ("europe", "Europe"), ("autre", "Autre financeur public"))
 
@@ -116,6 +123,23 @@ FIELDS: tuple[Field, ...] = (
           group="Capacité et fréquentation"),
     Field("evenements_an", "Événements par an", "integer", unit="événements", minimum=0, maximum=10_000,
           group="Capacité et fréquentation"),
+    Field("capacite_accueil", "Capacité d'accueil", "integer", unit="personnes", minimum=0, maximum=100_000,
+          group="Capacité et fréquentation",
+          help="Nombre de personnes que le lieu peut accueillir en même temps (sécurité incendie)."),
+    Field("accessibilite_pmr", "Accessibilité aux personnes à mobilité réduite", "choice", choices=ACCESSIBILITY,
+          group="Capacité et fréquentation",
+          synonyms={"accessible": "oui", "totale": "oui", "complete": "oui", "pmr": "oui", "en partie": "partielle",
+                    "partiel": "partielle", "partiellement": "partielle", "rez de chaussee seulement": "partielle",
+                    "non accessible": "non", "inaccessible": "non"},
+          help="oui : tout le lieu ; partielle : une partie des espaces (ex. rez-de-chaussée) ; non."),
+    Field("publics", "Publics accueillis", "multi", choices=PUBLICS, group="Capacité et fréquentation",
+          synonyms={"tous publics": "tout public", "grand public": "tout public", "independants": "indépendants et "
+                    "entrepreneurs", "entrepreneurs": "indépendants et entrepreneurs", "freelances":
+                    "indépendants et entrepreneurs", "teletravailleurs": "salariés en télétravail",
+                    "salaries": "salariés en télétravail", "etudiants": "étudiants", "chomeurs": "demandeurs d'emploi",
+                    "demandeurs d emploi": "demandeurs d'emploi", "personnes agees": "seniors",
+                    "retraites": "seniors", "ecoles": "scolaires", "eleves": "scolaires"},
+          help="Plusieurs valeurs possibles, séparées par « ; »."),
     # --- Moyens
     Field("etp", "Salariés", "decimal", unit="ETP", minimum=0, maximum=1_000, group="Moyens"),
     Field("chiffre_affaires_eur", "Chiffre d'affaires ou budget annuel", "decimal", unit="€", minimum=0,
@@ -124,10 +148,18 @@ FIELDS: tuple[Field, ...] = (
           group="Moyens", help="Part du budget venant de financements publics, tous financeurs confondus."),
     *(Field(f"part_{code}_pct", f"Part de financement : {label}", "decimal", unit="%", minimum=0, maximum=100,
             group="Moyens") for code, label in FUNDERS),
+    # --- Modèle économique
+    Field("prix_poste_mois_eur", "Prix d'un poste de travail par mois", "decimal", unit="€", minimum=0, maximum=5_000,
+          group="Modèle économique",
+          help="Tarif d'un poste de travail (bureau partagé) pour un mois, hors taxes, au tarif public."),
+    *(Field(f"recettes_{code}_eur", f"Recettes : {label}", "decimal", unit="€", minimum=0, maximum=100_000_000,
+            group="Modèle économique", help="Montant annuel, sur le même exercice que le chiffre d'affaires.")
+      for code, label in REVENUE_ACTIVITIES),
 )
 
 BY_CODE: dict[str, Field] = {f.code: f for f in FIELDS}
 FUNDER_FIELDS: tuple[str, ...] = tuple(f"part_{code}_pct" for code, _ in FUNDERS)
+REVENUE_FIELDS: tuple[str, ...] = tuple(f"recettes_{code}_eur" for code, _ in REVENUE_ACTIVITIES)
 
 COHERENCE_RULES: tuple[tuple[str, str], ...] = (
     ("postes_travail", "Postes de travail <= surface / 4 (au moins 4 m² par poste) : sinon ligne en quarantaine."),
@@ -138,6 +170,9 @@ COHERENCE_RULES: tuple[tuple[str, str], ...] = (
     ("part_financement_public_pct", "Somme des parts par financeur <= 100 % : sinon ligne en quarantaine ; "
                                     "quand la part totale manque elle vaut cette somme (avertissement) ; quand les "
                                     "deux diffèrent de plus d'un point, avertissement."),
+    ("chiffre_affaires_eur", "Somme des recettes par activité <= chiffre d'affaires (à 1 % près) : sinon ligne en "
+                             "quarantaine ; quand le chiffre d'affaires manque, il reste vide et les recettes "
+                             "sont conservées (avertissement)."),
 )
 
 FREE_TEXT_RULES = """\

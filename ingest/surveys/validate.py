@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ingest.contracts import luhn_ok
-from ingest.surveys.schema import BY_CODE, FIELDS, FUNDER_FIELDS, Field
+from ingest.surveys.schema import BY_CODE, FIELDS, FUNDER_FIELDS, REVENUE_FIELDS, Field
 
 ERROR = "erreur"
 WARNING = "avertissement"
@@ -295,4 +295,19 @@ def validate_row(values: dict[str, str | None]) -> tuple[dict[str, str | None], 
                                     out["part_financement_public_pct"],
                                     f"la part totale ({_fmt(public, False)} %) diffère de la somme des parts par "
                                     f"financeur ({_fmt(total, False)} %)", "valeur conservée, à vérifier", WARNING))
+    revenues = [(c, num(c)) for c in REVENUE_FIELDS]
+    declared = [(c, r) for c, r in revenues if r is not None]
+    if declared:
+        total, turnover = sum(r for _, r in declared), num("chiffre_affaires_eur")
+        detail = ", ".join(f"{BY_CODE[c].label.split(' : ')[1]} {_fmt(r, False)} €" for c, r in declared)
+        if turnover is None:
+            findings.append(Finding("chiffre_affaires_eur", values.get("chiffre_affaires_eur"), None,
+                                    f"recettes par activité déclarées ({_fmt(total, False)} € au total) sans chiffre "
+                                    "d'affaires", "chiffre d'affaires laissé vide, recettes conservées : compléter "
+                                    "le chiffre d'affaires", WARNING))
+        elif total > turnover * 1.01 + 1:
+            findings.append(Finding("chiffre_affaires_eur", detail, None,
+                                    f"la somme des recettes par activité ({_fmt(total, False)} €) dépasse le chiffre "
+                                    f"d'affaires ({_fmt(turnover, False)} €)",
+                                    "ligne mise en quarantaine : vérifier le chiffre d'affaires et les recettes", ERROR))
     return out, findings

@@ -41,5 +41,13 @@ select
     {%- for funder in ['etat', 'region', 'departement', 'epci', 'commune', 'europe', 'autre'] %}
     {{ to_double(optional_column(raw, ['part_' ~ funder ~ '_pct'])) }} as funding_share_{{ funder }}_pct,
     {%- endfor %}
-    _line
+    _line,
+    -- The economic model (issue 23): null when the file lacks the column.
+    try_cast({{ optional_column(raw, ['capacite_accueil']) }} as integer)   as capacity_persons,
+    nullif(trim({{ optional_column(raw, ['accessibilite_pmr']) }}), '')   as pmr_accessibility,
+    nullif(trim({{ optional_column(raw, ['publics']) }}), '')             as publics,
+    {{ to_double(optional_column(raw, ['prix_poste_mois_eur'])) }}        as desk_price_month_eur,
+    {%- for activity in ['location', 'evenements', 'formation', 'services', 'subventions'] %}
+    {{ to_double(optional_column(raw, ['recettes_' ~ activity ~ '_eur'])) }} as revenue_{{ activity }}_eur{% if not loop.last %},{% endif %}
+    {%- endfor %}
 from {{ raw }}
