@@ -90,6 +90,9 @@ def test_pvd_real_layout_codes_and_rejects(pvd_built):
         ("pvd-94-2A-1", "petite_ville_demain", "2A041", None, 1, "2021-03-30"),        # Corsican codes kept
         ("pvd-94-2B-2", "petite_ville_demain", "2B096", None, 1, "2021-04-26"),
     ]
+    # The convention's point is one of its communes (Alpha's): each label of it takes its own commune's centre.
+    assert con.execute("select latitude, longitude from marts.dim_programme_label where label_id = 'pvd-11-96-1-96003'"
+                       ).fetchone() == (45.5, 3.0)
     # The commune's name is read from liste_geo too; the staging keeps one row per convention and commune.
     assert con.execute("select record_id, published_commune_name from staging.stg_programme_laureates "
                        "where project_ref = 'pvd-11-96-2' order by 1").fetchall() == [

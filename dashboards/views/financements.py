@@ -92,7 +92,7 @@ def programme_estimates(t) -> None:
             for col, (label, period) in PROGRAMMES.items() if est is not None and not _missing(est[col])
             and est[col] > 0]
     missing = [label for col, (label, _) in PROGRAMMES.items() if est is None or _missing(est[col])]
-    if t.level == "national":
+    if t.level == "france":
         # Items without a commune: in France's total, in no territory (one figure per programme).
         names = {col.removeprefix("estimated_").removesuffix("_eur"): label for col, (label, _) in PROGRAMMES.items()}
         for r in queries.programme_unplaced().itertuples():

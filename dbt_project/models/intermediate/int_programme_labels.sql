@@ -52,8 +52,10 @@ select
     r.n_communes,
     r.published_date,
     r.commune_code,
-    coalesce(r.published_latitude, c.latitude)                                   as latitude,
-    coalesce(r.published_longitude, c.longitude)                                 as longitude,
+    -- The published point of a convention covering several communes is one of them: each label takes
+    -- its own commune's centre.
+    case when r.n_communes > 1 then c.latitude else coalesce(r.published_latitude, c.latitude) end   as latitude,
+    case when r.n_communes > 1 then c.longitude else coalesce(r.published_longitude, c.longitude) end as longitude,
     r.published_amount_eur,
     r.students,
     r.source_table,

@@ -48,8 +48,9 @@ select
     commune_name                                                         as published_commune_name,
     n_communes,
     signature_date,
-    latitude,
-    longitude,
+    -- the point of a convention covering several communes is one of them: no point for each commune
+    case when n_communes = 1 then latitude end                           as latitude,
+    case when n_communes = 1 then longitude end                          as longitude,
     _file,
     _row
 from communes
