@@ -356,9 +356,20 @@ def funding(level: str, code: str | None) -> pd.Series | None:
     return _row(query("""
         select grant_years, grant_years_loaded, estimated_france_services_eur, estimated_campus_connecte_eur,
                estimated_fabrique_territoire_eur, estimated_fabrique_numerique_eur, estimated_micro_folie_eur,
-               estimated_conseiller_numerique_eur
+               estimated_conseiller_numerique_eur, estimated_manufacture_proximite_eur,
+               estimated_petite_ville_demain_eur
         from marts.fct_funding_territory where territory_level = ? and territory_code = ?""",
                       _territory(level, code)))
+
+
+def programme_unplaced() -> pd.DataFrame:
+    """The estimated programme amounts of items without a commune (marts.fct_funding_funder_programme,
+    placement 'non_localise'): counted in France's total, in no territory."""
+    return query("""
+        select programme_code, sum(n_items) as elements, sum(amount_eur) as montant
+        from marts.fct_funding_funder_programme
+        where basis = 'estimation_programme' and placement = 'non_localise'
+        group by programme_code order by programme_code""")
 
 
 def funding_by_funder(level: str, code: str | None) -> pd.DataFrame:

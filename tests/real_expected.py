@@ -493,3 +493,19 @@ if __name__ == "__main__":  # pragma: no cover - manual report
     for rule in (False, True):
         print("same_land_mass" if rule else "any facility",
               {k: round(100 * v, 2) for k, v in france_services_access_shares(folder, same_land_mass=rule).items()})
+
+
+# --------------------------------------------------------------------------------------------------
+# conseillers numériques: the State's estimated investment (anct_conseillers_numeriques/cnfs.json)
+
+CNFS_AMOUNT = "investissement_financier_estimatif_total_de_l.etat"
+
+
+def conseillers_numeriques_investment(data: Path) -> tuple[float, float, int]:
+    """(total of the published investment over every host structure, the part of the structures published
+    without a commune code, their number). The published code is ``insee_com`` (a 4-digit code lost its zero:
+    still a code); a structure without one cannot be placed by its code."""
+    rows = json.loads((data / "anct_conseillers_numeriques" / "cnfs.json").read_text(encoding="utf-8"))
+    total = sum(float(r[CNFS_AMOUNT]) for r in rows if r.get(CNFS_AMOUNT) not in (None, ""))
+    without = [r for r in rows if not str(r.get("insee_com") or "").strip()]
+    return total, sum(float(r[CNFS_AMOUNT]) for r in without if r.get(CNFS_AMOUNT) not in (None, "")), len(without)

@@ -449,3 +449,19 @@ def test_teletravail_page_shows_the_figures_of_the_telework_marts(dashboard_env,
     assert m["Usagers potentiels d'un tiers-lieu"] == fr_number(users)
     assert m["Dont avec un tiers-lieu à moins de 10 km"] == fr_number(near)
     assert m["Kilomètres évités par an"] == fr_number(km)
+
+
+def test_funding_page_of_france_shows_the_unplaced_line_and_says_non_disponible(dashboard_env, demo_warehouse):
+    """France's programme table ends with the « non localisé » line of fct_funding_funder_programme (the host
+    structures of conseillers numériques published without a commune), and the programmes without a list or an
+    amount rule are named « non disponible » rather than shown at 0."""
+    at = run_page("financements", "france")
+    table = next(df.value for df in at.dataframe if "Programme" in df.value.columns)
+    got = dict(zip(table["Programme"], table["Montant estimé (€)"]))
+    unplaced = demo_warehouse.execute(
+        "select amount_eur from marts.fct_funding_funder_programme where programme_code = 'conseiller_numerique' "
+        "and placement = 'non_localise'").fetchone()[0]
+    assert got["Conseillers numériques : non localisé"] == unplaced
+    captions = " ".join(c.value for c in at.caption)
+    assert "Non disponible" in captions and "Campus connectés" in captions and "Micro-Folies" in captions
+    assert "Campus connectés" not in got

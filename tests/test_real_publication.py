@@ -162,3 +162,21 @@ def test_points_outside_their_commune_s_departement_are_not_used(published):
     assert 2 < lat < 6   # Guyane, not the mainland
     places = dict(con.execute("select place_id, coordinates_note from marts.quality_place_coordinates").fetchall())
     assert "TL2019-1460" in places and "14327" in places["TL2019-1460"]
+
+
+def test_one_conseillers_numeriques_funding_figure(published):
+    """The conseillers numériques funding is one figure: the national row of the territory marts is the funder
+    mart's « localisé » line, the structures published without a commune code its « non localisé » line (7
+    structures, 455,745 € in the real cnfs.json), and both add up to the published total."""
+    con, data = published
+    total, unplaced, n_unplaced = expected.conseillers_numeriques_investment(data)
+    lines = {r[0]: r[1:] for r in con.execute(
+        "select placement, n_items, amount_eur from marts.fct_funding_funder_programme "
+        "where basis = 'estimation_programme' and programme_code = 'conseiller_numerique'").fetchall()}
+    national = con.execute("select estimated_conseiller_numerique_eur from marts.fct_funding_territory "
+                           "where territory_level = 'national'").fetchone()[0]
+    assert lines["non_localise"] == (n_unplaced, pytest.approx(unplaced))
+    assert lines["localise"][1] == pytest.approx(national) == pytest.approx(total - unplaced)
+    # No Petites villes de demain file in ../shared/data: "non disponible" (null), never 0.
+    assert con.execute("select n_label_petite_ville_demain, n_label_campus_connecte from marts.fct_coverage_territory "
+                       "where territory_level = 'national'").fetchone() == (None, None)

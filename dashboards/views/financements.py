@@ -75,15 +75,34 @@ PROGRAMMES = {
     "estimated_fabrique_numerique_eur": ("Bonus Fabrique numérique", "une fois"),
     "estimated_micro_folie_eur": ("Micro-Folies", "une fois"),
     "estimated_conseiller_numerique_eur": ("Conseillers numériques", "investissement estimé de l'État"),
+    "estimated_manufacture_proximite_eur": ("Manufactures de proximité", "aucune règle de montant publiée"),
+    "estimated_petite_ville_demain_eur": ("Petites villes de demain", "aucun montant par commune publié"),
 }
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value))
 
 
 def programme_estimates(t) -> None:
     """Estimated funding of the national programmes in the territory (published rules x places)."""
     st.subheader("Financements estimés des programmes nationaux")
     est = queries.funding(t.level, t.code)
-    rows = [{"Programme": label, "Montant estimé (€)": float(est[col] or 0), "Période": period}
-            for col, (label, period) in PROGRAMMES.items() if est is not None and (est[col] or 0) > 0]
+    rows = [{"Programme": label, "Montant estimé (€)": float(est[col]), "Période": period}
+            for col, (label, period) in PROGRAMMES.items() if est is not None and not _missing(est[col])
+            and est[col] > 0]
+    missing = [label for col, (label, _) in PROGRAMMES.items() if est is None or _missing(est[col])]
+    if t.level == "france":
+        # Items without a commune: in France's total, in no territory (one figure per programme).
+        names = {col.removeprefix("estimated_").removesuffix("_eur"): label for col, (label, _) in PROGRAMMES.items()}
+        for r in queries.programme_unplaced().itertuples():
+            if not _missing(r.montant):
+                rows.append({"Programme": f"{names.get(r.programme_code, r.programme_code)} : non localisé",
+                             "Montant estimé (€)": float(r.montant),
+                             "Période": f"{int(r.elements)} élément(s) sans commune connue"})
+    if missing:
+        st.caption("Non disponible (aucune liste de lauréats chargée, ou aucune règle de montant publiée) : "
+                   + ", ".join(missing) + ".")
     if not rows:
         st.info("Aucun site ni lauréat de programme national connu dans ce territoire.")
         return

@@ -28,3 +28,23 @@
     case when regexp_full_match(trim({{ expr }}), '\d{4}') then '0' || trim({{ expr }})
          else nullif(upper(trim({{ expr }})), '') end
 {%- endmacro %}
+
+{#- The commune codes written between brackets in a text listing communes, as the ANCT laureate files pack
+    them in `liste_geo` ("Bouillante (97106)", "A (01001), B (2A004)", "A (01001); B (01002)"): a list of
+    5-character strings, empty when no code can be read (the contract rejects such a row). -#}
+{% macro liste_geo_codes(expr) -%}
+    regexp_extract_all(coalesce({{ expr }}, ''), '\((\d{5}|2[AB]\d{3})\)\s*(?:[,;]|$)', 1)
+{%- endmacro %}
+
+{#- The commune names of the same text, in the same order as liste_geo_codes. -#}
+{% macro liste_geo_names(expr) -%}
+    regexp_extract_all(coalesce({{ expr }}, ''), '([^,;]+?)\s*\((?:\d{5}|2[AB]\d{3})\)\s*(?:[,;]|$)', 1)
+{%- endmacro %}
+
+{#- The commune codes of a laureate: the published code column when it has a value, else the codes of its
+    `liste_geo` text; a one-null list when there is neither (the label stays, unplaced). -#}
+{% macro laureate_commune_codes(code_expr, liste_expr) -%}
+    case when {{ commune_code(code_expr) }} is not null then [{{ commune_code(code_expr) }}]
+         when len({{ liste_geo_codes(liste_expr) }}) > 0 then {{ liste_geo_codes(liste_expr) }}
+         else [cast(null as varchar)] end
+{%- endmacro %}

@@ -9,7 +9,7 @@
 {#- Programmes (seed ref_programmes). -#}
 {% macro programmes() -%}
     {{ return(['france_services', 'fabrique_territoire', 'fabrique_numerique', 'campus_connecte', 'micro_folie',
-               'conseiller_numerique', 'manufacture_proximite']) }}
+               'conseiller_numerique', 'manufacture_proximite', 'petite_ville_demain']) }}
 {%- endmacro %}
 
 {#- Territory levels, from the finest to the coarsest. -#}

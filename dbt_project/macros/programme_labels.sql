@@ -8,7 +8,11 @@
     (lib_territoire, nom, ...), programme (programme, dispositif, ...; else the prefix of the
     identifier, e.g. "fabt-59" or "manuprox-2-79"; else the table name), optional coordinates, amount
     and students. One published row may list several projects separated by ";" (the ANCT files do:
-    "fabt-59; fabt-60"): it gives one label per project. -#}
+    "fabt-59; fabt-60"): id_parts and name_parts hold them (int_programme_labels gives one label per
+    project). commune_codes holds the row's communes: the code column when it has a value, else the codes
+    written in a `liste_geo` text ("Bouillante (97106)", several for a convention covering several
+    communes: Petites villes de demain), else one null (the label stays, unplaced). published_date is the
+    date of signature or of selection when the file publishes one. -#}
 {% macro programme_label_rows() -%}
     {%- set parts = [] -%}
     {%- for name in var('programme_label_tables') -%}
@@ -23,21 +27,26 @@
             {%- set c_amount = find_column(rel, ['montant', 'montant_eur', 'investissement_financier_estimatif_total_de_l.etat',
                                                  'investissement_financier_estimatif_total_de_l_etat']) -%}
             {%- set c_students = find_column(rel, ['nb_etudiants', 'etudiants', 'nombre_etudiants']) -%}
+            {%- set c_liste = find_column(rel, ['liste_geo']) -%}
+            {%- set c_date = find_column(rel, ['date_signature', 'date_de_validation_en_comité_de_sélection']) -%}
             {%- set c_file = find_column(rel, ['_file']) -%}
             {%- set c_row = find_column(rel, ['_row']) -%}
             {%- set sql -%}
             select
                 '{{ name }}'                                                    as source_table,
                 {{ c_prog if c_prog is not none else 'cast(null as varchar)' }} as published_programme,
-                {{ commune_code(c_commune if c_commune is not none else 'cast(null as varchar)') }} as published_commune_code,
+                {{ laureate_commune_codes('cast(' ~ (c_commune if c_commune is not none else 'null') ~ ' as varchar)',
+                                          'cast(' ~ (c_liste if c_liste is not none else 'null') ~ ' as varchar)') }} as commune_codes,
+                try_cast(cast({{ c_date if c_date is not none else 'null' }} as varchar) as date)   as published_date,
                 {{ to_double(c_lat if c_lat is not none else 'cast(null as varchar)') }}           as published_latitude,
                 {{ to_double(c_lon if c_lon is not none else 'cast(null as varchar)') }}           as published_longitude,
                 {{ to_double(c_amount if c_amount is not none else 'cast(null as varchar)') }}     as published_amount_eur,
                 {{ to_double(c_students if c_students is not none else 'cast(null as varchar)') }} as students,
                 {{ c_file if c_file is not none else "'" ~ name ~ "'" }}        as _file,
                 {{ c_row if c_row is not none else 'cast(null as bigint)' }}    as _row,
-                unnest(string_split(coalesce(cast({{ c_id if c_id is not none else 'null' }} as varchar), ''), ';'))   as id_part,
-                unnest(string_split(coalesce(cast({{ c_name if c_name is not none else 'null' }} as varchar), ''), ';')) as name_part
+                string_split(coalesce(cast({{ c_id if c_id is not none else 'null' }} as varchar), ''), ';')   as id_parts,
+                string_split(coalesce(cast({{ c_name if c_name is not none else 'null' }} as varchar), ''), ';') as name_parts,
+                cast({{ c_name if c_name is not none else 'null' }} as varchar)                                as full_name
             from {{ rel }}
             {%- endset -%}
             {%- do parts.append(sql) -%}
@@ -45,10 +54,11 @@
     {%- endfor -%}
     {%- if parts | length == 0 -%}
     select cast(null as varchar) as source_table, cast(null as varchar) as published_programme,
-           cast(null as varchar) as published_commune_code, cast(null as double) as published_latitude,
+           cast(null as varchar[]) as commune_codes, cast(null as date) as published_date,
+           cast(null as double) as published_latitude,
            cast(null as double) as published_longitude, cast(null as double) as published_amount_eur,
            cast(null as double) as students, cast(null as varchar) as _file, cast(null as bigint) as _row,
-           cast(null as varchar) as id_part, cast(null as varchar) as name_part
+           cast(null as varchar[]) as id_parts, cast(null as varchar[]) as name_parts, cast(null as varchar) as full_name
     where false
     {%- else -%}
     {{ parts | join('\nunion all by name\n') }}

@@ -374,6 +374,16 @@ def laureate(*, code: str, commune_name: str, refs: list[str], names: list[str],
             "coordinates": [lon, lat]}
 
 
+def pvd_convention(*, ref: str, name: str, signed: str, communes: list[tuple[str, str]], lon: float,
+                   lat: float) -> dict:
+    """A point of the Petites villes de demain file (anct-carto/superposeur-anct ``pvd_geom.geojson``): no commune
+    code column, the communes of the convention written as text in ``liste_geo`` ("Bouillante (97106)"; several
+    communes "A (96001), B (96002)"), the date of signature ISO or empty. ``communes``: (name, code) pairs."""
+    return {"properties": {"id_territoire": ref, "lib_territoire": name, "date_signature": signed,
+                           "liste_geo": ", ".join(f"{n} ({c})" for n, c in communes)},
+            "coordinates": [lon, lat]}
+
+
 CONSEILLERS_NUMERIQUES = JsonFormat("conseillers_numeriques", "compact")
 
 
@@ -530,7 +540,9 @@ def _sample_keys() -> dict[str, set[str]]:
         "regions_etalab": set(etalab_region(code="96", name="R", type_liaison=0, chef_lieu="96001")),
         "epci_centroids": set(epci_centroid(siren="200000001", name="CC", lon=3.0, lat=45.0)["properties"]) | geometry,
         "programme_laureates": set(laureate(code="96001", commune_name="Exemple", refs=["fabt-1"], names=["F"],
-                                            lon=3.0, lat=45.0)["properties"]) | geometry,
+                                            lon=3.0, lat=45.0)["properties"]) | geometry
+        | set(pvd_convention(ref="pvd-1", name="Exemple", signed="2021-05-28", communes=[("Exemple", "96001")],
+                             lon=3.0, lat=45.0)["properties"]),
         "conseillers_numeriques": set(cnfs),
     }
 

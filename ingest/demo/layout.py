@@ -37,14 +37,14 @@ MIRROR_PATHS: dict[str, tuple[str, ...]] = _mirror_paths()
     MIRROR_PATHS[s] for s in ("communes_etalab", "epci_etalab", "departements_etalab", "regions_etalab"))
 (DENSITE,), (RURALITE,), (EPCI_CENTROIDS,), (CNFS,) = (
     MIRROR_PATHS[s] for s in ("grille_densite", "typologie_ruralite", "epci_centroids", "conseillers_numeriques"))
-FABT, MANUPROX = MIRROR_PATHS["programme_laureates"]
+FABT, MANUPROX, PVD = MIRROR_PATHS["programme_laureates"]
 #: survey wave -> its file
 SURVEYS: dict[str, str] = {path[-8:-4]: path for path in MIRROR_PATHS["surveys"]}
 (OCCUPANCY,) = MIRROR_PATHS["occupancy_counts"]
 
 #: The referential files, in the order they are written.
 REFERENTIAL_FILES: tuple[str, ...] = (ETALAB_COMMUNES, ETALAB_EPCI, ETALAB_DEPARTEMENTS, ETALAB_REGIONS, DENSITE,
-                                      RURALITE, EPCI_CENTROIDS, FABT, MANUPROX, CNFS)
+                                      RURALITE, EPCI_CENTROIDS, FABT, MANUPROX, PVD, CNFS)
 
 #: The truth the generator writes beside the files (not a publication: no configuration reads it).
 TRUTH = "truth.json"

@@ -41,6 +41,7 @@ from ingest.demo.formats import (
     etalab_member,
     etalab_region,
     laureate,
+    pvd_convention,
     rurality_grid_row,
     write,
 )
@@ -209,6 +210,28 @@ def write_referential(out_dir: Path, t, places, seed: int, dep_code: str, dep_na
     expected[f"CNFS-{9000 + n + 4}"] = [metro.code, "code_postal"]
     written[layout.CNFS] = write(out_dir, layout.CNFS, cnfs)
 
+    # --- Petites villes de demain (the real layout: no code column, the codes inside liste_geo): every EPCI
+    # seat that is a small town (bourg); the first one's convention also covers a rural commune of its EPCI
+    # ("A (96xxx), B (96yyy)": one label per commune); the second convention's date of signature is empty.
+    bourgs = sorted((c for c in communes if c.role == "bourg"), key=lambda c: c.code)
+    partner = next((c for c in sorted(communes, key=lambda c: c.code) if bourgs and c.role == "rural"
+                    and c.epci == bourgs[0].epci and c.code != merged_into and c.code not in comd_parents), None)
+    pair = [bourgs[0], partner] if partner else None
+    conventions = ([pair] if pair else []) + [[c] for c in bourgs if not pair or c not in pair]
+    pvd, pvd_labels = [], {}
+    for k, members in enumerate(conventions, start=1):
+        ref = f"pvd-{reg_code}-{dep_code}-{k}"
+        signed = "" if k == 2 else f"2021-0{rng.randint(1, 9)}-{rng.randint(10, 28)}"
+        pvd.append(pvd_convention(ref=ref, name=" - ".join(c.libelle for c in members), signed=signed,
+                                  communes=[(c.libelle, c.code) for c in members], lon=members[0].lon,
+                                  lat=members[0].lat))
+        for c in members:
+            pvd_labels[ref if len(members) == 1 else f"{ref}-{c.code}"] = c.code
+    written[layout.PVD] = write(out_dir, layout.PVD, pvd)
+    pvd_by_epci: dict[str, int] = {}
+    for code in pvd_labels.values():
+        pvd_by_epci[by_code[code].epci] = pvd_by_epci.get(by_code[code].epci, 0) + 1
+
     truth = {
         "merged_code": {"old_code": MERGED_OLD_CODE, "commune": merged_into},
         "delegated": {code: parent for code, _, parent in t.comd},
@@ -220,7 +243,11 @@ def write_referential(out_dir: Path, t, places, seed: int, dep_code: str, dep_na
         "n_programme_labels": n_projects + len(cnfs),
         # labels whose published commune code (or its parent, or the commune it merged into) is known: those
         # the programme-label indicators count (int_programme_labels places labels by code only)
-        "n_programme_labels_with_code": n_projects + sum(1 for r in cnfs if r["insee_com"]),
+        "n_programme_labels_with_code": n_projects + sum(1 for r in cnfs if r["insee_com"]) + len(pvd_labels),
+        # Petites villes de demain: label id -> commune (one label per commune of a convention), per EPCI
+        "pvd_labels": pvd_labels,
+        "pvd_by_epci": pvd_by_epci,
+        "pvd_pair": [c.code for c in pair] if pair else [],
         "rurality": rurality,
         "n_communes_etalab": len(items),
     }
@@ -295,6 +322,11 @@ def write_referential_national(out_dir: Path, t, places, seed: int) -> dict[str,
             lat=float(t.lat[i])))
     written[layout.FABT] = write(out_dir, layout.FABT, fabt)
     written[layout.MANUPROX] = write(out_dir, layout.MANUPROX, manuprox)
+    # Petites villes de demain: one convention per tenth laureate commune, the codes inside liste_geo.
+    written[layout.PVD] = write(out_dir, layout.PVD, [
+        pvd_convention(ref=f"pvd-{k}", name=t.communes[p.host].libelle, signed="2021-05-28",
+                       communes=[(t.communes[p.host].libelle, codes[p.host])], lon=float(t.lon[p.host]),
+                       lat=float(t.lat[p.host])) for k, p in enumerate(inventory[::80])])
 
     cnfs = []
     for k, p in enumerate(inventory[::2]):

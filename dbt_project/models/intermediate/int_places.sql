@@ -1,6 +1,8 @@
 -- Every facility record of every place source, before placement in a commune: the 2019 inventory of
 -- tiers-lieux, France Services, programme laureates (Fabriques de territoire, Manufactures de proximité:
 -- one record per project, at the commune's centroid) and the structures hosting conseillers numériques.
+-- Laureates of a programme that labels communes rather than places (ref_programmes.label_source
+-- 'communes': Petites villes de demain) are not facilities: they stay in dim_programme_label only.
 -- coordinates_kind says whether the coordinates locate the place itself ("lieu") or only its commune
 -- ("centre_commune": the laureate files). The lists loaded by mapping (source listes_lieux: regional networks,
 -- later census exports, local spreadsheets) come last, at priority 5: their records join the place of a record
@@ -27,6 +29,8 @@ select
     published_commune_code, latitude, longitude, _file, _row,
     null, null, null, 'centre_commune', 3, null
 from {{ ref('stg_programme_laureates') }}
+where programme_code is null
+   or programme_code not in (select programme_code from {{ ref('ref_programmes') }} where label_source = 'communes')
 union all
 select
     record_id, 'structure_conseiller_numerique', 'conseillers_numeriques',

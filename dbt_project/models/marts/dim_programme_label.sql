@@ -11,6 +11,8 @@ select
     l.published_programme,
     l.label_name,
     l.published_commune_code,
+    l.n_communes,
+    l.published_date                                                             as label_date,
     l.commune_code,
     c.commune_name,
     c.epci_code,

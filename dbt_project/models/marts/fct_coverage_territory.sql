@@ -30,6 +30,8 @@ place_counts as (
     from {{ ref('dim_place') }} p join b using (commune_code)
     group by b.territory_level, b.territory_code
 ),
+-- Programmes with at least one label loaded: the others' counts are null ("non disponible"), never 0.
+loaded_programmes as (select distinct programme_code from {{ ref('dim_programme_label') }} where programme_code is not null),
 label_counts as (
     select b.territory_level, b.territory_code,
            count(*) as n_labels,
@@ -85,7 +87,8 @@ base as (
         coalesce(p.n_france_services_itinerance_non_renseignee, 0)    as n_france_services_itinerance_non_renseignee,
         coalesce(l.n_labels, 0)                                       as n_labels,
         {%- for prog in progs if prog != 'france_services' %}
-        coalesce(l.n_label_{{ prog }}, 0)                             as n_label_{{ prog }},
+        case when '{{ prog }}' in (select programme_code from loaded_programmes) then coalesce(l.n_label_{{ prog }}, 0)
+        end                                                           as n_label_{{ prog }},
         {%- endfor %}
         cc.n_cantons,
         cc.n_cantons_without_fs                                       as n_cantons_without_france_services,
@@ -123,7 +126,8 @@ select
     nat.tiers_lieux_per_10k                   as national_tiers_lieux_per_10k,
     reg.france_services_per_10k               as region_france_services_per_10k,
     nat.france_services_per_10k               as national_france_services_per_10k,
-    {{ sources_note(['tierslieux_2019', 'france_services', 'surveys', 'cog_communes', 'populations', 'communes_geo']) }}
+    {{ sources_note(['tierslieux_2019', 'france_services', 'surveys', 'programme_laureates', 'conseillers_numeriques',
+                     'cog_communes', 'populations', 'communes_geo']) }}
                                               as sources,
     -- The headline count of cantons without France Services, in French (départements, régions, national):
     -- real cantons only; pseudo-cantons and communes without canton said apart.

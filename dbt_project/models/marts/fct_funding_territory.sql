@@ -6,8 +6,18 @@
 -- year, else the file name's): grant_years lists the years of the grants counted in the territory and
 -- grant_years_loaded the years of all the grants loaded (the period the amounts cover; the Toulouse SCDL
 -- files: 2022 and 2023). The amounts per funder and year are in fct_funding_funder.
+-- A programme's estimated amount is null when no amount of it is known anywhere (no list loaded, or a
+-- programme without a published amount rule: Manufactures de proximité, Petites villes de demain). The
+-- territories count the items placed in a commune; items without a commune are in
+-- fct_funding_funder_programme (placement 'non_localise').
 {%- set progs = programmes() %}
 with b as (select * from {{ ref('int_commune_territory') }}),
+-- Programmes with at least one estimated amount loaded: the others' columns are null ("non disponible":
+-- no list loaded, or no published amount rule), never 0.
+estimable as (
+    select distinct programme_code from {{ ref('fct_programme_funding_place') }}
+    where estimated_central_eur is not null
+),
 grants as (
     select b.territory_level, b.territory_code,
            count(*)                        as n_grants_to_places,
@@ -43,7 +53,8 @@ base as (
         coalesce(e.estimated_annual_eur, 0)                                as estimated_programmes_annual_eur,
         coalesce(e.estimated_one_off_eur, 0)                               as estimated_programmes_one_off_eur,
         {%- for prog in progs %}
-        coalesce(e.estimated_{{ prog }}_eur, 0)                            as estimated_{{ prog }}_eur,
+        case when '{{ prog }}' in (select programme_code from estimable) then coalesce(e.estimated_{{ prog }}_eur, 0)
+        end                                                                as estimated_{{ prog }}_eur,
         {%- endfor %}
         {{ ratio('coalesce(e.estimated_annual_eur, 0)', 'c.population') }} as estimated_programmes_annual_per_inhabitant_eur,
         {{ ratio('coalesce(e.estimated_annual_eur, 0)', 'c.n_tiers_lieux + c.n_france_services') }}
@@ -58,7 +69,8 @@ select
     nat.amount_to_places_per_inhabitant_eur              as national_amount_to_places_per_inhabitant_eur,
     reg.estimated_programmes_annual_per_inhabitant_eur   as region_estimated_programmes_annual_per_inhabitant_eur,
     nat.estimated_programmes_annual_per_inhabitant_eur   as national_estimated_programmes_annual_per_inhabitant_eur,
-    {{ sources_note(['subventions', 'surveys', 'tierslieux_2019', 'france_services', 'populations']) }}
+    {{ sources_note(['subventions', 'surveys', 'tierslieux_2019', 'france_services', 'programme_laureates',
+                     'conseillers_numeriques', 'populations']) }}
         || ' ; règles des programmes : seed ref_programmes'  as sources,
     (select string_agg(distinct cast(grant_year as varchar), ', ' order by cast(grant_year as varchar))
      from {{ ref('fct_grants') }})                        as grant_years_loaded
