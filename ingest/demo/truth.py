@@ -16,8 +16,7 @@ import numpy as np
 
 from ingest.demo.formats import ECONOMY_REVENUES, survey_column
 from ingest.demo.listes import FILE as LIST_FILE
-from ingest.demo.listes import LIST_YEAR
-from ingest.demo.listes import list_truth
+from ingest.demo.listes import LIST_YEAR, list_truth
 from ingest.demo.records import Flows, FranceServices, Grant, Place
 from ingest.demo.vocabulary import TYPO_COWORKING, TYPO_FABLAB
 
