@@ -7,7 +7,7 @@
                                    names, each field described (``gpkg_data_columns``) with a QGIS style
         opendata/                  open data ready to upload to data.gouv.fr: the directory of places and the
                                    main indicators per territory as CSV + GeoJSON with their Table Schemas, a
-                                   datapackage.json and a LISEZMOI.md, validated (orchestration/opendata.py)
+                                   datapackage.json and a LISEZMOI.md, their schemas' constraints checked (orchestration/opendata.py)
         LISEZMOI.txt               what the folder holds, in French, with the counts and what is missing
 
 :func:`write_exports` reads a finished warehouse file read-only and writes a fresh folder;
@@ -319,7 +319,7 @@ def _readme(summary: dict, built) -> str:
     od = summary["opendata"]
     if od["rows"]:
         lines += ["", f"{opendata.FOLDER}/ : données ouvertes prêtes à déposer sur data.gouv.fr (CSV et GeoJSON, "
-                  "schémas Table Schema, datapackage.json ; voir opendata/LISEZMOI.md), validées :"]
+                  "schémas Table Schema, datapackage.json ; voir opendata/LISEZMOI.md), contraintes des schémas vérifiées :"]
         lines += [f"  {name}.csv : {n} lignes" for name, n in od["rows"].items()]
     if summary["communes_without_contour"] is not None:
         lines.append(f"Communes sans contour publié (liste : marts.quality_commune_contours) : "

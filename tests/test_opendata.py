@@ -119,7 +119,12 @@ def test_an_invalid_file_stops_the_exports_with_a_french_message(tmp_path):
     assert "lieux.csv (ligne 3, colonne code_postal)" in message   # row 3, the header being row 1
     assert "« 1000 »" in message and "la publication est arrêtée" in message
 
-    # The GeoJSON properties are validated against the same schema.
+    # A place identifier written twice breaks the primary key: refused before any file is written.
+    db = tiny_warehouse(tmp_path / "dup.duckdb", [PLACES[0], PLACES[1], (PLACES[1][0], "Autre nom", *PLACES[1][2:])])
+    with pytest.raises(OpenDataError, match=r"lieux.csv \(colonne identifiant\) : valeur en double « TL2019-2 »"):
+        write_exports(db, tmp_path / "exports-dup", "r1")
+
+    # The GeoJSON properties are validated against the same schema (frictionless, as the tests run it).
     con = duckdb.connect(str(tiny_warehouse(tmp_path / "ok.duckdb")), read_only=True)
     write_opendata(con, tmp_path / "od")
     con.close()
