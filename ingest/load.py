@@ -335,7 +335,8 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _lit(text: str) -> str:
+def sql_literal(text: str) -> str:
+    """``text`` as a SQL string literal (single quotes doubled)."""
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -395,16 +396,16 @@ def _fast_file(con: duckdb.DuckDBPyConnection, snap: Snapshot, contract: Contrac
     data = _utf8_copy(path, detected["encoding"])
     width = len(names)
     cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
-    csv_scan = (f"read_csv({_lit(str(data))}, delim={_lit(detected['separator'])}, quote='\"', escape='\"', "
+    csv_scan = (f"read_csv({sql_literal(str(data))}, delim={sql_literal(detected['separator'])}, quote='\"', escape='\"', "
                 f"header=false, skip=1, columns={{{cols}}}, auto_detect=false, strict_mode=true, "
                 f"null_padding=false, encoding='utf-8', max_line_size=16777216)")
-    ws = _lit(PY_WHITESPACE)
+    ws = sql_literal(PY_WHITESPACE)
 
     def col(i):
         return f"c{i}"
 
     ws_codes = ", ".join(str(ord(ch)) for ch in PY_WHITESPACE)
-    ws_chars = ", ".join(_lit(ch) for ch in PY_WHITESPACE)
+    ws_chars = ", ".join(sql_literal(ch) for ch in PY_WHITESPACE)
 
     def stripped(i):
         # trim() with the whole Unicode whitespace set is slow: only called when an end is whitespace.
@@ -423,19 +424,19 @@ def _fast_file(con: duckdb.DuckDBPyConnection, snap: Snapshot, contract: Contrac
             continue
         i = names.index(c.name)
         label = c.label or c.name
-        missing = _lit(f"colonne « {names[i]} » ({label}) : valeur manquante") if c.not_empty else "null"
+        missing = sql_literal(f"colonne « {names[i]} » ({label}) : valeur manquante") if c.not_empty else "null"
         if c.pattern:
             # Contract patterns never match a value with whitespace at an end, so "the stripped value
             # matches" is "the value matches" (the usual case, cheap) or "it matches once ends are trimmed".
-            sentinel = f"when {col(i)} in ({', '.join(_lit(x) for x in c.sentinels)}) then null " if c.sentinels else ""
-            scientific = f"regexp_full_match({stripped(i)}, {_lit(SCIENTIFIC)})"
+            sentinel = f"when {col(i)} in ({', '.join(sql_literal(x) for x in c.sentinels)}) then null " if c.sentinels else ""
+            scientific = f"regexp_full_match({stripped(i)}, {sql_literal(SCIENTIFIC)})"
             prefix = f"colonne « {names[i]} » ({label}) : valeur « "
-            invalid = (f"{_lit(prefix)} || {col(i)} || case when {scientific} then "
-                       f"{_lit(' » en notation scientifique (identifiant abîmé par un tableur, chiffres perdus : non corrigé)')}"
-                       f" else {_lit(' » invalide')} end")
-            reasons.append(f"case when regexp_full_match({col(i)}, {_lit(c.pattern)}) then null "
+            invalid = (f"{sql_literal(prefix)} || {col(i)} || case when {scientific} then "
+                       f"{sql_literal(' » en notation scientifique (identifiant abîmé par un tableur, chiffres perdus : non corrigé)')}"
+                       f" else {sql_literal(' » invalide')} end")
+            reasons.append(f"case when regexp_full_match({col(i)}, {sql_literal(c.pattern)}) then null "
                            f"when {blank_sql(i)} then {missing} {sentinel}"
-                           f"when regexp_full_match({col(i)}, {_lit(f'{_RE2_WS}*(?:{c.pattern}){_RE2_WS}*')}) then null "
+                           f"when regexp_full_match({col(i)}, {sql_literal(f'{_RE2_WS}*(?:{c.pattern}){_RE2_WS}*')}) then null "
                            f"else {invalid} end")
         elif c.not_empty:
             reasons.append(f"case when {blank_sql(i)} then {missing} end")
@@ -451,8 +452,8 @@ def _fast_file(con: duckdb.DuckDBPyConnection, snap: Snapshot, contract: Contrac
         prefix = f"colonnes « {names[la]} » / « {names[lo]} » : latitude "
         reasons.append(f"case when not {blank_sql(la)} and not {blank_sql(lo)} and {lat} is not null "
                        f"and {lon} is not null and not {inside(lat, lon)} and {inside(lon, lat)} then "
-                       f"{_lit(prefix)} || {col(la)} || ' et longitude ' || {col(lo)} || "
-                       f"{_lit(' hors de France, mais en France une fois inversées (latitude et longitude inversées ; non corrigé)')}"
+                       f"{sql_literal(prefix)} || {col(la)} || ' et longitude ' || {col(lo)} || "
+                       f"{sql_literal(' hors de France, mais en France une fois inversées (latitude et longitude inversées ; non corrigé)')}"
                        f" end")
     reason_sql = (f"coalesce({', '.join(reasons)})" if len(reasons) > 1 else reasons[0]) if reasons else "null::varchar"
     checked = f"{part}_checked"
@@ -492,7 +493,7 @@ def _fast_file(con: duckdb.DuckDBPyConnection, snap: Snapshot, contract: Contrac
                        from valid group by all),
             firsts as (select g.*, {prior_where} as prior_where from groups g {prior_join})
             select v._row, 'doublon : même clé ({key_text.replace("'", "''")} = ' || {' || '.join(['v.' + k + (" || ', ' " if j < len(kcols) - 1 else '') for j, k in enumerate(kcols)])}
-                   || ') que ' || coalesce(f.prior_where, {_lit(file_name)} || ' ligne ' || f.first_line) as reason
+                   || ') que ' || coalesce(f.prior_where, {sql_literal(file_name)} || ' ligne ' || f.first_line) as reason
             from valid v join firsts f using ({klist})
             where f.prior_where is not null or (f.n > 1 and v._row <> f.first_row)
         """)
@@ -514,17 +515,17 @@ def _fast_file(con: duckdb.DuckDBPyConnection, snap: Snapshot, contract: Contrac
         if c in names:
             select.append(f"nullif(c{names.index(c)}, '') as {_q(c)}")
         elif c in extra:
-            select.append(f"{_lit(extra[c])} as {_q(c)}")
+            select.append(f"{sql_literal(extra[c])} as {_q(c)}")
         else:
             select.append(f"null::varchar as {_q(c)}")
-    lineage = f"{_lit(source)} as _source, {_lit(file_name)} as _file, {_lit(snap.sha256)} as _sha256, _row, _line"
+    lineage = f"{sql_literal(source)} as _source, {sql_literal(file_name)} as _file, {sql_literal(snap.sha256)} as _sha256, _row, _line"
     con.execute(f"create or replace temp view {part}_loaded as select {', '.join(select)}, {lineage} "
                 f"from {checked} where _reason is null")
-    record = ("'{' || " + " || ', ' || ".join(f"{_lit(json.dumps(h, ensure_ascii=False) + ': ')} || "
+    record = ("'{' || " + " || ', ' || ".join(f"{sql_literal(json.dumps(h, ensure_ascii=False) + ': ')} || "
                                              f"to_json(coalesce(c{i}, ''))::varchar"
                                              for i, h in enumerate(header)) + " || '}'")
     con.execute(f"create or replace temp view {part}_rejects as select {lineage}, "
-                f"{_lit(file_name + ', ligne ')} || _line || ' : ' || _reason as reason, {record} as record "
+                f"{sql_literal(file_name + ', ligne ')} || _line || ' : ' || _reason as reason, {record} as record "
                 f"from {checked} where _reason is not null")
     return result, columns
 

@@ -20,7 +20,7 @@ import duckdb
 
 from ingest.config import Settings
 from ingest.fetch import Snapshot, mark_loaded
-from ingest.load import FileResult, LoadResult, _lit, _q, line_layout, load_source, replace_raw
+from ingest.load import FileResult, LoadResult, _q, line_layout, load_source, replace_raw, sql_literal
 from ingest.readers import csv_header, extract_member, sniff_format
 
 SOURCE = "mobpro_detail"
@@ -39,7 +39,7 @@ def _canonical(header: list[str], contract) -> list[str] | None:
 def _read(path: Path, separator: str, width: int) -> str:
     """The file's records as text columns c0, c1... with their row number (file order: a streaming window)."""
     cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
-    return (f"select row_number() over () as _row, * from read_csv({_lit(str(path))}, delim={_lit(separator)}, "
+    return (f"select row_number() over () as _row, * from read_csv({sql_literal(str(path))}, delim={sql_literal(separator)}, "
             f"quote='\"', escape='\"', header=false, skip=1, columns={{{cols}}}, auto_detect=false, strict_mode=true, "
             f"null_padding=false, encoding='utf-8', max_line_size=1048576)")
 
@@ -53,12 +53,12 @@ def _reason(names: list[str], contract) -> str:
             continue
         v = f"c{names.index(c.name)}"
         label = c.label or c.name
-        missing = _lit(f"colonne « {c.name} » ({label}) : valeur manquante") if c.not_empty else "null"
+        missing = sql_literal(f"colonne « {c.name} » ({label}) : valeur manquante") if c.not_empty else "null"
         blank = f"({v} is null or trim({v}) = '')"
         if c.pattern:
-            reasons.append(f"case when regexp_full_match({v}, {_lit(c.pattern)}) then null when {blank} then {missing} "
-                           f"when regexp_full_match(trim({v}), {_lit(c.pattern)}) then null "
-                           f"else {_lit(f'colonne « {c.name} » ({label}) : valeur « ')} || {v} || ' » invalide' end")
+            reasons.append(f"case when regexp_full_match({v}, {sql_literal(c.pattern)}) then null when {blank} then {missing} "
+                           f"when regexp_full_match(trim({v}), {sql_literal(c.pattern)}) then null "
+                           f"else {sql_literal(f'colonne « {c.name} » ({label}) : valeur « ')} || {v} || ' » invalide' end")
         elif c.not_empty:
             reasons.append(f"case when {blank} then {missing} end")
     return f"coalesce({', '.join(reasons)})" if len(reasons) > 1 else (reasons[0] if reasons else "null::varchar")
@@ -86,16 +86,16 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
             rows = _read(path, detected["separator"], len(names))
             scan = f"select {_reason(names, contract)} as _reason, * from ({rows})"
             file_name = Path(snap.location).name
-            lineage = (f"{_lit(SOURCE)} as _source, {_lit(file_name)} as _file, {_lit(snap.sha256)} as _sha256, "
+            lineage = (f"{sql_literal(SOURCE)} as _source, {sql_literal(file_name)} as _file, {sql_literal(snap.sha256)} as _sha256, "
                        "_row, _row + 1 as _line")
             record = ("'{' || " + " || ', ' || ".join(
-                f"{_lit(json.dumps(h, ensure_ascii=False) + ': ')} || to_json(coalesce(c{k}, ''))::varchar"
+                f"{sql_literal(json.dumps(h, ensure_ascii=False) + ': ')} || to_json(coalesce(c{k}, ''))::varchar"
                 for k, h in enumerate(header)) + " || '}'")
             read = n_lines - 1
             tbl = f"_mobpro_detail_rejects_{i}"
             try:   # the rejected rows, and the last row read, which says the file has one record per line
                 con.execute(f"create or replace temp table {tbl} as select {lineage}, "
-                            f"{_lit(file_name + ', ligne ')} || (_row + 1) || ' : ' || _reason as reason, "
+                            f"{sql_literal(file_name + ', ligne ')} || (_row + 1) || ' : ' || _reason as reason, "
                             f"{record} as record, _reason is null as _marker from ({scan}) "
                             f"where _reason is not null or _row >= {read}")
             except duckdb.Error:      # a row DuckDB's strict reader refuses: the generic loader names its line

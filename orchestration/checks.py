@@ -35,6 +35,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.config import Settings
+from ingest.load import sql_literal
 from ingest.sources import CONTRACTS, OPTIONAL_SOURCES
 from orchestration.report import BLOCKING, WARNING
 
@@ -158,16 +159,12 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _filled(column: str, sentinels: tuple[str, ...]) -> str:
     """SQL: count of the filled values of ``column`` (not null, not blank, not a sentinel meaning unknown)."""
     value = f"trim(cast({_q(column)} as varchar))"
     cond = f"nullif({value}, '') is not null"
     if sentinels:
-        cond += f" and {value} not in ({', '.join(_lit(s) for s in sentinels)})"
+        cond += f" and {value} not in ({', '.join(sql_literal(s) for s in sentinels)})"
     return f"count(*) filter (where {cond})"
 
 

@@ -39,6 +39,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from ingest.load import sql_literal
+
 FOLDER = "opendata"
 LICENCE = "Licence Ouverte / Open Licence version 2.0"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence"
@@ -392,10 +394,6 @@ def _json_value(value, column: Column):
     return str(value)
 
 
-def _sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def broken_constraints(con: duckdb.DuckDBPyConnection, resource: Resource, limit: int = 20) -> list[str]:
     """The values of ``resource`` that break a constraint of its Table Schema (required, pattern, enum,
     minimum, maximum, unique, primary key), found by one set-based query on the rows about to be written,
@@ -408,10 +406,10 @@ def broken_constraints(con: duckdb.DuckDBPyConnection, resource: Resource, limit
         if c.required:
             rules.append((f"{v} is null", "valeur obligatoire absente"))
         if c.pattern:
-            rules.append((f"{v} is not null and not regexp_full_match({text}, {_sql_literal(c.pattern)})",
+            rules.append((f"{v} is not null and not regexp_full_match({text}, {sql_literal(c.pattern)})",
                           f"ne suit pas le motif {c.pattern}"))
         if c.enum:
-            rules.append((f"{v} is not null and {text} not in ({', '.join(_sql_literal(e) for e in c.enum)})",
+            rules.append((f"{v} is not null and {text} not in ({', '.join(sql_literal(e) for e in c.enum)})",
                           "valeur hors de la liste du schéma"))
         if c.minimum is not None:
             rules.append((f"{v} < {c.minimum}", f"inférieur au minimum {c.minimum:g}"))
@@ -422,7 +420,7 @@ def broken_constraints(con: duckdb.DuckDBPyConnection, resource: Resource, limit
     base = f"select row_number() over () + 1 as line, * from ({resource.sql()})"
     if checks:
         offences = ", ".join(
-            f"{{'column': {_sql_literal(name)}, 'rule': {_sql_literal(rule)}, "
+            f"{{'column': {sql_literal(name)}, 'rule': {sql_literal(rule)}, "
             f"'value': cast(\"{name}\" as varchar), 'broken': coalesce({pred}, false)}}" for name, pred, rule in checks)
         found = con.execute(
             f"with r as ({base}) select line, o.column, o.rule, o.value from "

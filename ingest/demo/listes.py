@@ -27,12 +27,16 @@ from pathlib import Path
 
 FILE = "reseaux/reseau-tiers-lieux-exemple.csv"
 MAPPING = "reseau_exemple"      # config/listes_lieux/reseau_exemple.toml
-# The list's vintage is the one its mapping declares (the date of every mention of a place by the list).
-LIST_YEAR = int(tomllib.loads((Path(__file__).resolve().parents[2] / "config" / "listes_lieux"
-                               / f"{MAPPING}.toml").read_text(encoding="utf-8"))["date"][:4])
+
 HEADER = ("Réf.", "Nom de la structure", "Adresse postale", "CP", "Ville", "Code INSEE", "Lat", "Lng", "Typologie",
           "N° SIRET", "État", "Site internet")
 NEW_PLACES = ("La Ressourcerie du Lavoir", "Le Garage Solidaire", "Jardin des Possibles")
+
+
+def list_year() -> int:
+    """The list's vintage, the one its mapping declares (the date of every mention of a place by the list)."""
+    mapping = Path(__file__).resolve().parents[2] / "config" / "listes_lieux" / f"{MAPPING}.toml"
+    return int(tomllib.loads(mapping.read_text(encoding="utf-8"))["date"][:4])
 
 
 def _upper_ascii(text: str) -> str:

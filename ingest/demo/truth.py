@@ -16,7 +16,7 @@ import numpy as np
 
 from ingest.demo.formats import ECONOMY_REVENUES, survey_column
 from ingest.demo.listes import FILE as LIST_FILE
-from ingest.demo.listes import LIST_YEAR, list_truth
+from ingest.demo.listes import list_truth, list_year
 from ingest.demo.records import Flows, FranceServices, Grant, Place
 from ingest.demo.vocabulary import TYPO_COWORKING, TYPO_FABLAB
 
@@ -247,7 +247,7 @@ def truth(f: Facts, files: dict[str, int], detailed: bool) -> dict:
     }
     if detailed:
         regional = list_truth(f) if LIST_FILE in files else None
-        out["place_status"] = place_status(f, epcis, regional, LIST_YEAR if regional else None)
+        out["place_status"] = place_status(f, epcis, regional, list_year() if regional else None)
         out["grants"]["amount_to_places_by_epci"] = {e: round(x / 100, 2) for e, x in to_places.items()}
         out["sentinel_places"] = [{"id": p.id, "insee_com": f.codes[p.host]}
                                   for p in sorted((p for p in f.places if p.sentinel), key=lambda p: int(p.id))]
