@@ -103,8 +103,12 @@ def dbt_executable() -> str:
 
 def _dbt_files() -> list[Path]:
     """The files of the dbt project that define the models (SQL, Python, YAML, seeds), without ``target``."""
-    return sorted(p for p in DBT_DIR.rglob("*") if p.suffix in {".sql", ".py", ".yml", ".csv"}
-                  and "target" not in p.relative_to(DBT_DIR).parts and "logs" not in p.relative_to(DBT_DIR).parts)
+    files = []
+    for folder, dirs, names in os.walk(DBT_DIR):
+        if Path(folder) == DBT_DIR:   # dbt's outputs: thousands of files after a day of runs, never walked
+            dirs[:] = [d for d in dirs if d not in {"target", "logs", "dbt_packages"}]
+        files += [Path(folder) / n for n in names if Path(n).suffix in {".sql", ".py", ".yml", ".csv"}]
+    return sorted(files)
 
 
 def model_version() -> str:
