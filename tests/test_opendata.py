@@ -192,8 +192,17 @@ def test_real_open_data_validates_and_holds_the_files_figures(real_warehouse):
 
 
 def test_small_numbers_are_written_without_exponent():
+    """The CSV never writes an exponent (its digits unchanged); the GeoJSON writes Python's repr, as json does."""
     column = opendata.Column("x", "x", "number", "x", "x")
-    assert [opendata._cell(v, column) for v in (1e-05, 0.25, 2.0, None)] == ["0.00001", "0.25", "2.0", ""]
+    con = duckdb.connect()
+    con.execute("create table t (i integer, x double)")
+    values = [1e-05, 0.25, 2.0, None, -1.5e-07, 1.5e16, 123.456, float("nan")]
+    con.executemany("insert into t values (?, ?)", list(enumerate(values)))
+    rows = con.execute(f"select {opendata._csv_text(column)}, {opendata._json_text(column)} from t order by i").fetchall()
+    assert [csv_text for csv_text, _ in rows] == ["0.00001", "0.25", "2.0", None, "-0.00000015", "15000000000000000",
+                                                 "123.456", None]
+    assert [json_text for _, json_text in rows] == ["1e-05", "0.25", "2.0", "null", "-1.5e-07", "1.5e+16", "123.456",
+                                                   "null"]
 
 
 def test_the_run_reports_the_french_reason():
