@@ -18,6 +18,11 @@ change the files; adding it here is one line. The territories' GeoJSON holds poi
 of each territory's communes (commune centres weighted by their population), not contours: communes'
 contours would weigh hundreds of MB nationally, the contours are in the GeoPackage (exports/observatoire.gpkg).
 
+DuckDB writes the files set-based (:func:`_write_resource`: ``COPY`` for the CSV, one query for the GeoJSON's
+text), byte for byte as Python's csv and json modules wrote them from fetched rows, about three times slower at
+national scale (the tests compare the files with what those modules write; the one difference, the case of
+the hexadecimal escapes of control characters, is in :func:`_json_text`).
+
 :func:`write_opendata` first checks, by one set-based query per file (:func:`broken_constraints`), that the
 rows about to be written meet their schema's constraints (required, pattern, enum, bounds, unique, primary
 key: the schema and the check are built from the same column declarations); a value that breaks one raises
@@ -30,14 +35,11 @@ real files' publications. It is not run at each publication: frictionless reads 
 
 from __future__ import annotations
 
-import csv
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import numpy as np
 
 from ingest.load import sql_literal
 
@@ -368,30 +370,76 @@ def table_schema(resource: Resource, built_on: str | None) -> dict:
     return schema
 
 
-def _cell(value, column: Column) -> str:
-    """The CSV text of a value: empty for a missing value, true/false, numbers without exponent."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if column.type == "boolean":
-        return "true" if value else "false"
-    if column.type == "integer":
-        return str(int(value))
-    if column.type == "number":
-        text = repr(float(value))   # shortest exact form; never an exponent (1e-05) in the published file
-        return np.format_float_positional(float(value), trim="-") if "e" in text else text
-    return str(value)
+def _name(column: Column) -> str:
+    """The column's name as a SQL identifier."""
+    return f'"{column.name}"'
 
 
-def _json_value(value, column: Column):
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if column.type == "integer":
-        return int(value)
+def _number_text(value: str) -> str:
+    """SQL: the CSV text of the number ``value`` (a SQL expression), NULL when missing (NaN too).
+
+    DuckDB casts a double to varchar as Python's ``repr`` does: the shortest exact form (0.25, 2.0, inf),
+    with an exponent below 1e-4 and from 1e16 (1e-05, 1.5e+16). The CSV never holds an exponent: those rare
+    texts are rewritten positionally, their digits unchanged (0.00001, 15000000000000000), as
+    ``numpy.format_float_positional(trim="-")`` would."""
+    x = f"cast({value} as double)"
+    text = f"cast({x} as varchar)"
+    digits = f"replace(ltrim(split_part({text}, 'e', 1), '-'), '.', '')"   # one digit before the point
+    exponent = f"cast(split_part({text}, 'e', 2) as integer)"
+    sign = f"if({x} < 0, '-', '')"
+    return (f"case when isnan({x}) then null "
+            f"when {x} = 0 or isinf({x}) or (abs({x}) >= 1e-4 and abs({x}) < 1e16) then {text} "
+            f"when abs({x}) < 1e-4 then {sign} || '0.' || repeat('0', -{exponent} - 1) || {digits} "
+            f"else {sign} || {digits} || repeat('0', {exponent} + 1 - length({digits})) end")
+
+
+def _csv_text(column: Column) -> str:
+    """SQL: the CSV cell of ``column`` (its value in a row of the resource), NULL (an empty cell) when missing:
+    true/false, integers, numbers without exponent (:func:`_number_text`), strings and dates as they are. An
+    empty string is an empty cell too (DuckDB would quote it to tell it from a missing value)."""
+    value = _name(column)
     if column.type == "number":
-        return float(value)
+        return _number_text(value)
+    if column.type == "integer":
+        return f"cast(try_cast(trunc({value}) as hugeint) as varchar)"
     if column.type == "boolean":
-        return bool(value)
-    return str(value)
+        return f"case when {value} then 'true' when not {value} then 'false' end"
+    return f"nullif(cast({value} as varchar), '')"
+
+
+def _json_text(column: Column) -> str:
+    """SQL: the JSON text of ``column`` (its value in a row of the resource) in a GeoJSON feature's properties:
+    ``null`` when missing (NaN too), numbers as Python's json writes them (``repr``: 0.25, 1e-05; Infinity),
+    true/false, strings and dates as JSON strings (``to_json``: UTF-8 kept, quotes, backslashes and control
+    characters escaped as json does, but for \u001F where json writes \u001f: the same character for any
+    JSON reader, and none in the sources)."""
+    if column.type == "number":
+        x = f"cast({_name(column)} as double)"
+        text = (f"case when isnan({x}) then null when isinf({x}) then if({x} > 0, 'Infinity', '-Infinity') "
+                f"else cast({x} as varchar) end")
+    elif column.type in ("integer", "boolean"):
+        text = _csv_text(column)
+    else:
+        text = f"to_json(cast({_name(column)} as varchar))"
+    return f"coalesce({text}, 'null')"
+
+
+def _coordinate_text(value: str) -> str:
+    """SQL: a coordinate rounded to 6 decimals, as Python's ``repr(round(x, 6))`` writes it (``printf``
+    rounds the exact binary value half to even, as ``round`` does; the cast back gives the shortest form)."""
+    return f"cast(cast(printf('%.6f', cast({value} as double)) as double) as varchar)"
+
+
+def _feature_sql(resource: Resource) -> str:
+    """SQL: the GeoJSON feature of a row of ``resource`` as JSON text, its properties in the schema's order;
+    its geometry the point (longitude, latitude) or ``null`` when either is missing."""
+    lon, lat = _coordinate_text('"longitude"'), _coordinate_text('"latitude"')
+    geometry = f"""coalesce('{{"type":"Point","coordinates":[' || {lon} || ',' || {lat} || ']}}', 'null')"""
+    # One concat() of all the parts: a chain of || would copy the growing text at each step.
+    properties = ", ".join(
+        f"{sql_literal((',' if i else '') + json.dumps(c.name, ensure_ascii=False) + ':')}, {_json_text(c)}"
+        for i, c in enumerate(resource.columns))
+    return f"""concat('{{"type":"Feature","geometry":', {geometry}, ',"properties":{{', {properties}, '}}}}')"""
 
 
 def broken_constraints(con: duckdb.DuckDBPyConnection, resource: Resource, limit: int = 20) -> list[str]:
@@ -439,25 +487,26 @@ def broken_constraints(con: duckdb.DuckDBPyConnection, resource: Resource, limit
 
 
 def _write_resource(con: duckdb.DuckDBPyConnection, resource: Resource, out: Path) -> tuple[int, int]:
-    """Write the CSV and the GeoJSON of ``resource``; returns (rows, features without a point)."""
-    rows = con.execute(resource.sql()).fetchall()
-    names = [c.name for c in resource.columns]
-    with open(out / resource.csv, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, delimiter=",", quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-        writer.writerow(names)
-        for row in rows:
-            writer.writerow([_cell(v, c) for v, c in zip(row, resource.columns)])
-    lat, lon = names.index("latitude"), names.index("longitude")
-    features = []
-    for row in rows:
-        props = {c.name: _json_value(v, c) for v, c in zip(row, resource.columns)}
-        has_point = row[lat] is not None and row[lon] is not None
-        geometry = {"type": "Point", "coordinates": [round(row[lon], 6), round(row[lat], 6)]} if has_point else None
-        features.append({"type": "Feature", "geometry": geometry, "properties": props})
-    collection = {"type": "FeatureCollection", "name": resource.name, "features": features}
-    (out / resource.geojson).write_text(json.dumps(collection, ensure_ascii=False, separators=(",", ":")),
-                                        encoding="utf-8")
-    return len(rows), sum(1 for f in features if f["geometry"] is None)
+    """Write the CSV and the GeoJSON of ``resource``; returns (rows, features without a point).
+
+    The rows are computed once into a temporary table, whose ``rowid`` keeps the query's order. DuckDB
+    formats every value and writes the CSV itself (``COPY``: UTF-8 without BOM, ``,``, CRLF, quotes only
+    around a value holding a comma, a quote or a line break, as Python's csv.QUOTE_MINIMAL; ``comment ''``
+    or it would quote a ``#`` too); the GeoJSON comes out of one query as JSON text, its features in the same
+    order."""
+    con.execute(f"create or replace temp table opendata_rows as {resource.sql()}")
+    cells = ", ".join(f"{_csv_text(c)} as {_name(c)}" for c in resource.columns)
+    con.execute(f"copy (select {cells} from opendata_rows order by rowid) to {sql_literal(str(out / resource.csv))} "
+                "(format csv, header, delimiter ',', quote '\"', escape '\"', new_line '\\r\\n', comment '')")
+    collection = (f'{{"type":"FeatureCollection","name":{json.dumps(resource.name, ensure_ascii=False)},'
+                  '"features":[')
+    geojson, rows, without_point = con.execute(
+        f"select encode({sql_literal(collection)} || coalesce(string_agg({_feature_sql(resource)}, ',' "
+        "order by rowid), '') || ']}'), count(*), count(*) filter (where latitude is null or longitude is null) "
+        "from opendata_rows").fetchall()[0]
+    con.execute("drop table opendata_rows")
+    (out / resource.geojson).write_bytes(geojson)   # UTF-8 bytes (encode), as DuckDB made them
+    return rows, without_point
 
 
 def _error_lines(report, file: str) -> list[str]:

@@ -8,6 +8,7 @@ publication (figures against tests/real_expected.py, computed from the raw files
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
@@ -66,6 +67,20 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def assert_written_as_python_would(folder: Path) -> None:
+    """The CSV and GeoJSON files of ``folder`` are, byte for byte, what Python's csv (QUOTE_MINIMAL, CRLF, no
+    BOM) and json (compact, UTF-8) modules write for the values they hold: DuckDB writes them
+    (orchestration/opendata.py), as those modules did before."""
+    for path in sorted(folder.glob("*.csv")):
+        text = path.read_bytes().decode("utf-8")
+        out = io.StringIO(newline="")
+        csv.writer(out, lineterminator="\r\n").writerows(csv.reader(io.StringIO(text, newline="")))
+        assert text == out.getvalue() and not text.startswith("\ufeff"), path.name
+    for path in sorted(folder.glob("*.geojson")):
+        text = path.read_bytes().decode("utf-8")
+        assert text == json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":")), path.name
+
+
 def test_values_round_trip_and_codes_stay_text(tmp_path):
     """Every value comes back from the CSV as written (a comma, quotes and a newline included), codes keep
     their leading zeros and 2A, each row carries its sources, their date and the licence, and the files
@@ -106,6 +121,32 @@ def test_values_round_trip_and_codes_stay_text(tmp_path):
     package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     assert [r["path"] for r in package["resources"]] == ["lieux.csv", "lieux.geojson"]
     assert len(package["sources"]) == 3 and "Publier sur data.gouv.fr" in (folder / "LISEZMOI.md").read_text()
+    assert_written_as_python_would(folder)
+
+
+def test_the_files_bytes(tmp_path):
+    """A '#' or a leading space is not quoted, an empty string is an empty cell (and "" in the GeoJSON), a
+    small number has no exponent in the CSV (0.00001) and Python's repr in the GeoJSON (1e-05), rounded to 6
+    decimals in the point: the bytes the Python writers gave."""
+    place = ("TL2019-9", " Atelier #1", "tiers_lieu", "", "33000", "33063", "243300316", "3320", "33", "75",
+             44.837789, 1e-05, None)
+    con = duckdb.connect(str(tiny_warehouse(tmp_path / "w.duckdb", [place])), read_only=True)
+    write_opendata(con, tmp_path / "od")
+    con.close()
+    header, line, end = (tmp_path / "od" / "lieux.csv").read_bytes().split(b"\r\n")
+    assert header.startswith(b"identifiant,identifiant_lieu_reel,nom,famille,") and end == b""
+    assert line == (b"TL2019-9,LIEU-TL2019-9, Atelier #1,tiers_lieu,coworking,coworking,,,33000,33063,Commune,"
+                    b"243300316,3320,33,75,44.837789,0.00001,publiees,code_insee,,,,,f.csv,tierslieux_2019,"
+                    b"2026-03-01,2026-06-01,Licence Ouverte / Open Licence version 2.0")
+    geojson = (tmp_path / "od" / "lieux.geojson").read_text(encoding="utf-8")
+    assert geojson.startswith(
+        '{"type":"FeatureCollection","name":"lieux","features":[{"type":"Feature","geometry":{"type":"Point",'
+        '"coordinates":[1e-05,44.837789]},"properties":{"identifiant":"TL2019-9","identifiant_lieu_reel":'
+        '"LIEU-TL2019-9","nom":" Atelier #1","famille":"tiers_lieu",')
+    assert '"type_france_services":null,"adresse":"","code_postal":"33000",' in geojson
+    assert '"latitude":44.837789,"longitude":1e-05,' in geojson
+    assert geojson.endswith('"licence":"Licence Ouverte / Open Licence version 2.0"}}]}')
+    assert_written_as_python_would(tmp_path / "od")
 
 
 def test_an_invalid_file_stops_the_exports_with_a_french_message(tmp_path):
@@ -148,6 +189,7 @@ def _check_folder(con: duckdb.DuckDBPyConnection, folder: Path) -> tuple[list[di
     assert {r["identifiant"] for r in places} == {r[0] for r in con.execute("select place_id from marts.dim_place")
                                                   .fetchall()}
     assert all(r["sources"] and r["date_donnees"] and r["licence"] == LICENCE for r in places + territories)
+    assert_written_as_python_would(folder)
     return places, territories
 
 
@@ -192,8 +234,17 @@ def test_real_open_data_validates_and_holds_the_files_figures(real_warehouse):
 
 
 def test_small_numbers_are_written_without_exponent():
+    """The CSV never writes an exponent (its digits unchanged); the GeoJSON writes Python's repr, as json does."""
     column = opendata.Column("x", "x", "number", "x", "x")
-    assert [opendata._cell(v, column) for v in (1e-05, 0.25, 2.0, None)] == ["0.00001", "0.25", "2.0", ""]
+    con = duckdb.connect()
+    con.execute("create table t (i integer, x double)")
+    values = [1e-05, 0.25, 2.0, None, -1.5e-07, 1.5e16, 123.456, float("nan")]
+    con.executemany("insert into t values (?, ?)", list(enumerate(values)))
+    rows = con.execute(f"select {opendata._csv_text(column)}, {opendata._json_text(column)} from t order by i").fetchall()
+    assert [csv_text for csv_text, _ in rows] == ["0.00001", "0.25", "2.0", None, "-0.00000015", "15000000000000000",
+                                                 "123.456", None]
+    assert [json_text for _, json_text in rows] == ["1e-05", "0.25", "2.0", "null", "-1.5e-07", "1.5e+16", "123.456",
+                                                   "null"]
 
 
 def test_the_run_reports_the_french_reason():
