@@ -110,12 +110,12 @@ def test_column_rules_fail_on_broken_values_and_store_them(tmp_path):
                 "where commune_code <> '1053' union all "
                 "select '01002', 0.1, 1, 1.2, 20200.0, '9A', '1', 'd', '0', 0.0, '01'")
     # dim_commune: commune_name required, canton_status required and among canton, pseudo_canton, sans_canton
-    # (blocking); population required as a warning (a commune absent from the population file)
+    # (blocking); population required and latitude between -90 and 90 as warnings
     con.execute("""create table marts.dim_commune as select * from (values
-            ('01001', 'A', '01', 100, 'metropole', 'canton'),
-            ('01002', null, '01', null, 'metropole', 'inconnu'),
-            ('01003', 'C', '01', 50, 'metropole', null)) t(commune_code, commune_name, departement_code, population,
-                                                          land_mass, canton_status)""")
+            ('01001', 'A', '01', 100, 'metropole', 'canton', 46.2),
+            ('01002', null, '01', null, 'metropole', 'inconnu', 95.0),
+            ('01003', 'C', '01', 50, 'metropole', null, null)) t(commune_code, commune_name, departement_code,
+                                                                population, land_mass, canton_status, latitude)""")
     # dim_programme_label: programme_code required as a warning only
     con.execute("""create table marts.dim_programme_label as select * from (values ('L1', 'fabt'), ('L2', null))
             t(label_id, programme_code)""")
@@ -147,6 +147,9 @@ def test_column_rules_fail_on_broken_values_and_store_them(tmp_path):
                                               ("n_places", "effectif positif ou nul", "error", "-1"),
                                               ("response_rate", "taux entre 0 et 1", "warn", "1.2"),
                                               ("share_within", "part entre 0 et 1", "error", "1.5"),
+                                              # its check constraint, beside the naming convention
+                                              ("share_within", "vérifie « share_within between 0 and 1 »",
+                                               "error", "1.5"),
                                               ("territory_code", "valeur renseignée", "error", None)]
     assert [(c, level, v) for c, _, level, v in stored["fct_access_commune"]] == [
         ("departement_code", "warn", "9A"), ("distance_km", "warn", "20200.0"), ("response_rate", "warn", "1.2")]
@@ -154,6 +157,7 @@ def test_column_rules_fail_on_broken_values_and_store_them(tmp_path):
         ("canton_status", "valeur parmi les valeurs admises (canton, pseudo_canton, sans_canton)", "error", "inconnu"),
         ("canton_status", "valeur renseignée", "error", None),
         ("commune_name", "valeur renseignée", "error", None),
+        ("latitude", "vérifie « latitude between -90 and 90 »", "warn", "95.0"),
         ("population", "valeur renseignée", "warn", None)]
     assert stored["dim_programme_label"] == [("programme_code", "valeur renseignée", "warn", None)]
     assert stored["dim_territory_geometry"] == [
