@@ -12,9 +12,10 @@ Where each kind of rule lives:
   a row count beyond the bounds against the publication. *Avertissement*: an optional source still empty,
   a column the contract requires entirely empty, a contract column emptier than in the publication by
   more than ``[quality] max_fill_drop`` (share of filled values, in points);
-- a mart: its dbt tests (``dbt_project/models/marts/*.yml``, the column-name conventions of the generic
-  test ``column_conventions`` included), run by ``dbt build`` and shown as Dagster asset checks by
-  dagster-dbt; plus its row count against the publication (:func:`mart_row_counts`, plain SQL).
+- a mart: its dbt tests (``dbt_project/models/marts/*.yml``; the column-name conventions and the columns'
+  declared constraints in the one-scan generic test ``column_rules``), run by ``dbt build`` and shown as
+  Dagster asset checks by dagster-dbt; plus its row count against the publication (:func:`mart_row_counts`,
+  plain SQL).
 
 A failed *bloquant* check fails its Dagster check with ERROR severity: Dagster skips everything
 downstream, the publication included. Each raw check writes an HTML report (our Data Docs) in

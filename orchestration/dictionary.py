@@ -6,8 +6,10 @@ Every mart (``dbt_project/models/marts``: one SQL or Python model each), every c
 its meaning (the YAML description, as written), its unit and base (read from the column's name, by the
 project's naming conventions: ``n_*`` counts, ``*_per_10k``, ``share_*``, ``*_km``, ``*_pct``...) and
 the sources it comes from (the ``raw`` tables its models read, followed through ``ref()`` and
-``source()``, with the label of each source's declaration). ``--check`` fails when the file on disk
-is not what the project generates (``make docs`` rewrites it).
+``source()``, with the label of each source's declaration), and the rules the warehouse checks on it
+before every publication (the column's ``constraints``, dbt_project/macros/column_rules.sql: a value
+required, the accepted values, a condition). ``--check`` fails when the file on disk is not what the
+project generates (``make docs`` rewrites it).
 """
 
 from __future__ import annotations
@@ -56,6 +58,27 @@ def unit_of(column: str) -> tuple[str, str]:
         if re.fullmatch(pattern, column):
             return unit, base
     return "", ""
+
+
+def rules_of(column: dict) -> str:
+    """The column's declared constraints, in French (blank when none): what the warehouse checks before every
+    publication (blocking, unless the column's constraints are warnings: ``constraint_severity: warn``)."""
+    warn = ((column.get("config") or {}).get("meta") or {}).get("constraint_severity") == "warn"
+    out = []
+    for c in column.get("constraints") or []:
+        expr = " ".join(str(c.get("expression") or "").split())
+        listed = re.fullmatch(rf'(?is)"?{re.escape(column["name"])}"?\s+in\s*\((.*)\)', expr)
+        if c.get("type") == "not_null":
+            out.append("toujours renseignée")
+        elif listed:
+            values = [v.replace("''", "'") for v in re.findall(r"'((?:[^']|'')*)'", listed.group(1))]
+            out.append("valeurs : " + ", ".join(f"`{v}`" for v in values))
+        elif expr:
+            out.append(f"vérifie `{expr}`")
+    if out and warn:
+        out = [rule.replace("toujours renseignée", "renseignée en principe") for rule in out]
+        out[-1] += " (avertissement : une exception est signalée, sans bloquer la publication)"
+    return _clean(" ; ".join(out))
 
 
 def _models() -> dict[str, Path]:
@@ -109,7 +132,9 @@ def dictionary() -> str:
              "Toutes les tables du schéma `marts` de l'entrepôt publié, colonne par colonne. Les descriptions sont "
              "celles de la documentation dbt, en français, qui sont aussi les commentaires des colonnes de l'entrepôt ; l'unité "
              "et la base sont déduites du nom de la colonne selon les conventions du projet ; les sources sont "
-             "celles que lit la table, directement ou par les tables dont elle dépend. Les mêmes tables sont "
+             "celles que lit la table, directement ou par les tables dont elle dépend ; les règles sont celles "
+             "que l'entrepôt vérifie avant chaque publication (une valeur qui les enfreint bloque la publication, "
+             "sauf mention d'un avertissement). Les mêmes tables sont "
              "exportées en Parquet (`exports/parquet/<table>.parquet`, voir [analystes.md](analystes.md)).", "",
              "## Tables", ""]
     for name in marts:
@@ -126,10 +151,11 @@ def dictionary() -> str:
         if not columns:
             lines += ["", "_Colonnes non documentées dans le YAML dbt._"]
             continue
-        lines += ["", "| colonne | signification | unité | base |", "| --- | --- | --- | --- |"]
+        lines += ["", "| colonne | signification | unité | base | règles |", "| --- | --- | --- | --- | --- |"]
         for col in columns:
             unit, base = unit_of(col["name"])
-            lines.append(f"| `{col['name']}` | {_clean(col.get('description')) or '—'} | {unit} | {base} |")
+            lines.append(f"| `{col['name']}` | {_clean(col.get('description')) or '—'} | {unit} | {base} | "
+                         f"{rules_of(col)} |")
     return "\n".join(lines) + "\n"
 
 

@@ -126,7 +126,7 @@ def dbt_test_outcomes(con, run_id: str, target: Path = DBT_TARGET) -> list[tuple
     Read from the artifacts dagster-dbt keeps for each dbt invocation (``target/<op>-<run_id[:7]>-<id>/``:
     ``run_results.json`` and ``manifest.json``); the asset is the tested model's (``marts/dim_commune``).
     A test dbt skipped (its model failed) is left out. A failing test of severity ``error`` is *bloquant*,
-    a test of severity ``warn`` an *avertissement*. The message of a failing ``column_conventions`` test
+    a test of severity ``warn`` an *avertissement*. The message of a failing ``column_rules`` test
     quotes the rows it stored (``dbt_test__audit``): column, rule, rows, examples; ``con`` is the build file.
     """
     out: list[tuple[str, dict]] = []
@@ -156,14 +156,10 @@ def _dbt_label(node: dict) -> str:
     meta = node.get("test_metadata") or {}
     kwargs = meta.get("kwargs") or {}
     name, column = meta.get("name"), node.get("column_name") or kwargs.get("column_name")
-    if name == "column_conventions":
-        return "conventions des noms de colonnes"
-    if name == "not_null":
-        return f"{column} renseigné"
+    if name == "column_rules":
+        return "règles des colonnes"
     if name == "unique":
         return f"{column} unique"
-    if name == "accepted_values":
-        return f"{column} parmi les valeurs admises"
     if name == "unique_combination_of_columns":
         return f"une ligne par ({', '.join(kwargs.get('columns') or [])})"
     if name == "relationships":
@@ -174,9 +170,10 @@ def _dbt_label(node: dict) -> str:
 
 
 def _dbt_message(con, node: dict, result: dict) -> str:
-    """The test's label and, when it failed, how (French): rows in error; for ``column_conventions`` the
+    """The test's label and, when it failed, how (French): rows in error; for ``column_rules`` the
     column, the rule, its level, the rows and a few values of each broken rule (the rows the test stored:
-    its ``failures`` is a level, not a count, see dbt_project/macros/column_conventions.sql)."""
+    its ``failures`` is a level, not a count, see dbt_project/macros/column_rules.sql); a value missing
+    where one is required has no example."""
     label = _dbt_label(node)
     if result["status"] == "pass":
         return label
@@ -184,10 +181,11 @@ def _dbt_message(con, node: dict, result: dict) -> str:
         return f"{label} — erreur : {(result.get('message') or '').strip()}"
     failures = result.get("failures")
     detail = f"{failures} ligne(s) en défaut" if failures is not None else (result.get("message") or "")
-    if (node.get("test_metadata") or {}).get("name") == "column_conventions":
+    if (node.get("test_metadata") or {}).get("name") == "column_rules":
         try:
             rows = con.execute(
-                f"select column_name, rule, level, count(*), list(distinct value order by value)[1:3] "
+                f"select column_name, rule, level, count(*), "
+                f"(list(distinct value order by value) filter (where value is not null))[1:3] "
                 f'from "{node["schema"]}"."{node.get("alias") or node["name"]}" group by column_name, rule, level '
                 f"order by level = 'warn', column_name, rule").fetchall()
         except duckdb.Error:
@@ -195,7 +193,7 @@ def _dbt_message(con, node: dict, result: dict) -> str:
         detail = ("au moins une règle bloquante enfreinte" if failures == 2 else "avertissements")
         if rows:
             detail = "; ".join(f"{col} : {rule}, {n} ligne(s) en défaut"
-                               + (f" (par ex. {', '.join(str(v) for v in examples if v is not None)})"
+                               + (f" (par ex. {', '.join(str(v) for v in examples)})"
                                   if examples else "")
                                + (" [avertissement]" if level == "warn" else " [bloquant]")
                                for col, rule, level, n, examples in rows)

@@ -91,13 +91,16 @@ STAGING_YAML = """version: 2
 models:
   - name: stg_reseau_regional
     description: The places of the regional network's list (raw.reseau_regional), typed.
+    data_tests:
+      - column_rules
     columns:
       - name: record_id
         description: Identifier of the place in the network's list, prefixed with RR-.
-        data_tests: [unique, not_null]
+        constraints: [{type: not_null}]
+        data_tests: [unique]
       - name: published_commune_code
         description: INSEE code of the place's commune, as the network publishes it (padded).
-        data_tests: [not_null]
+        constraints: [{type: not_null}]
 """
 
 INT_PLACES_BRANCH = """union all

@@ -297,6 +297,14 @@ def test_data_dictionary_is_up_to_date():
         assert f"\n## {mart}\n" in text, mart
     assert "| `tiers_lieux_per_10k` |" in text and "pour 10 000 habitants" in text
     assert dictionary.unit_of("nearest_tiers_lieu_km") == ("km (à vol d'oiseau)", "centre de la commune")
+    # The rules each column's constraints declare (checked by column_rules before every publication).
+    assert "| toujours renseignée ; valeurs : `canton`, `pseudo_canton`, `sans_canton` |" in text
+    assert dictionary.rules_of({"name": "population", "constraints": [{"type": "not_null"}],
+                                "config": {"meta": {"constraint_severity": "warn"}}}).startswith(
+        "renseignée en principe (avertissement")
+    assert dictionary.rules_of({"name": "x", "constraints": [{"type": "check", "expression": "x >= 0"}]}) \
+        == "vérifie `x >= 0`"
+    assert dictionary.rules_of({"name": "x"}) == ""
 
 
 def test_make_docs_while_a_reader_holds_the_published_file(demo_run):

@@ -207,7 +207,7 @@ def _rewrite_populations(mirror: Path, change) -> None:
 
 def test_blocking_dbt_test_stops_publication_and_notifies(tmp_path, demo_run, demo_mirror):
     """A negative legal population (a value the contract loads: PMUN is an integer) reaches dim_commune, whose
-    column_conventions test (population* >= 0, blocking) fails in `dbt build`: the Dagster check fails, nothing
+    column_rules test (population* >= 0, blocking) fails in `dbt build`: the Dagster check fails, nothing
     is published, the failed run's report and the notification name the mart, the rule and the value.
     The publication it starts from was written by an earlier version of the project, whose seed
     ref_occupancy_capacity had no commune_code column: the seeds are written again whole, not into the old
@@ -245,7 +245,7 @@ def test_blocking_dbt_test_stops_publication_and_notifies(tmp_path, demo_run, de
     assert settings.published_path.stat().st_ino == inode and figures(settings.published_path) == before
     evaluations = {e.event_specific_data.check_name: e.event_specific_data for e in result.all_events
                    if e.event_type_value == "ASSET_CHECK_EVALUATION"}
-    dagster_check = evaluations["column_conventions_dim_commune_"]
+    dagster_check = evaluations["column_rules_dim_commune_"]
     assert not dagster_check.passed and dagster_check.severity.value == "ERROR"
     assert all(e.passed for name, e in evaluations.items() if name == "great_expectations")  # raw files are sound
 
@@ -253,7 +253,7 @@ def test_blocking_dbt_test_stops_publication_and_notifies(tmp_path, demo_run, de
     assert report["status"] == "échec" and report["published"] is False and report["started_at"]
     failed = {(c["asset"], c["check_name"]): c["message"] for c in report["checks"]
               if not c["passed"] and c["severity"] == "bloquant"}
-    rule = failed[("marts/dim_commune", "column_conventions_dim_commune_")]
+    rule = failed[("marts/dim_commune", "column_rules_dim_commune_")]
     assert f"population : effectif positif ou nul, 1 ligne(s) en défaut (par ex. {broken['value']})" in rule, rule
     assert ("marts/dim_commune", "expression_is_true_dim_commune_population__between_0_and_3000000") in failed
     assert not any(asset.startswith("raw/") for asset, _ in failed)
