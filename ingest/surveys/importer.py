@@ -41,7 +41,7 @@ from ingest.fetch import Snapshot
 from ingest.load import LINEAGE, FileResult, LoadResult, replace_raw
 from ingest.readers import read_csv
 from ingest.surveys.schema import BY_CODE, FIELDS
-from ingest.surveys.validate import ERROR, WARNING, Finding, key, validate_row
+from ingest.surveys.validate import ERROR, WARNING, Finding, key, validate_rows
 
 SOURCE = "surveys"
 MAPPINGS_DIR = PROJECT_ROOT / "config" / "survey_mappings"
@@ -391,6 +391,7 @@ def _read_file(snap: Snapshot, name: str, mappings: list[Mapping]) -> _ReadFile:
                              "le même champ", "action": "colonne ignorée", "gravite": WARNING})
     columns = {code: header[idx] for idx, code in layout.fields.items()}
     width = len(header)
+    pending: list[tuple[Answer, dict]] = []   # the answers to validate, with the values they typed
     for row, line, cells in records:
         out.rows_read += 1
         record = dict(zip(header, cells)) if len(cells) == width else {"valeurs": cells}
@@ -402,8 +403,12 @@ def _read_file(snap: Snapshot, name: str, mappings: list[Mapping]) -> _ReadFile:
         if not values.get("annee"):
             wave = _wave_from_text(cells[layout.wave_column]) if layout.wave_column is not None else None
             values["annee"] = wave or file_wave
-        cleaned, findings = validate_row(values)
-        out.answers.append(Answer(0, name, snap.sha256, row, line, record, cleaned, findings, columns))
+        answer = Answer(0, name, snap.sha256, row, line, record, {}, [], columns)
+        out.answers.append(answer)
+        pending.append((answer, values))
+    # the whole file validated column by column (each distinct value of a field cleaned once)
+    for (answer, _), (cleaned, findings) in zip(pending, validate_rows([values for _, values in pending])):
+        answer.values, answer.findings = cleaned, findings
     return out
 
 

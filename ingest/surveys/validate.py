@@ -47,7 +47,7 @@ SIRET = re.compile(r"^\d{14}$")
 COMMUNE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Finding:
     field: str          # field code ('' for the whole row)
     value: str | None   # what the place wrote
@@ -246,13 +246,46 @@ def clean_value(f: Field, raw: str | None) -> tuple[str | None, list[Finding]]:
 
 def validate_row(values: dict[str, str | None]) -> tuple[dict[str, str | None], list[Finding]]:
     """Clean every field of one answer (``values`` keyed by field code), then check coherence."""
-    out: dict[str, str | None] = {}
-    findings: list[Finding] = []
-    for f in FIELDS:
-        retained, found = clean_value(f, values.get(f.code))
-        out[f.code] = retained
-        findings += found
+    return validate_rows([values])[0]
 
+
+def clean_column(f: Field, raws: list) -> list[tuple[str | None, list[Finding]]]:
+    """:func:`clean_value` of every value of one column: each distinct text (or None) is cleaned once,
+    the answers that typed it share its result (findings are frozen)."""
+    distinct: dict = {}
+    out = []
+    for raw in raws:
+        if raw is None or raw.__class__ is str:
+            result = distinct.get(raw)
+            if result is None:
+                result = distinct[raw] = clean_value(f, raw)
+        else:   # another type (a caller's int, float...): cleaned on its own
+            result = clean_value(f, raw)
+        out.append(result)
+    return out
+
+
+def validate_rows(rows: list[dict[str, str | None]]) -> list[tuple[dict[str, str | None], list[Finding]]]:
+    """:func:`validate_row` of many answers, column by column: every field cleaned with
+    :func:`clean_column`, then the coherence rules per answer."""
+    codes = [f.code for f in FIELDS]
+    findings: list[list[Finding]] = [[] for _ in rows]
+    retained_columns = []
+    for f in FIELDS:
+        column = clean_column(f, [values.get(f.code) for values in rows])
+        retained_columns.append([retained for retained, _ in column])
+        for i, (_, found) in enumerate(column):
+            if found:
+                findings[i] += found
+    outs = [dict(zip(codes, retained)) for retained in zip(*retained_columns)]
+    for values, out, found in zip(rows, outs, findings):
+        _check_coherence(values, out, found)
+    return list(zip(outs, findings))
+
+
+def _check_coherence(values: dict[str, str | None], out: dict[str, str | None], findings: list[Finding]) -> None:
+    """The coherence rules of one answer (``values`` as typed, ``out`` as cleaned): findings appended, the
+    total public share filled in ``out`` when only the shares per funder were given."""
     def num(code):
         v = out.get(code)
         return float(v) if v is not None else None
@@ -310,4 +343,3 @@ def validate_row(values: dict[str, str | None]) -> tuple[dict[str, str | None], 
                                     f"la somme des recettes par activité ({_fmt(total, False)} €) dépasse le chiffre "
                                     f"d'affaires ({_fmt(turnover, False)} €)",
                                     "ligne mise en quarantaine : vérifier le chiffre d'affaires et les recettes", ERROR))
-    return out, findings
