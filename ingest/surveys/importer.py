@@ -41,7 +41,7 @@ from ingest.fetch import Snapshot
 from ingest.load import LINEAGE, FileResult, LoadResult, replace_raw
 from ingest.readers import read_csv
 from ingest.surveys.schema import BY_CODE, FIELDS
-from ingest.surveys.validate import ERROR, WARNING, Finding, key, validate_rows
+from ingest.surveys.validate import ERROR, WARNING, Finding, key, validate_columns
 
 SOURCE = "surveys"
 MAPPINGS_DIR = PROJECT_ROOT / "config" / "survey_mappings"
@@ -367,12 +367,14 @@ def reports_dir(settings: Settings | None) -> Path | None:
 
 @dataclass
 class _ReadFile:
-    """One survey file read and validated row by row (before the checks across files)."""
+    """One survey file read (before the validation and the checks across files)."""
     encoding: str
     separator: str
     rows_read: int
     findings: list[dict]          # about the header
     answers: list[Answer]         # file_index 0 (set when loaded)
+    pending: list[Answer] = field(default_factory=list)       # the answers to validate (values not set yet)
+    typed: dict[str, list] = field(default_factory=dict)      # field code -> what each pending answer typed
 
 
 def _read_file(snap: Snapshot, name: str, mappings: list[Mapping]) -> _ReadFile:
@@ -391,7 +393,7 @@ def _read_file(snap: Snapshot, name: str, mappings: list[Mapping]) -> _ReadFile:
                              "le même champ", "action": "colonne ignorée", "gravite": WARNING})
     columns = {code: header[idx] for idx, code in layout.fields.items()}
     width = len(header)
-    pending: list[tuple[Answer, dict]] = []   # the answers to validate, with the values they typed
+    rows: list[list] = []      # the cells of the answers to validate
     for row, line, cells in records:
         out.rows_read += 1
         record = dict(zip(header, cells)) if len(cells) == width else {"valeurs": cells}
@@ -399,16 +401,16 @@ def _read_file(snap: Snapshot, name: str, mappings: list[Mapping]) -> _ReadFile:
             out.answers.append(Answer(0, name, snap.sha256, row, line, record, {c.code: None for c in FIELDS}, [],
                                       columns, [f"nombre de champs incorrect : {len(cells)} au lieu de {width}"]))
             continue
-        values = {code: cells[idx] for idx, code in layout.fields.items()}
-        if not values.get("annee"):
-            wave = _wave_from_text(cells[layout.wave_column]) if layout.wave_column is not None else None
-            values["annee"] = wave or file_wave
         answer = Answer(0, name, snap.sha256, row, line, record, {}, [], columns)
         out.answers.append(answer)
-        pending.append((answer, values))
-    # the whole file validated column by column (each distinct value of a field cleaned once)
-    for (answer, _), (cleaned, findings) in zip(pending, validate_rows([values for _, values in pending])):
-        answer.values, answer.findings = cleaned, findings
+        out.pending.append(answer)
+        rows.append(cells)
+    out.typed = {code: [cells[idx] for cells in rows] for idx, code in layout.fields.items()}
+    years = out.typed.setdefault("annee", [None] * len(rows))
+    for i, year in enumerate(years):
+        if not year:   # the wave from the wave column (a timestamp), else from the file name
+            wave = _wave_from_text(rows[i][layout.wave_column]) if layout.wave_column is not None else None
+            years[i] = wave or file_wave
     return out
 
 
@@ -419,6 +421,8 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
     answers: list[Answer] = []
     files: list[FileResult] = []
     file_findings: list[dict] = []
+    pending: list[Answer] = []
+    typed: dict[str, list] = {f.code: [] for f in FIELDS}
     for i, snap in enumerate(snapshots):
         read = _read_file(snap, Path(snap.location).name, mappings)
         files.append(FileResult(snapshot=snap, encoding=read.encoding, separator=read.separator,
@@ -427,6 +431,13 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
         for a in read.answers:
             a.file_index = i
         answers += read.answers
+        pending += read.pending
+        for code in typed:
+            typed[code] += read.typed.get(code) or [None] * len(read.pending)
+    # every answer of every file validated at once, column by column (each distinct value of a field
+    # cleaned once)
+    for a, cleaned, findings in zip(pending, *validate_columns(typed, len(pending))):
+        a.values, a.findings = cleaned, findings
     _deduplicate(answers)
 
     loaded: dict[str, list] = {f.code: [] for f in FIELDS} | {c: [] for c in LINEAGE}

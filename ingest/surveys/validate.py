@@ -249,43 +249,73 @@ def validate_row(values: dict[str, str | None]) -> tuple[dict[str, str | None], 
     return validate_rows([values])[0]
 
 
-def clean_column(f: Field, raws: list) -> list[tuple[str | None, list[Finding]]]:
-    """:func:`clean_value` of every value of one column: each distinct text (or None) is cleaned once,
-    the answers that typed it share its result (findings are frozen)."""
-    distinct: dict = {}
-    out = []
-    for raw in raws:
-        if raw is None or raw.__class__ is str:
-            result = distinct.get(raw)
-            if result is None:
-                result = distinct[raw] = clean_value(f, raw)
-        else:   # another type (a caller's int, float...): cleaned on its own
-            result = clean_value(f, raw)
-        out.append(result)
-    return out
-
-
 def validate_rows(rows: list[dict[str, str | None]]) -> list[tuple[dict[str, str | None], list[Finding]]]:
-    """:func:`validate_row` of many answers, column by column: every field cleaned with
-    :func:`clean_column`, then the coherence rules per answer."""
-    codes = [f.code for f in FIELDS]
-    findings: list[list[Finding]] = [[] for _ in rows]
+    """:func:`validate_row` of many answers (see :func:`validate_columns`)."""
+    columns = {f.code: [values.get(f.code) for values in rows] for f in FIELDS}
+    return list(zip(*validate_columns(columns, len(rows))))
+
+
+_TEXT = {str, type(None)}
+
+
+def clean_column(f: Field, raws: list) -> tuple[list[str | None], dict[int, list[Finding]]]:
+    """:func:`clean_value` of every value of one column: (the values retained, the findings of the rows
+    that have some, by row index). Each distinct text (or None) is cleaned once and the rows that typed
+    it share its result (findings are frozen); a value of another type is cleaned on its own."""
+    if set(map(type, raws)) <= _TEXT:
+        distinct = {raw: clean_value(f, raw) for raw in dict.fromkeys(raws)}
+        kept = {raw: retained for raw, (retained, _) in distinct.items()}
+        flagged = {raw: found for raw, (_, found) in distinct.items() if found}
+        retained = list(map(kept.__getitem__, raws))
+        if not flagged:
+            return retained, {}
+        return retained, {i: flagged[raw] for i, raw in enumerate(raws) if raw in flagged}
+    retained, findings = [], {}
+    for i, raw in enumerate(raws):
+        value, found = clean_value(f, raw)
+        retained.append(value)
+        if found:
+            findings[i] = found
+    return retained, findings
+
+
+class _Typed:
+    """What answer ``i`` typed, read from the columns (``get`` as a dictionary keyed by field code)."""
+
+    __slots__ = ("columns", "i")
+
+    def __init__(self, columns: dict[str, list], i: int):
+        self.columns, self.i = columns, i
+
+    def get(self, code: str, default=None):
+        column = self.columns.get(code)
+        return default if column is None else column[self.i]
+
+
+def validate_columns(columns: dict[str, list], n: int) -> tuple[list[dict[str, str | None]], list[list[Finding]]]:
+    """:func:`validate_row` of ``n`` answers given column by column (``columns[code][i]``: what answer
+    ``i`` typed for the field, a field without a column being empty): every field cleaned with
+    :func:`clean_column`, then the coherence rules per answer. Returns (values retained, findings) per
+    answer, the findings of an answer in the order :func:`validate_row` gives them."""
+    findings: list[list[Finding]] = [[] for _ in range(n)]
     retained_columns = []
+    empty = [None] * n
     for f in FIELDS:
-        column = clean_column(f, [values.get(f.code) for values in rows])
-        retained_columns.append([retained for retained, _ in column])
-        for i, (_, found) in enumerate(column):
-            if found:
-                findings[i] += found
+        retained, flagged = clean_column(f, columns.get(f.code, empty))
+        retained_columns.append(retained)
+        for i, found in flagged.items():
+            findings[i] += found
+    codes = [f.code for f in FIELDS]
     outs = [dict(zip(codes, retained)) for retained in zip(*retained_columns)]
-    for values, out, found in zip(rows, outs, findings):
-        _check_coherence(values, out, found)
-    return list(zip(outs, findings))
+    for i, (out, found) in enumerate(zip(outs, findings)):
+        _check_coherence(_Typed(columns, i), out, found)
+    return outs, findings
 
 
-def _check_coherence(values: dict[str, str | None], out: dict[str, str | None], findings: list[Finding]) -> None:
-    """The coherence rules of one answer (``values`` as typed, ``out`` as cleaned): findings appended, the
-    total public share filled in ``out`` when only the shares per funder were given."""
+def _check_coherence(values: "dict[str, str | None] | _Typed", out: dict[str, str | None],
+                     findings: list[Finding]) -> None:
+    """The coherence rules of one answer (``values`` as typed, read with ``get``; ``out`` as cleaned):
+    findings appended, the total public share filled in ``out`` when only the shares per funder were given."""
     def num(code):
         v = out.get(code)
         return float(v) if v is not None else None
