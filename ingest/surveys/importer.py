@@ -26,6 +26,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import operator
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -414,6 +415,12 @@ def _read_file(snap: Snapshot, name: str, mappings: list[Mapping]) -> _ReadFile:
     return out
 
 
+def _lineage(answers: list[Answer]) -> dict[str, list]:
+    """The lineage columns (:data:`LINEAGE`) of ``answers``."""
+    return dict(zip(LINEAGE, ([SOURCE] * len(answers), [a.file_name for a in answers], [a.sha256 for a in answers],
+                              [a.row for a in answers], [a.line for a in answers])))
+
+
 def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Settings | None = None,
          mappings: list[Mapping] | None = None) -> LoadResult:
     """Read, validate and load every survey file; see the module docstring."""
@@ -440,25 +447,24 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
         a.values, a.findings = cleaned, findings
     _deduplicate(answers)
 
-    loaded: dict[str, list] = {f.code: [] for f in FIELDS} | {c: [] for c in LINEAGE}
-    rejects: dict[str, list] = {c: [] for c in (*LINEAGE, "reason", "record")}
     report: list[dict] = list(file_findings)
+    kept, quarantined = [], []
     for a in answers:
         fr = files[a.file_index]
-        lineage = (SOURCE, a.file_name, a.sha256, a.row, a.line)
         if a.rejected:
             fr.rows_rejected += 1
-            for c, v in zip(LINEAGE, lineage):
-                rejects[c].append(v)
-            rejects["reason"].append(_reject_reason(a))
-            rejects["record"].append(json.dumps(a.record, ensure_ascii=False))
+            quarantined.append(a)
         else:
             fr.rows_loaded += 1
-            for f in FIELDS:
-                loaded[f.code].append(a.values.get(f.code))
-            for c, v in zip(LINEAGE, lineage):
-                loaded[c].append(v)
+            kept.append(a)
         report += _report_rows(a)
+    # column by column: the fields retained (every answer's values hold every field), then the lineage
+    codes = [f.code for f in FIELDS]
+    fields = zip(*map(operator.itemgetter(*codes), (a.values for a in kept))) if kept else [()] * len(codes)
+    loaded: dict[str, list] = dict(zip(codes, map(list, fields))) | _lineage(kept)
+    rejects: dict[str, list] = _lineage(quarantined) | {
+        "reason": [_reject_reason(a) for a in quarantined],
+        "record": [json.dumps(a.record, ensure_ascii=False) for a in quarantined]}
     replace_raw(con, SOURCE, _arrow(loaded), _arrow(rejects), files)
     rep = {c: [r[c] for r in report] for c in REPORT_COLUMNS}
     con.register("_survey_report", _arrow(rep))

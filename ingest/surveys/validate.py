@@ -45,6 +45,17 @@ FOREIGN_UNITS = ("m2", "eur", "euros", "%", "etp", "h", "heures", "km", "ha", "k
 MULTI_SEPARATORS = re.compile(r"\s*(?:;|\||\n|,(?!\d)|/| et )\s*")
 SIRET = re.compile(r"^\d{14}$")
 COMMUNE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
+# compiled once (the validation runs them on every distinct value of a column)
+SPACES = re.compile(r"\s+")
+NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+THOUSAND_EUROS = re.compile(r"(.+?)\s*(k ?eur(?:os?)?|k)$")
+MILLION_EUROS = re.compile(r"(.+?)\s*(m ?eur(?:os?)?|millions? d ?eur(?:os?)?)$")
+NUMBER_AND_WORD = re.compile(r"(.+?\d)\s*([^\d\s].*)$")
+SIRET_SEPARATORS = re.compile(r"[\s.\-\u00a0]")
+SCIENTIFIC = re.compile(r"\d[\d,]*[eE]\+?\d+")
+FOUR_DIGITS = re.compile(r"\d{4}")
+FIVE_DIGITS = re.compile(r"\d{5}")
+FIVE_DIGITS_POINT_ZERO = re.compile(r"\d{5}\.0")
 
 
 @dataclass(frozen=True)
@@ -63,13 +74,13 @@ def norm(text: str) -> str:
     text = (text or "").replace("€", " eur").replace("²", "2")
     t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     t = t.lower().replace("\u2019", "'").replace("'", " ")
-    return re.sub(r"\s+", " ", t).strip()
+    return SPACES.sub(" ", t).strip()
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
     """A matching key: lower case, no accents, only letters and digits separated by one space."""
-    return re.sub(r"[^a-z0-9]+", " ", norm(text)).strip()
+    return NOT_ALNUM.sub(" ", norm(text)).strip()
 
 
 def _number(text: str) -> float | None:
@@ -77,7 +88,7 @@ def _number(text: str) -> float | None:
     if not NUMBER.match(t):
         return None
     t = t.replace(" ", "")
-    if re.fullmatch(r"-?\d{1,3}(?:\.\d{3})+", t):     # 45.000 : thousands separated by points
+    if THOUSANDS_DOT.fullmatch(t):     # 45.000 : thousands separated by points
         t = t.replace(".", "")
     return float(t.replace(",", "."))
 
@@ -103,10 +114,10 @@ def _strip_unit(f: Field, text: str) -> tuple[str, float, str | None, str | None
     t = norm(text)
     mult = 1.0
     if f.unit == "€":
-        m = re.fullmatch(r"(.+?)\s*(k ?eur(?:os?)?|k)$", t)
+        m = THOUSAND_EUROS.fullmatch(t)
         if m:
             return m.group(1), 1000.0, "k€", None
-        m = re.fullmatch(r"(.+?)\s*(m ?eur(?:os?)?|millions? d ?eur(?:os?)?)$", t)
+        m = MILLION_EUROS.fullmatch(t)
         if m:
             return m.group(1), 1_000_000.0, "M€", None
     for alias, a in _unit_aliases(f.unit):
@@ -114,7 +125,7 @@ def _strip_unit(f: Field, text: str) -> tuple[str, float, str | None, str | None
             head = t[: -len(a)].strip()
             if head and (head[-1].isdigit() or head[-1] in " ."):
                 return head.rstrip(" ."), mult, alias, None
-    m = re.fullmatch(r"(.+?\d)\s*([^\d\s].*)$", t)
+    m = NUMBER_AND_WORD.fullmatch(t)
     if m and m.group(2) in FOREIGN_UNITS:
         return m.group(1), mult, None, m.group(2)
     return t, mult, None, None
@@ -189,8 +200,8 @@ def clean_value(f: Field, raw: str | None) -> tuple[str | None, list[Finding]]:
     if f.kind in ("integer", "decimal", "year"):
         return clean_number(f, raw)
     if f.kind == "siret":
-        digits = re.sub(r"[\s.\-\u00a0]", "", raw)
-        if re.fullmatch(r"\d[\d,]*[eE]\+?\d+", digits):
+        digits = SIRET_SEPARATORS.sub("", raw)
+        if SCIENTIFIC.fullmatch(digits):
             return None, [Finding(f.code, raw, None, "SIRET abîmé par le tableur (notation scientifique)",
                                   "SIRET ignoré : le ressaisir au format texte", WARNING)]
         if not SIRET.match(digits):
@@ -202,10 +213,10 @@ def clean_value(f: Field, raw: str | None) -> tuple[str | None, list[Finding]]:
                                  WARNING)] if digits != raw else [])
     if f.kind == "commune":
         code = raw.upper().replace(" ", "")
-        if re.fullmatch(r"\d{4}", code):
+        if FOUR_DIGITS.fullmatch(code):
             return "0" + code, [Finding(f.code, raw, "0" + code, "zéro initial perdu par le tableur",
                                         f"valeur retenue : 0{code}", WARNING)]
-        if re.fullmatch(r"\d{5}\.0", code):
+        if FIVE_DIGITS_POINT_ZERO.fullmatch(code):
             code = code[:5]
         if not COMMUNE.match(code):
             return None, [Finding(f.code, raw, None, "code commune INSEE invalide (5 caractères attendus)",
@@ -213,9 +224,9 @@ def clean_value(f: Field, raw: str | None) -> tuple[str | None, list[Finding]]:
         return code, []
     if f.kind == "postcode":
         code = raw.replace(" ", "")
-        if re.fullmatch(r"\d{4}", code):
+        if FOUR_DIGITS.fullmatch(code):
             code = "0" + code
-        if not re.fullmatch(r"\d{5}", code):
+        if not FIVE_DIGITS.fullmatch(code):
             return None, [Finding(f.code, raw, None, "code postal invalide (5 chiffres attendus)", "laissé vide",
                                   WARNING)]
         return code, []
@@ -241,7 +252,7 @@ def clean_value(f: Field, raw: str | None) -> tuple[str | None, list[Finding]]:
             return retained, [Finding(f.code, raw, retained, "valeur(s) hors de la liste proposée : "
                                       + ", ".join(f"« {u} »" for u in unknown), f"valeur retenue : {retained}", WARNING)]
         return retained, []
-    return re.sub(r"\s+", " ", raw), []
+    return SPACES.sub(" ", raw), []
 
 
 def validate_row(values: dict[str, str | None]) -> tuple[dict[str, str | None], list[Finding]]:
@@ -362,13 +373,13 @@ def _check_coherence(values: "dict[str, str | None] | _Typed", out: dict[str, st
     declared = [(c, r) for c, r in revenues if r is not None]
     if declared:
         total, turnover = sum(r for _, r in declared), num("chiffre_affaires_eur")
-        detail = ", ".join(f"{BY_CODE[c].label.split(' : ')[1]} {_fmt(r, False)} €" for c, r in declared)
         if turnover is None:
             findings.append(Finding("chiffre_affaires_eur", values.get("chiffre_affaires_eur"), None,
                                     f"recettes par activité déclarées ({_fmt(total, False)} € au total) sans chiffre "
                                     "d'affaires", "chiffre d'affaires laissé vide, recettes conservées : compléter "
                                     "le chiffre d'affaires", WARNING))
         elif total > turnover * 1.01 + 1:
+            detail = ", ".join(f"{BY_CODE[c].label.split(' : ')[1]} {_fmt(r, False)} €" for c, r in declared)
             findings.append(Finding("chiffre_affaires_eur", detail, None,
                                     f"la somme des recettes par activité ({_fmt(total, False)} €) dépasse le chiffre "
                                     f"d'affaires ({_fmt(turnover, False)} €)",
