@@ -40,7 +40,7 @@ def _shapes(texts: np.ndarray) -> np.ndarray:
 
 def _groups(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(distinct codes, group of each element, elements ordered by group then by position)."""
-    distinct, group = np.unique(codes, return_inverse=True)
+    group, distinct = pd.factorize(codes)
     return distinct, group, np.argsort(group, kind="stable")
 
 
