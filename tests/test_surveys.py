@@ -83,6 +83,14 @@ def test_status_and_opening_year_coherence(status, opened, findings):
         assert f.problem and f.action
 
 
+def test_no_blank_spelling_has_a_digit():
+    """clean_value does not normalise a text with a digit to look it up among the blanks."""
+    from ingest.surveys.validate import BLANKS, DIGIT, norm
+
+    assert not any(DIGIT.search(b) for b in BLANKS)
+    assert all(DIGIT.search(norm(t)) for t in ("12", " 1 ", "1²", "n°3", "1 234 €", "١2", "２3"))
+
+
 def test_answers_validated_together_as_one_by_one():
     """validate_rows (a column's distinct values cleaned once) gives what validate_row gives for each
     answer, and clean_column what clean_value gives for each value, whatever its type."""

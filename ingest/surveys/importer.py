@@ -258,8 +258,8 @@ def _deduplicate(answers: list[Answer]) -> None:
         keys = _identity(a)
         lookup = keys[:1] if a.values.get("identifiant_lieu") else keys
         previous = next((kept[k] for k in lookup if k in kept and not kept[k].rejected), None)
-        where = f"{a.file_name}, ligne {a.line}"
         if previous is not None:
+            where = f"{a.file_name}, ligne {a.line}"
             prev_where = f"{previous.file_name}, ligne {previous.line}"
             same = {k: v for k, v in a.values.items()} == {k: v for k, v in previous.values.items()}
             if same:

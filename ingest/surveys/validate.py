@@ -45,6 +45,9 @@ FOREIGN_UNITS = ("m2", "eur", "euros", "%", "etp", "h", "heures", "km", "ha", "k
 MULTI_SEPARATORS = re.compile(r"\s*(?:;|\||\n|,(?!\d)|/| et )\s*")
 SIRET = re.compile(r"^\d{14}$")
 COMMUNE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
+# a text with a digit is not blank: norm keeps the digits 0-9 and no spelling of BLANKS has one
+# (test_surveys checks it), so such a text skips norm
+DIGIT = re.compile(r"[0-9]")
 # compiled once (the validation runs them on every distinct value of a column)
 SPACES = re.compile(r"\s+")
 NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -189,7 +192,7 @@ def _choice(f: Field, item: str) -> str | None:
 
 def clean_value(f: Field, raw: str | None) -> tuple[str | None, list[Finding]]:
     """The value retained for field ``f`` and the findings about it."""
-    if raw is None or norm(str(raw)) in BLANKS:
+    if raw is None or (not DIGIT.search(text := str(raw)) and norm(text) in BLANKS):   # (see DIGIT)
         if f.required:
             return None, [Finding(f.code, raw, None, "valeur obligatoire manquante",
                                   "ligne mise en quarantaine : compléter la valeur", ERROR)]
