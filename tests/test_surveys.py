@@ -22,7 +22,7 @@ from ingest.demo import layout
 from ingest.fetch import fetch
 from ingest.surveys import importer, template
 from ingest.surveys.schema import BY_CODE, FIELDS, markdown
-from ingest.surveys.validate import ERROR, WARNING, clean_value, validate_row
+from ingest.surveys.validate import ERROR, WARNING, clean_column, clean_value, validate_row, validate_rows
 
 # ------------------------------------------------------------------------------------------------
 # Values typed by the places
@@ -81,6 +81,33 @@ def test_status_and_opening_year_coherence(status, opened, findings):
     assert values["statut_lieu"] == status
     for f in found:
         assert f.problem and f.action
+
+
+def test_no_blank_spelling_has_a_digit():
+    """clean_value does not normalise a text with a digit to look it up among the blanks."""
+    from ingest.surveys.validate import BLANKS, DIGIT, norm
+
+    assert not any(DIGIT.search(b) for b in BLANKS)
+    assert all(DIGIT.search(norm(t)) for t in ("12", " 1 ", "1²", "n°3", "1 234 €", "١2", "２3"))
+
+
+def test_answers_validated_together_as_one_by_one():
+    """validate_rows (a column's distinct values cleaned once) gives what validate_row gives for each
+    answer, and clean_column what clean_value gives for each value, whatever its type."""
+    typed = ["env. 30", "30-40", "120 m2", "NC", "", None, "beaucoup", "120 €", "45 k€", "1053", "Asso", " 12 ",
+             "fondation", "France Services, médiation numérique", "2031", "en projet", "12,5", "1,5 ETP", "-5"]
+    rows = []
+    for i in range(60):
+        values = {f.code: typed[(i * 7 + j * 3) % len(typed)] for j, f in enumerate(FIELDS)}
+        values |= {"annee": "2025", "nom_lieu": f"Lieu {i % 5}", "code_commune": "96001"}
+        rows.append(values)
+    rows.append({"annee": "2025", "nom_lieu": "Lieu", "code_commune": "96001", "part_etat_pct": "60",
+                 "part_region_pct": "50", "recettes_location_eur": "900", "chiffre_affaires_eur": "100"})
+    assert validate_rows(rows) == [validate_row(values) for values in rows]
+    column = [12, 12.0, "12", True, None, "12", 3.5, "env. 30"]
+    retained, findings = clean_column(BY_CODE["visiteurs_semaine"], column)
+    assert retained == [clean_value(BY_CODE["visiteurs_semaine"], v)[0] for v in column]
+    assert findings == {i: found for i, v in enumerate(column) if (found := clean_value(BY_CODE["visiteurs_semaine"], v)[1])}
 
 
 def test_schema_doc_and_template(tmp_path):

@@ -26,6 +26,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import operator
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ from ingest.fetch import Snapshot
 from ingest.load import LINEAGE, FileResult, LoadResult, replace_raw
 from ingest.readers import read_csv
 from ingest.surveys.schema import BY_CODE, FIELDS
-from ingest.surveys.validate import ERROR, WARNING, Finding, key, validate_row
+from ingest.surveys.validate import ERROR, WARNING, Finding, key, validate_columns
 
 SOURCE = "surveys"
 MAPPINGS_DIR = PROJECT_ROOT / "config" / "survey_mappings"
@@ -257,8 +258,8 @@ def _deduplicate(answers: list[Answer]) -> None:
         keys = _identity(a)
         lookup = keys[:1] if a.values.get("identifiant_lieu") else keys
         previous = next((kept[k] for k in lookup if k in kept and not kept[k].rejected), None)
-        where = f"{a.file_name}, ligne {a.line}"
         if previous is not None:
+            where = f"{a.file_name}, ligne {a.line}"
             prev_where = f"{previous.file_name}, ligne {previous.line}"
             same = {k: v for k, v in a.values.items()} == {k: v for k, v in previous.values.items()}
             if same:
@@ -367,12 +368,14 @@ def reports_dir(settings: Settings | None) -> Path | None:
 
 @dataclass
 class _ReadFile:
-    """One survey file read and validated row by row (before the checks across files)."""
+    """One survey file read (before the validation and the checks across files)."""
     encoding: str
     separator: str
     rows_read: int
     findings: list[dict]          # about the header
     answers: list[Answer]         # file_index 0 (set when loaded)
+    pending: list[Answer] = field(default_factory=list)       # the answers to validate (values not set yet)
+    typed: dict[str, list] = field(default_factory=dict)      # field code -> what each pending answer typed
 
 
 def _read_file(snap: Snapshot, name: str, mappings: list[Mapping]) -> _ReadFile:
@@ -391,6 +394,7 @@ def _read_file(snap: Snapshot, name: str, mappings: list[Mapping]) -> _ReadFile:
                              "le même champ", "action": "colonne ignorée", "gravite": WARNING})
     columns = {code: header[idx] for idx, code in layout.fields.items()}
     width = len(header)
+    rows: list[list] = []      # the cells of the answers to validate
     for row, line, cells in records:
         out.rows_read += 1
         record = dict(zip(header, cells)) if len(cells) == width else {"valeurs": cells}
@@ -398,13 +402,23 @@ def _read_file(snap: Snapshot, name: str, mappings: list[Mapping]) -> _ReadFile:
             out.answers.append(Answer(0, name, snap.sha256, row, line, record, {c.code: None for c in FIELDS}, [],
                                       columns, [f"nombre de champs incorrect : {len(cells)} au lieu de {width}"]))
             continue
-        values = {code: cells[idx] for idx, code in layout.fields.items()}
-        if not values.get("annee"):
-            wave = _wave_from_text(cells[layout.wave_column]) if layout.wave_column is not None else None
-            values["annee"] = wave or file_wave
-        cleaned, findings = validate_row(values)
-        out.answers.append(Answer(0, name, snap.sha256, row, line, record, cleaned, findings, columns))
+        answer = Answer(0, name, snap.sha256, row, line, record, {}, [], columns)
+        out.answers.append(answer)
+        out.pending.append(answer)
+        rows.append(cells)
+    out.typed = {code: [cells[idx] for cells in rows] for idx, code in layout.fields.items()}
+    years = out.typed.setdefault("annee", [None] * len(rows))
+    for i, year in enumerate(years):
+        if not year:   # the wave from the wave column (a timestamp), else from the file name
+            wave = _wave_from_text(rows[i][layout.wave_column]) if layout.wave_column is not None else None
+            years[i] = wave or file_wave
     return out
+
+
+def _lineage(answers: list[Answer]) -> dict[str, list]:
+    """The lineage columns (:data:`LINEAGE`) of ``answers``."""
+    return dict(zip(LINEAGE, ([SOURCE] * len(answers), [a.file_name for a in answers], [a.sha256 for a in answers],
+                              [a.row for a in answers], [a.line for a in answers])))
 
 
 def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Settings | None = None,
@@ -414,6 +428,8 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
     answers: list[Answer] = []
     files: list[FileResult] = []
     file_findings: list[dict] = []
+    pending: list[Answer] = []
+    typed: dict[str, list] = {f.code: [] for f in FIELDS}
     for i, snap in enumerate(snapshots):
         read = _read_file(snap, Path(snap.location).name, mappings)
         files.append(FileResult(snapshot=snap, encoding=read.encoding, separator=read.separator,
@@ -422,27 +438,33 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
         for a in read.answers:
             a.file_index = i
         answers += read.answers
+        pending += read.pending
+        for code in typed:
+            typed[code] += read.typed.get(code) or [None] * len(read.pending)
+    # every answer of every file validated at once, column by column (each distinct value of a field
+    # cleaned once)
+    for a, cleaned, findings in zip(pending, *validate_columns(typed, len(pending))):
+        a.values, a.findings = cleaned, findings
     _deduplicate(answers)
 
-    loaded: dict[str, list] = {f.code: [] for f in FIELDS} | {c: [] for c in LINEAGE}
-    rejects: dict[str, list] = {c: [] for c in (*LINEAGE, "reason", "record")}
     report: list[dict] = list(file_findings)
+    kept, quarantined = [], []
     for a in answers:
         fr = files[a.file_index]
-        lineage = (SOURCE, a.file_name, a.sha256, a.row, a.line)
         if a.rejected:
             fr.rows_rejected += 1
-            for c, v in zip(LINEAGE, lineage):
-                rejects[c].append(v)
-            rejects["reason"].append(_reject_reason(a))
-            rejects["record"].append(json.dumps(a.record, ensure_ascii=False))
+            quarantined.append(a)
         else:
             fr.rows_loaded += 1
-            for f in FIELDS:
-                loaded[f.code].append(a.values.get(f.code))
-            for c, v in zip(LINEAGE, lineage):
-                loaded[c].append(v)
+            kept.append(a)
         report += _report_rows(a)
+    # column by column: the fields retained (every answer's values hold every field), then the lineage
+    codes = [f.code for f in FIELDS]
+    fields = zip(*map(operator.itemgetter(*codes), (a.values for a in kept))) if kept else [()] * len(codes)
+    loaded: dict[str, list] = dict(zip(codes, map(list, fields))) | _lineage(kept)
+    rejects: dict[str, list] = _lineage(quarantined) | {
+        "reason": [_reject_reason(a) for a in quarantined],
+        "record": [json.dumps(a.record, ensure_ascii=False) for a in quarantined]}
     replace_raw(con, SOURCE, _arrow(loaded), _arrow(rejects), files)
     rep = {c: [r[c] for r in report] for c in REPORT_COLUMNS}
     con.register("_survey_report", _arrow(rep))

@@ -45,9 +45,23 @@ FOREIGN_UNITS = ("m2", "eur", "euros", "%", "etp", "h", "heures", "km", "ha", "k
 MULTI_SEPARATORS = re.compile(r"\s*(?:;|\||\n|,(?!\d)|/| et )\s*")
 SIRET = re.compile(r"^\d{14}$")
 COMMUNE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
+# a text with a digit is not blank: norm keeps the digits 0-9 and no spelling of BLANKS has one
+# (test_surveys checks it), so such a text skips norm
+DIGIT = re.compile(r"[0-9]")
+# compiled once (the validation runs them on every distinct value of a column)
+SPACES = re.compile(r"\s+")
+NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+THOUSAND_EUROS = re.compile(r"(.+?)\s*(k ?eur(?:os?)?|k)$")
+MILLION_EUROS = re.compile(r"(.+?)\s*(m ?eur(?:os?)?|millions? d ?eur(?:os?)?)$")
+NUMBER_AND_WORD = re.compile(r"(.+?\d)\s*([^\d\s].*)$")
+SIRET_SEPARATORS = re.compile(r"[\s.\-\u00a0]")
+SCIENTIFIC = re.compile(r"\d[\d,]*[eE]\+?\d+")
+FOUR_DIGITS = re.compile(r"\d{4}")
+FIVE_DIGITS = re.compile(r"\d{5}")
+FIVE_DIGITS_POINT_ZERO = re.compile(r"\d{5}\.0")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Finding:
     field: str          # field code ('' for the whole row)
     value: str | None   # what the place wrote
@@ -63,13 +77,13 @@ def norm(text: str) -> str:
     text = (text or "").replace("€", " eur").replace("²", "2")
     t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     t = t.lower().replace("\u2019", "'").replace("'", " ")
-    return re.sub(r"\s+", " ", t).strip()
+    return SPACES.sub(" ", t).strip()
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
     """A matching key: lower case, no accents, only letters and digits separated by one space."""
-    return re.sub(r"[^a-z0-9]+", " ", norm(text)).strip()
+    return NOT_ALNUM.sub(" ", norm(text)).strip()
 
 
 def _number(text: str) -> float | None:
@@ -77,7 +91,7 @@ def _number(text: str) -> float | None:
     if not NUMBER.match(t):
         return None
     t = t.replace(" ", "")
-    if re.fullmatch(r"-?\d{1,3}(?:\.\d{3})+", t):     # 45.000 : thousands separated by points
+    if THOUSANDS_DOT.fullmatch(t):     # 45.000 : thousands separated by points
         t = t.replace(".", "")
     return float(t.replace(",", "."))
 
@@ -103,10 +117,10 @@ def _strip_unit(f: Field, text: str) -> tuple[str, float, str | None, str | None
     t = norm(text)
     mult = 1.0
     if f.unit == "€":
-        m = re.fullmatch(r"(.+?)\s*(k ?eur(?:os?)?|k)$", t)
+        m = THOUSAND_EUROS.fullmatch(t)
         if m:
             return m.group(1), 1000.0, "k€", None
-        m = re.fullmatch(r"(.+?)\s*(m ?eur(?:os?)?|millions? d ?eur(?:os?)?)$", t)
+        m = MILLION_EUROS.fullmatch(t)
         if m:
             return m.group(1), 1_000_000.0, "M€", None
     for alias, a in _unit_aliases(f.unit):
@@ -114,7 +128,7 @@ def _strip_unit(f: Field, text: str) -> tuple[str, float, str | None, str | None
             head = t[: -len(a)].strip()
             if head and (head[-1].isdigit() or head[-1] in " ."):
                 return head.rstrip(" ."), mult, alias, None
-    m = re.fullmatch(r"(.+?\d)\s*([^\d\s].*)$", t)
+    m = NUMBER_AND_WORD.fullmatch(t)
     if m and m.group(2) in FOREIGN_UNITS:
         return m.group(1), mult, None, m.group(2)
     return t, mult, None, None
@@ -178,7 +192,7 @@ def _choice(f: Field, item: str) -> str | None:
 
 def clean_value(f: Field, raw: str | None) -> tuple[str | None, list[Finding]]:
     """The value retained for field ``f`` and the findings about it."""
-    if raw is None or norm(str(raw)) in BLANKS:
+    if raw is None or (not DIGIT.search(text := str(raw)) and norm(text) in BLANKS):   # (see DIGIT)
         if f.required:
             return None, [Finding(f.code, raw, None, "valeur obligatoire manquante",
                                   "ligne mise en quarantaine : compléter la valeur", ERROR)]
@@ -189,8 +203,8 @@ def clean_value(f: Field, raw: str | None) -> tuple[str | None, list[Finding]]:
     if f.kind in ("integer", "decimal", "year"):
         return clean_number(f, raw)
     if f.kind == "siret":
-        digits = re.sub(r"[\s.\-\u00a0]", "", raw)
-        if re.fullmatch(r"\d[\d,]*[eE]\+?\d+", digits):
+        digits = SIRET_SEPARATORS.sub("", raw)
+        if SCIENTIFIC.fullmatch(digits):
             return None, [Finding(f.code, raw, None, "SIRET abîmé par le tableur (notation scientifique)",
                                   "SIRET ignoré : le ressaisir au format texte", WARNING)]
         if not SIRET.match(digits):
@@ -202,10 +216,10 @@ def clean_value(f: Field, raw: str | None) -> tuple[str | None, list[Finding]]:
                                  WARNING)] if digits != raw else [])
     if f.kind == "commune":
         code = raw.upper().replace(" ", "")
-        if re.fullmatch(r"\d{4}", code):
+        if FOUR_DIGITS.fullmatch(code):
             return "0" + code, [Finding(f.code, raw, "0" + code, "zéro initial perdu par le tableur",
                                         f"valeur retenue : 0{code}", WARNING)]
-        if re.fullmatch(r"\d{5}\.0", code):
+        if FIVE_DIGITS_POINT_ZERO.fullmatch(code):
             code = code[:5]
         if not COMMUNE.match(code):
             return None, [Finding(f.code, raw, None, "code commune INSEE invalide (5 caractères attendus)",
@@ -213,9 +227,9 @@ def clean_value(f: Field, raw: str | None) -> tuple[str | None, list[Finding]]:
         return code, []
     if f.kind == "postcode":
         code = raw.replace(" ", "")
-        if re.fullmatch(r"\d{4}", code):
+        if FOUR_DIGITS.fullmatch(code):
             code = "0" + code
-        if not re.fullmatch(r"\d{5}", code):
+        if not FIVE_DIGITS.fullmatch(code):
             return None, [Finding(f.code, raw, None, "code postal invalide (5 chiffres attendus)", "laissé vide",
                                   WARNING)]
         return code, []
@@ -241,18 +255,81 @@ def clean_value(f: Field, raw: str | None) -> tuple[str | None, list[Finding]]:
             return retained, [Finding(f.code, raw, retained, "valeur(s) hors de la liste proposée : "
                                       + ", ".join(f"« {u} »" for u in unknown), f"valeur retenue : {retained}", WARNING)]
         return retained, []
-    return re.sub(r"\s+", " ", raw), []
+    return SPACES.sub(" ", raw), []
 
 
 def validate_row(values: dict[str, str | None]) -> tuple[dict[str, str | None], list[Finding]]:
     """Clean every field of one answer (``values`` keyed by field code), then check coherence."""
-    out: dict[str, str | None] = {}
-    findings: list[Finding] = []
-    for f in FIELDS:
-        retained, found = clean_value(f, values.get(f.code))
-        out[f.code] = retained
-        findings += found
+    return validate_rows([values])[0]
 
+
+def validate_rows(rows: list[dict[str, str | None]]) -> list[tuple[dict[str, str | None], list[Finding]]]:
+    """:func:`validate_row` of many answers (see :func:`validate_columns`)."""
+    columns = {f.code: [values.get(f.code) for values in rows] for f in FIELDS}
+    return list(zip(*validate_columns(columns, len(rows))))
+
+
+_TEXT = {str, type(None)}
+
+
+def clean_column(f: Field, raws: list) -> tuple[list[str | None], dict[int, list[Finding]]]:
+    """:func:`clean_value` of every value of one column: (the values retained, the findings of the rows
+    that have some, by row index). Each distinct text (or None) is cleaned once and the rows that typed
+    it share its result (findings are frozen); a value of another type is cleaned on its own."""
+    if set(map(type, raws)) <= _TEXT:
+        distinct = {raw: clean_value(f, raw) for raw in dict.fromkeys(raws)}
+        kept = {raw: retained for raw, (retained, _) in distinct.items()}
+        flagged = {raw: found for raw, (_, found) in distinct.items() if found}
+        retained = list(map(kept.__getitem__, raws))
+        if not flagged:
+            return retained, {}
+        return retained, {i: flagged[raw] for i, raw in enumerate(raws) if raw in flagged}
+    retained, findings = [], {}
+    for i, raw in enumerate(raws):
+        value, found = clean_value(f, raw)
+        retained.append(value)
+        if found:
+            findings[i] = found
+    return retained, findings
+
+
+class _Typed:
+    """What answer ``i`` typed, read from the columns (``get`` as a dictionary keyed by field code)."""
+
+    __slots__ = ("columns", "i")
+
+    def __init__(self, columns: dict[str, list], i: int):
+        self.columns, self.i = columns, i
+
+    def get(self, code: str, default=None):
+        column = self.columns.get(code)
+        return default if column is None else column[self.i]
+
+
+def validate_columns(columns: dict[str, list], n: int) -> tuple[list[dict[str, str | None]], list[list[Finding]]]:
+    """:func:`validate_row` of ``n`` answers given column by column (``columns[code][i]``: what answer
+    ``i`` typed for the field, a field without a column being empty): every field cleaned with
+    :func:`clean_column`, then the coherence rules per answer. Returns (values retained, findings) per
+    answer, the findings of an answer in the order :func:`validate_row` gives them."""
+    findings: list[list[Finding]] = [[] for _ in range(n)]
+    retained_columns = []
+    empty = [None] * n
+    for f in FIELDS:
+        retained, flagged = clean_column(f, columns.get(f.code, empty))
+        retained_columns.append(retained)
+        for i, found in flagged.items():
+            findings[i] += found
+    codes = [f.code for f in FIELDS]
+    outs = [dict(zip(codes, retained)) for retained in zip(*retained_columns)]
+    for i, (out, found) in enumerate(zip(outs, findings)):
+        _check_coherence(_Typed(columns, i), out, found)
+    return outs, findings
+
+
+def _check_coherence(values: "dict[str, str | None] | _Typed", out: dict[str, str | None],
+                     findings: list[Finding]) -> None:
+    """The coherence rules of one answer (``values`` as typed, read with ``get``; ``out`` as cleaned):
+    findings appended, the total public share filled in ``out`` when only the shares per funder were given."""
     def num(code):
         v = out.get(code)
         return float(v) if v is not None else None
@@ -299,15 +376,14 @@ def validate_row(values: dict[str, str | None]) -> tuple[dict[str, str | None], 
     declared = [(c, r) for c, r in revenues if r is not None]
     if declared:
         total, turnover = sum(r for _, r in declared), num("chiffre_affaires_eur")
-        detail = ", ".join(f"{BY_CODE[c].label.split(' : ')[1]} {_fmt(r, False)} €" for c, r in declared)
         if turnover is None:
             findings.append(Finding("chiffre_affaires_eur", values.get("chiffre_affaires_eur"), None,
                                     f"recettes par activité déclarées ({_fmt(total, False)} € au total) sans chiffre "
                                     "d'affaires", "chiffre d'affaires laissé vide, recettes conservées : compléter "
                                     "le chiffre d'affaires", WARNING))
         elif total > turnover * 1.01 + 1:
+            detail = ", ".join(f"{BY_CODE[c].label.split(' : ')[1]} {_fmt(r, False)} €" for c, r in declared)
             findings.append(Finding("chiffre_affaires_eur", detail, None,
                                     f"la somme des recettes par activité ({_fmt(total, False)} €) dépasse le chiffre "
                                     f"d'affaires ({_fmt(turnover, False)} €)",
                                     "ligne mise en quarantaine : vérifier le chiffre d'affaires et les recettes", ERROR))
-    return out, findings

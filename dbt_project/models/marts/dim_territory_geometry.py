@@ -24,68 +24,109 @@ MEMBER_COLUMN = {"commune": "commune_code", "canton": "canton_code", "epci": "ep
                  "departement": "departement_code", "region": "region_code"}
 
 
-def _shapes(texts: pd.Series) -> np.ndarray:
-    geoms = shapely.from_geojson(texts.to_numpy(dtype=object), on_invalid="ignore")
+def _column(values) -> np.ndarray:
+    """A column fetched with ``fetchnumpy`` as an object array, NULL as None."""
+    out = np.array(np.ma.getdata(values), dtype=object)
+    out[np.ma.getmaskarray(values)] = None
+    return out
+
+
+def _shapes(texts: np.ndarray) -> np.ndarray:
+    geoms = shapely.from_geojson(texts, on_invalid="ignore")
     invalid = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)
     geoms[invalid] = shapely.make_valid(geoms[invalid])
     return geoms
 
 
-def _texts(geoms: list, level: str) -> list:
-    """GeoJSON texts of ``geoms`` (None stays None), simplified for the level, 5 decimals."""
-    arr = np.array(geoms, dtype=object)
-    present = ~shapely.is_missing(arr)
-    out = np.full(len(arr), None, dtype=object)
+def _groups(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(distinct codes, group of each element, elements ordered by group then by position)."""
+    group, distinct = pd.factorize(codes)
+    return distinct, group, np.argsort(group, kind="stable")
+
+
+def _unions(geoms: np.ndarray, group: np.ndarray, order: np.ndarray, todo: np.ndarray) -> np.ndarray:
+    """Per group of ``todo`` (a mask over the groups): its one geometry, or the union of its geometries
+    taken in their order (``shapely.union_all`` on a row per group, None cells ignored); None elsewhere."""
+    counts = np.bincount(group, minlength=len(todo))
+    starts = np.cumsum(counts) - counts
+    out = np.full(len(todo), None, dtype=object)
+    single = todo & (counts == 1)
+    out[single] = geoms[order[starts[single]]]
+    multi = todo & (counts > 1)
+    if multi.any():
+        sorted_group = group[order]
+        keep = multi[sorted_group]
+        rows = np.cumsum(multi) - 1   # row of each group to union in the table
+        table = np.full((int(multi.sum()), int(counts[multi].max())), None, dtype=object)
+        position = np.arange(len(order)) - starts[sorted_group]
+        table[rows[sorted_group[keep]], position[keep]] = geoms[order[keep]]
+        out[multi] = shapely.union_all(table, axis=1)
+    return out
+
+
+def _texts(geoms: np.ndarray, tolerance: np.ndarray) -> np.ndarray:
+    """GeoJSON texts of ``geoms`` (None stays None), simplified with the tolerance of each, 5 decimals."""
+    present = ~shapely.is_missing(geoms)
+    out = np.full(len(geoms), None, dtype=object)
     if present.any():
-        simple = shapely.set_precision(shapely.simplify(arr[present], TOLERANCE[level], preserve_topology=True), 1e-5)
+        simple = shapely.set_precision(shapely.simplify(geoms[present], tolerance[present], preserve_topology=True),
+                                       1e-5)
         texts = shapely.to_geojson(simple)
         texts[shapely.is_empty(simple)] = None
         out[present] = texts
-    return list(out)
+    return out
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    contours = dbt.ref("int_commune_contours").filter("commune_code is not null").df()
-    published = dbt.ref("stg_admin_contours").filter("contour_level in ('departement', 'region')").df()
-    communes = dbt.ref("dim_commune").project(
-        "commune_code, canton_code, epci_code, departement_code, region_code").df()
+    contours = dbt.ref("int_commune_contours").filter("commune_code is not null").project(
+        "commune_code, geometry_geojson").fetchnumpy()
+    published = dbt.ref("stg_admin_contours").filter("contour_level in ('departement', 'region')").project(
+        "contour_level, contour_code, geometry_geojson").fetchnumpy()
+    communes = {k: _column(v) for k, v in dbt.ref("dim_commune").project(
+        "commune_code, canton_code, epci_code, departement_code, region_code").fetchnumpy().items()}
     levels = ", ".join(f"'{v}'" for v in LEVELS)
     territories = dbt.ref("dim_territory").filter(f"territory_level in ({levels})").project(
         "territory_level, territory_code, territory_name, in_territory").df()
 
-    contours["shape"] = _shapes(contours["geometry_geojson"])
-    parts: dict[str, list] = {}
-    for code, shape in zip(contours["commune_code"], contours["shape"]):
-        parts.setdefault(code, []).append(shape)
-    commune_shape = {code: shapes[0] if len(shapes) == 1 else shapely.union_all(shapes)
-                     for code, shapes in parts.items()}
-    published["shape"] = _shapes(published["geometry_geojson"])
-    published_shape = {(row.contour_level, row.contour_code): row.shape for row in published.itertuples()}
+    # the shape of each commune of dim_commune (None without a contour): its contour, or the union of
+    # the contours published under its code, in their order
+    codes = _column(contours["commune_code"])
+    distinct, group, order = _groups(codes)
+    commune_shape = _unions(_shapes(_column(contours["geometry_geojson"])), group, order,
+                            np.ones(len(distinct), dtype=bool))
+    index = dict(zip(distinct, range(len(distinct))))
+    at = np.fromiter((index.get(c, -1) for c in communes["commune_code"]), dtype=np.intp,
+                     count=len(communes["commune_code"]))
+    member_shape = np.full(len(at), None, dtype=object)
+    member_shape[at >= 0] = commune_shape[at[at >= 0]]
+    published_shape = dict(zip(zip(_column(published["contour_level"]), _column(published["contour_code"])),
+                               _shapes(_column(published["geometry_geojson"]))))
 
-    rows = []
-    for level in LEVELS:   # plain dictionaries: a pandas group per territory costs minutes at national scale
-        col = MEMBER_COLUMN[level]
-        members: dict[str, list] = {}
-        for code, commune in zip(communes[col], communes["commune_code"]):
-            if code is not None and code == code:   # not null (None or NaN)
-                members.setdefault(code, []).append(commune_shape.get(commune))
-        geoms, level_rows = [], []
-        for code, shapes in members.items():
-            missing = sum(g is None for g in shapes)
-            own = published_shape.get((level, code))
-            if own is not None:
-                geom, method = own, "contour_publie"
-            elif missing:
-                geom, method = None, "incomplet"
-            else:
-                geom = shapes[0] if len(shapes) == 1 else shapely.union_all(shapes)
-                method = "contour_publie" if level == "commune" else "reunion_des_communes"
-            geoms.append(geom)
-            level_rows.append((level, code, len(shapes), missing, method))
-        rows += [(*row, text) for row, text in zip(level_rows, _texts(geoms, level))]
-    shapes = pd.DataFrame(rows, columns=["territory_level", "territory_code", "n_communes",
-                                         "n_communes_without_contour", "geometry_method", "geometry_geojson"])
+    parts = []
+    for level in LEVELS:   # a group per territory with numpy (a pandas group per territory costs minutes)
+        col = communes[MEMBER_COLUMN[level]]
+        member = np.flatnonzero(pd.notna(col))
+        distinct, group, order = _groups(col[member])
+        shapes = member_shape[member]
+        n = np.bincount(group, minlength=len(distinct))
+        missing = np.bincount(group, weights=shapely.is_missing(shapes), minlength=len(distinct)).astype(np.int64)
+        own = np.array([published_shape.get((level, code)) for code in distinct], dtype=object)
+        has_own = ~shapely.is_missing(own)
+        union = ~has_own & (missing == 0)
+        geoms = np.where(has_own, own, _unions(shapes, group, order, union))
+        method = np.where(has_own | (union & (level == "commune")), "contour_publie",
+                          np.where(union, "reunion_des_communes", "incomplet")).astype(object)
+        parts.append((level, distinct, n.astype(np.int64), missing, method, geoms))
+    geoms = np.concatenate([p[5] for p in parts])
+    tolerance = np.concatenate([np.full(len(p[1]), TOLERANCE[p[0]]) for p in parts])
+    shapes = pd.DataFrame({
+        "territory_level": np.concatenate([np.full(len(p[1]), p[0], dtype=object) for p in parts]),
+        "territory_code": np.concatenate([p[1] for p in parts]),
+        "n_communes": np.concatenate([p[2] for p in parts]),
+        "n_communes_without_contour": np.concatenate([p[3] for p in parts]),
+        "geometry_method": np.concatenate([p[4] for p in parts]),
+        "geometry_geojson": _texts(geoms, tolerance)})
     out = territories.merge(shapes, on=["territory_level", "territory_code"], how="left")
     out["n_communes"] = out["n_communes"].fillna(0).astype("int64")
     out["n_communes_without_contour"] = out["n_communes_without_contour"].fillna(0).astype("int64")
