@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyogrio
 import shapely
@@ -182,7 +183,7 @@ def _layer_table(con: duckdb.DuckDBPyConnection, layer: Layer) -> tuple[pa.Table
         shapes = shapely.from_geojson(table.column("_geom").to_numpy(zero_copy_only=False))
         shapes = shapely.force_2d(shapes)
         polygons = shapely.get_type_id(shapes) == 3
-        shapes[polygons] = [shapely.MultiPolygon([g]) for g in shapes[polygons]]
+        shapes[polygons] = shapely.multipolygons(shapes[polygons], indices=np.arange(int(polygons.sum())))
         table = table.drop_columns(["_geom"])
     missing = int(shapely.is_missing(shapes).sum())
     wkb = pa.array(list(shapely.to_wkb(shapes)), type=pa.binary())
