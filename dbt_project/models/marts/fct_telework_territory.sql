@@ -57,7 +57,7 @@ select
     n.sources
 from agg a
 -- The method and sources texts are the same on every row of the commune mart: taken once, not carried
--- through the aggregation of its 2 million (commune x level x scenario) rows (twice as fast nationally).
+-- through the aggregation of its 1.6 million (commune x wider level x scenario) rows (twice as fast nationally).
 cross join (select any_value(method) as method, any_value(sources) as sources
             from {{ ref('fct_telework_commune') }}) n
 left join {{ ref('dim_territory') }} t using (territory_level, territory_code)
