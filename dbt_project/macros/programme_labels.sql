@@ -18,19 +18,20 @@
     {%- for name in var('programme_label_tables') -%}
         {%- set rel = optional_raw_relation(name) -%}
         {%- if rel is not none -%}
-            {%- set c_commune = find_column(rel, ['id_geo', 'code_commune', 'insee_com', 'code_insee', 'commune_code', 'codgeo', 'com']) -%}
-            {%- set c_id = find_column(rel, ['id_territoire', 'identifiant', 'id', 'label_id', 'id_structure']) -%}
-            {%- set c_name = find_column(rel, ['lib_territoire', 'nom', 'name', 'nom_lieu', 'raison_sociale', 'lib_fs']) -%}
-            {%- set c_prog = find_column(rel, ['programme', 'programme_code', 'dispositif', 'program', 'label']) -%}
-            {%- set c_lat = find_column(rel, ['latitude', 'lat']) -%}
-            {%- set c_lon = find_column(rel, ['longitude', 'lon', 'lng']) -%}
+            {%- set cols = column_names(rel) -%}
+            {%- set c_commune = find_column(rel, ['id_geo', 'code_commune', 'insee_com', 'code_insee', 'commune_code', 'codgeo', 'com'], cols) -%}
+            {%- set c_id = find_column(rel, ['id_territoire', 'identifiant', 'id', 'label_id', 'id_structure'], cols) -%}
+            {%- set c_name = find_column(rel, ['lib_territoire', 'nom', 'name', 'nom_lieu', 'raison_sociale', 'lib_fs'], cols) -%}
+            {%- set c_prog = find_column(rel, ['programme', 'programme_code', 'dispositif', 'program', 'label'], cols) -%}
+            {%- set c_lat = find_column(rel, ['latitude', 'lat'], cols) -%}
+            {%- set c_lon = find_column(rel, ['longitude', 'lon', 'lng'], cols) -%}
             {%- set c_amount = find_column(rel, ['montant', 'montant_eur', 'investissement_financier_estimatif_total_de_l.etat',
-                                                 'investissement_financier_estimatif_total_de_l_etat']) -%}
-            {%- set c_students = find_column(rel, ['nb_etudiants', 'etudiants', 'nombre_etudiants']) -%}
-            {%- set c_liste = find_column(rel, ['liste_geo']) -%}
-            {%- set c_date = find_column(rel, ['date_signature', 'date_de_validation_en_comité_de_sélection']) -%}
-            {%- set c_file = find_column(rel, ['_file']) -%}
-            {%- set c_row = find_column(rel, ['_row']) -%}
+                                                 'investissement_financier_estimatif_total_de_l_etat'], cols) -%}
+            {%- set c_students = find_column(rel, ['nb_etudiants', 'etudiants', 'nombre_etudiants'], cols) -%}
+            {%- set c_liste = find_column(rel, ['liste_geo'], cols) -%}
+            {%- set c_date = find_column(rel, ['date_signature', 'date_de_validation_en_comité_de_sélection'], cols) -%}
+            {%- set c_file = find_column(rel, ['_file'], cols) -%}
+            {%- set c_row = find_column(rel, ['_row'], cols) -%}
             {%- set sql -%}
             select
                 '{{ name }}'                                                    as source_table,

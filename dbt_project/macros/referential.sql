@@ -10,9 +10,10 @@
     {%- if optional_raw_relation(name) is not none -%}{{ src }}{%- else -%}(select 1 as _empty where false){%- endif -%}
 {%- endmacro %}
 
-{#- Text of a raw column (trimmed, empty -> null), or a typed null when the table or column is absent. -#}
-{% macro raw_text(rel, candidates) -%}
-    nullif(trim(cast({{ optional_column(rel, candidates) }} as varchar)), '')
+{#- Text of a raw column (trimmed, empty -> null), or a typed null when the table or column is absent.
+    `columns`: the table's column_names when already read. -#}
+{% macro raw_text(rel, candidates, columns=none) -%}
+    nullif(trim(cast({{ optional_column(rel, candidates, columns=columns) }} as varchar)), '')
 {%- endmacro %}
 
 {#- A JSON array of strings published as text ('["01340", "01018"]') as a list of strings. -#}

@@ -1,4 +1,5 @@
 {%- set raw = source('raw', 'france_services') %}
+{%- set cols = column_names(raw) %}
 -- fs_type and fs_itinerant come from the loader's reading of each vintage (raw.site_type, raw.itinerant:
 -- ingest/sources/france_services.py): null when the file does not say ("non renseigné"), never a default.
 select
@@ -12,10 +13,10 @@ select
     _vintage                                 as fs_vintage,
     nullif(trim(format_fs), '')              as fs_format,
     -- Address and postcode (for placement and cross-source matching): null when the file lacks them.
-    nullif(trim({{ optional_column(raw, ['adresse']) }}), '')  as address,
-    {{ postcode(optional_column(raw, ['code_postal'])) }}     as postcode,
+    nullif(trim({{ optional_column(raw, ['adresse'], columns=cols) }}), '')  as address,
+    {{ postcode(optional_column(raw, ['code_postal'], columns=cols)) }}     as postcode,
     -- Contacts as published (the Annuaire): e-mail address and telephone, when the vintage has them.
-    nullif(trim({{ optional_column(raw, ['mail']) }}), '')      as email,
-    nullif(trim({{ optional_column(raw, ['telephone']) }}), '') as phone,
+    nullif(trim({{ optional_column(raw, ['mail'], columns=cols) }}), '')      as email,
+    nullif(trim({{ optional_column(raw, ['telephone'], columns=cols) }}), '') as phone,
     _file, _sha256, _row
 from {{ raw }}

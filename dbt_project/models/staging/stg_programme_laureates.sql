@@ -5,19 +5,20 @@
 -- in liste_geo ("Bouillante (97106)": Petites villes de demain). The ANCT files only give the commune and
 -- its centroid: no address, no SIRET (matching uses name + commune only).
 {%- set rel = optional_raw_relation('programme_laureates') %}
+{%- set cols = column_names(rel) %}
 with f as (
     select
-        {{ laureate_commune_codes(raw_text(rel, ['id_geo', 'insee_com']), raw_text(rel, ['liste_geo'])) }} as codes,
-        {{ liste_geo_names(raw_text(rel, ['liste_geo'])) }}               as listed_names,
-        {{ raw_text(rel, ['lib_geo', 'lib_com']) }}                       as published_commune_name,
-        try_cast({{ raw_text(rel, ['date_signature']) }} as date)         as signature_date,
-        {{ to_double(raw_text(rel, ['latitude'])) }}                      as latitude,
-        {{ to_double(raw_text(rel, ['longitude'])) }}                     as longitude,
-        string_split(coalesce({{ raw_text(rel, ['id_territoire']) }}, ''), ';')   as ids,
-        string_split(coalesce({{ raw_text(rel, ['lib_territoire']) }}, ''), ';')  as names,
-        {{ raw_text(rel, ['lib_territoire']) }}                           as full_name,
-        {{ optional_column(rel, ['_file']) }}                             as _file,
-        {{ optional_column(rel, ['_row'], 'bigint') }}                    as _row
+        {{ laureate_commune_codes(raw_text(rel, ['id_geo', 'insee_com'], cols), raw_text(rel, ['liste_geo'], cols)) }} as codes,
+        {{ liste_geo_names(raw_text(rel, ['liste_geo'], cols)) }}               as listed_names,
+        {{ raw_text(rel, ['lib_geo', 'lib_com'], cols) }}                       as published_commune_name,
+        try_cast({{ raw_text(rel, ['date_signature'], cols) }} as date)         as signature_date,
+        {{ to_double(raw_text(rel, ['latitude'], cols)) }}                      as latitude,
+        {{ to_double(raw_text(rel, ['longitude'], cols)) }}                     as longitude,
+        string_split(coalesce({{ raw_text(rel, ['id_territoire'], cols) }}, ''), ';')   as ids,
+        string_split(coalesce({{ raw_text(rel, ['lib_territoire'], cols) }}, ''), ';')  as names,
+        {{ raw_text(rel, ['lib_territoire'], cols) }}                           as full_name,
+        {{ optional_column(rel, ['_file'], columns=cols) }}                             as _file,
+        {{ optional_column(rel, ['_row'], 'bigint', columns=cols) }}                    as _row
     from {{ raw_or_empty('programme_laureates') }}
 ),
 projects as (

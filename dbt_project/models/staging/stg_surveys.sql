@@ -2,6 +2,8 @@
     and validated, see docs/enquete_schema.md). Columns outside the minimal contract are read when the
     raw table has them (a table loaded by the plain contract loader lacks them: null). -#}
 {%- set raw = source('raw', 'surveys') -%}
+{#- Its columns, read once for the many optional ones. -#}
+{%- set raw_columns = column_names(raw) -%}
 select
     cast(annee as integer)                         as wave_year,
     nullif(trim(identifiant_lieu), '')             as place_ref,
@@ -18,36 +20,36 @@ select
     {{ to_double('chiffre_affaires_eur') }}        as revenue_eur,
     {{ to_double('part_financement_public_pct') }} as public_funding_share_pct,
     -- In the questionnaire but outside the contract: null when the file lacks the column.
-    {{ to_double(optional_column(raw, ['heures_ouverture_semaine'])) }} as opening_hours_per_week,
+    {{ to_double(optional_column(raw, ['heures_ouverture_semaine'], columns=raw_columns)) }} as opening_hours_per_week,
     _file, _sha256, _row,
     -- Added with the survey schema (ingest/surveys/schema.py).
-    nullif(trim({{ optional_column(raw, ['adresse']) }}), '')          as address,
-    nullif(trim({{ optional_column(raw, ['code_postal']) }}), '')      as postcode,
-    nullif(trim({{ optional_column(raw, ['commune']) }}), '')          as commune_name,
-    {{ to_double(optional_column(raw, ['latitude'])) }}                as latitude,
-    {{ to_double(optional_column(raw, ['longitude'])) }}               as longitude,
-    try_cast({{ optional_column(raw, ['annee_ouverture']) }} as integer) as opening_year,
+    nullif(trim({{ optional_column(raw, ['adresse'], columns=raw_columns) }}), '')          as address,
+    nullif(trim({{ optional_column(raw, ['code_postal'], columns=raw_columns) }}), '')      as postcode,
+    nullif(trim({{ optional_column(raw, ['commune'], columns=raw_columns) }}), '')          as commune_name,
+    {{ to_double(optional_column(raw, ['latitude'], columns=raw_columns)) }}                as latitude,
+    {{ to_double(optional_column(raw, ['longitude'], columns=raw_columns)) }}               as longitude,
+    try_cast({{ optional_column(raw, ['annee_ouverture'], columns=raw_columns) }} as integer) as opening_year,
     -- The status the place declares (questionnaire: ouvert / en projet / fermé, synonyms mapped by the importer;
     -- null when the file has no such column or the answer left it blank), as a code: ouvert, en_projet, ferme.
-    case lower(strip_accents(trim({{ optional_column(raw, ['statut_lieu']) }})))
+    case lower(strip_accents(trim({{ optional_column(raw, ['statut_lieu'], columns=raw_columns) }})))
          when 'ouvert' then 'ouvert' when 'en projet' then 'en_projet' when 'ferme' then 'ferme' end as declared_status,
-    nullif(trim({{ optional_column(raw, ['statut_juridique']) }}), '') as legal_status,
-    nullif(trim({{ optional_column(raw, ['types_activite']) }}), '')   as activity_types,
-    nullif(trim({{ optional_column(raw, ['services']) }}), '')         as services,
-    coalesce(list_contains(string_split({{ optional_column(raw, ['services']) }}, ';'), 'France Services'), false) as offers_france_services,
-    coalesce(list_contains(string_split({{ optional_column(raw, ['services']) }}, ';'), 'médiation numérique')
-             or list_contains(string_split({{ optional_column(raw, ['services']) }}, ';'), 'conseiller numérique'), false)
+    nullif(trim({{ optional_column(raw, ['statut_juridique'], columns=raw_columns) }}), '') as legal_status,
+    nullif(trim({{ optional_column(raw, ['types_activite'], columns=raw_columns) }}), '')   as activity_types,
+    nullif(trim({{ optional_column(raw, ['services'], columns=raw_columns) }}), '')         as services,
+    coalesce(list_contains(string_split({{ optional_column(raw, ['services'], columns=raw_columns) }}, ';'), 'France Services'), false) as offers_france_services,
+    coalesce(list_contains(string_split({{ optional_column(raw, ['services'], columns=raw_columns) }}, ';'), 'médiation numérique')
+             or list_contains(string_split({{ optional_column(raw, ['services'], columns=raw_columns) }}, ';'), 'conseiller numérique'), false)
                                                     as offers_digital_mediation,
     {%- for funder in ['etat', 'region', 'departement', 'epci', 'commune', 'europe', 'autre'] %}
-    {{ to_double(optional_column(raw, ['part_' ~ funder ~ '_pct'])) }} as funding_share_{{ funder }}_pct,
+    {{ to_double(optional_column(raw, ['part_' ~ funder ~ '_pct'], columns=raw_columns)) }} as funding_share_{{ funder }}_pct,
     {%- endfor %}
     _line,
     -- The economic model (issue 23): null when the file lacks the column.
-    try_cast({{ optional_column(raw, ['capacite_accueil']) }} as integer)   as capacity_persons,
-    nullif(trim({{ optional_column(raw, ['accessibilite_pmr']) }}), '')   as pmr_accessibility,
-    nullif(trim({{ optional_column(raw, ['publics']) }}), '')             as publics,
-    {{ to_double(optional_column(raw, ['prix_poste_mois_eur'])) }}        as desk_price_month_eur,
+    try_cast({{ optional_column(raw, ['capacite_accueil'], columns=raw_columns) }} as integer)   as capacity_persons,
+    nullif(trim({{ optional_column(raw, ['accessibilite_pmr'], columns=raw_columns) }}), '')   as pmr_accessibility,
+    nullif(trim({{ optional_column(raw, ['publics'], columns=raw_columns) }}), '')             as publics,
+    {{ to_double(optional_column(raw, ['prix_poste_mois_eur'], columns=raw_columns)) }}        as desk_price_month_eur,
     {%- for activity in ['location', 'evenements', 'formation', 'services', 'subventions'] %}
-    {{ to_double(optional_column(raw, ['recettes_' ~ activity ~ '_eur'])) }} as revenue_{{ activity }}_eur{% if not loop.last %},{% endif %}
+    {{ to_double(optional_column(raw, ['recettes_' ~ activity ~ '_eur'], columns=raw_columns)) }} as revenue_{{ activity }}_eur{% if not loop.last %},{% endif %}
     {%- endfor %}
 from {{ raw }}
