@@ -136,6 +136,28 @@ def check_model_version(con, published: Path, current: str) -> None:
             "rafraîchissement complet : « python -m orchestration.run » (tâche refresh_all).")
 
 
+def drop_orphan_relations(con, manifest: dict) -> list[str]:
+    """Drop the tables and views of the dbt schemas (those of the project's models, seeds and tests) that no
+    node of ``manifest`` defines: a mart or a stored test result a newer version of the project renamed or
+    removed, or a ``__dbt_tmp`` / ``__dbt_backup`` left by an interrupted build. The build file starts as a
+    copy of the publication, so without this they would stay in the warehouse forever, undocumented.
+    Schemas dbt does not write (raw, ops) are never touched. Returns the dropped relations (schema.name)."""
+    nodes = [n for n in manifest.get("nodes", {}).values()
+             if n.get("resource_type") in ("model", "seed", "snapshot", "test")]
+    defined = {(n["schema"], n.get("alias") or n["name"]) for n in nodes}
+    schemas = sorted({schema for schema, _ in defined})
+    found = con.execute(
+        "select schema_name, table_name, 'table' from duckdb_tables() where list_contains(?, schema_name) "
+        "union all select schema_name, view_name, 'view' from duckdb_views() "
+        "where not internal and list_contains(?, schema_name) order by 1, 2", [schemas, schemas]).fetchall()
+    dropped = []
+    for schema, name, kind in found:
+        if (schema, name) not in defined:
+            con.execute(f'drop {kind} if exists "{schema}"."{name}"')
+            dropped.append(f"{schema}.{name}")
+    return dropped
+
+
 def dbt_vars(settings: Settings) -> dict:
     return {
         "model_version": model_version(),
@@ -293,6 +315,10 @@ def build_definitions(settings: Settings) -> dg.Definitions:
                 check_model_version(con, settings.published_path, variables["model_version"])
         args = ["build", "--vars", json.dumps(variables)]
         yield from dbt.cli(args, context=context).stream()
+        with warehouse.build(context.run_id) as con:
+            dropped = drop_orphan_relations(con, json.loads(Path(project.manifest_path).read_text(encoding="utf-8")))
+        if dropped:
+            context.log.info(f"relations retirées de l'entrepôt (plus définies par les modèles) : {', '.join(dropped)}")
         prune_dbt_targets(report.DBT_TARGET)
 
     @dg.asset(key=["warehouse", "published"], group_name="publication", deps=list(observatoire_dbt.keys),

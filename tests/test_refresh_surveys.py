@@ -60,6 +60,16 @@ def test_inbox_file_triggers_survey_refresh_and_publishes(tmp_path, demo_run, de
     built_before = _table_rows(settings.published_path, ["meta_publication"])["meta_publication"][0][-1]
     before = _table_rows(settings.published_path, untouched)
     new_year = max(waves_before) + 1
+    # Relations an earlier version of the project left (a retired mart, a renamed test's stored rows, a
+    # view) go at the next refresh; a table of a schema dbt does not write stays.
+    con = duckdb.connect(str(settings.published_path))
+    try:
+        con.execute("create table marts.fct_retired as select 1 as n_places")
+        con.execute("create table dbt_test__audit.column_conventions_fct_retired_ as select 'x' as rule")
+        con.execute("create view staging.stg_retired as select 1 as x")
+        con.execute("create table raw.hand_made as select 1 as x")
+    finally:
+        con.close()
 
     (tmp_path / "dagster_home").mkdir()
     with dg.instance_for_test(temp_dir=str(tmp_path / "dagster_home")) as instance:
@@ -95,6 +105,14 @@ def test_inbox_file_triggers_survey_refresh_and_publishes(tmp_path, demo_run, de
     finally:
         con.close()
     assert waves_after == waves_before | {new_year}
+    con = duckdb.connect(str(settings.published_path), read_only=True)
+    try:
+        left = {r[0] for r in con.execute("select schema_name || '.' || table_name from duckdb_tables() union all "
+                                          "select schema_name || '.' || view_name from duckdb_views()").fetchall()}
+    finally:
+        con.close()
+    assert not left & {"marts.fct_retired", "dbt_test__audit.column_conventions_fct_retired_", "staging.stg_retired"}
+    assert "raw.hand_made" in left and "marts.dim_commune" in left and "staging.stg_surveys" in left
     assert run == ("succès", True)
     assert sources <= {"surveys", "occupancy_counts"} and "surveys" in sources
     assert _table_rows(settings.published_path, untouched) == before
