@@ -331,7 +331,8 @@ _RE2_WS = ("[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x
            "\\x{202f}\\x{205f}\\x{3000}]")
 
 
-def _q(name: str) -> str:
+def sql_identifier(name: str) -> str:
+    """``name`` as a quoted SQL identifier (double quotes doubled)."""
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -513,11 +514,11 @@ def _fast_file(con: duckdb.DuckDBPyConnection, snap: Snapshot, contract: Contrac
     select = []
     for c in columns:
         if c in names:
-            select.append(f"nullif(c{names.index(c)}, '') as {_q(c)}")
+            select.append(f"nullif(c{names.index(c)}, '') as {sql_identifier(c)}")
         elif c in extra:
-            select.append(f"{sql_literal(extra[c])} as {_q(c)}")
+            select.append(f"{sql_literal(extra[c])} as {sql_identifier(c)}")
         else:
-            select.append(f"null::varchar as {_q(c)}")
+            select.append(f"null::varchar as {sql_identifier(c)}")
     lineage = f"{sql_literal(source)} as _source, {sql_literal(file_name)} as _file, {sql_literal(snap.sha256)} as _sha256, _row, _line"
     con.execute(f"create or replace temp view {part}_loaded as select {', '.join(select)}, {lineage} "
                 f"from {checked} where _reason is null")
@@ -584,7 +585,7 @@ def load_source(con: duckdb.DuckDBPyConnection, source: str, snapshots: list[Sna
             parts.append((part, done[1]))
         order = list(dict.fromkeys(c for _, columns in parts for c in columns))
         loaded_sql = " union all ".join(
-            "select " + ", ".join(_q(c) if c in columns else f"null::varchar as {_q(c)}" for c in order)
+            "select " + ", ".join(sql_identifier(c) if c in columns else f"null::varchar as {sql_identifier(c)}" for c in order)
             + f", {', '.join(LINEAGE)} from {part}_loaded" for part, columns in parts) if parts else None
         if loaded_sql is None:
             loaded_sql = pa.table({c: pa.array([], type=pa.int64() if c in ("_row", "_line") else pa.string())

@@ -20,7 +20,7 @@ import duckdb
 
 from ingest.config import Settings
 from ingest.fetch import Snapshot, mark_loaded
-from ingest.load import FileResult, LoadResult, _q, line_layout, load_source, replace_raw, sql_literal
+from ingest.load import FileResult, LoadResult, line_layout, load_source, replace_raw, sql_identifier, sql_literal
 from ingest.readers import csv_header, extract_member, sniff_format
 
 SOURCE = "mobpro_detail"
@@ -108,7 +108,7 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
             files.append(FileResult(snapshot=snap, encoding=detected["encoding"], separator=detected["separator"],
                                     rows_read=read, rows_loaded=read - rejected, rows_rejected=rejected,
                                     format="zip:csv" if member else "csv", member=member, engine="duckdb"))
-            select = ", ".join(f"nullif(c{names.index(c)}, '') as {_q(c)}" if c in names else f"null::varchar as {_q(c)}"
+            select = ", ".join(f"nullif(c{names.index(c)}, '') as {sql_identifier(c)}" if c in names else f"null::varchar as {sql_identifier(c)}"
                                for c in order)
             # The second read skips the rejected rows by their number: no rule is evaluated again.
             loaded.append(f"select {select}, {lineage} from ({rows}) anti join {tbl} r using (_row)")

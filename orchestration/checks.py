@@ -36,7 +36,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.config import Settings
-from ingest.load import sql_literal
+from ingest.load import sql_identifier, sql_literal
 from ingest.sources import CONTRACTS, OPTIONAL_SOURCES
 from orchestration.report import BLOCKING, WARNING
 
@@ -156,13 +156,9 @@ def mart_row_counts(settings: Settings, con: duckdb.DuckDBPyConnection, tables: 
 
 # ------------------------------------------------------------------------------------- raw sources
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _filled(column: str, sentinels: tuple[str, ...]) -> str:
     """SQL: count of the filled values of ``column`` (not null, not blank, not a sentinel meaning unknown)."""
-    value = f"trim(cast({_q(column)} as varchar))"
+    value = f"trim(cast({sql_identifier(column)} as varchar))"
     cond = f"nullif({value}, '') is not null"
     if sentinels:
         cond += f" and {value} not in ({', '.join(sql_literal(s) for s in sentinels)})"
@@ -184,7 +180,7 @@ def raw_profile(settings: Settings, con: duckdb.DuckDBPyConnection, source: str,
     and its :class:`Rule` list, for :func:`run_rules`."""
     import pandas as pd
 
-    table = f"raw.{_q(source)}"
+    table = f"raw.{sql_identifier(source)}"
     files = con.execute(
         "select file, rows_read, rows_rejected from raw._manifest where source = ? and loaded_at = "
         "(select max(loaded_at) from raw._manifest where source = ?) order by file, location",
