@@ -314,9 +314,10 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             with warehouse.build(context.run_id) as con:   # a partial refresh completes the current publication
                 check_model_version(con, settings.published_path, variables["model_version"])
         args = ["build", "--vars", json.dumps(variables)]
-        yield from dbt.cli(args, context=context).stream()
+        invocation = dbt.cli(args, context=context)
+        yield from invocation.stream()
         with warehouse.build(context.run_id) as con:
-            dropped = drop_orphan_relations(con, json.loads(Path(project.manifest_path).read_text(encoding="utf-8")))
+            dropped = drop_orphan_relations(con, invocation.manifest)
         if dropped:
             context.log.info(f"relations retirées de l'entrepôt (plus définies par les modèles) : {', '.join(dropped)}")
         prune_dbt_targets(report.DBT_TARGET)
