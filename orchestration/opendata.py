@@ -19,8 +19,8 @@ of each territory's communes (commune centres weighted by their population), not
 contours would weigh hundreds of MB nationally, the contours are in the GeoPackage (exports/observatoire.gpkg).
 
 DuckDB writes the files set-based (:func:`_write_resource`: ``COPY`` for the CSV, one query for the GeoJSON's
-text), byte for byte as Python's csv and json modules wrote them from fetched rows, about three times slower at
-national scale (the tests compare the files with what those modules write; the one difference, the case of
+text), byte for byte as Python's csv and json modules wrote them from fetched rows (about three times faster at
+national scale; the tests compare the files with what those modules write; the one difference, the case of
 the hexadecimal escapes of control characters, is in :func:`_json_text`).
 
 :func:`write_opendata` first checks, by one set-based query per file (:func:`broken_constraints`), that the
@@ -41,7 +41,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.load import sql_literal
+from ingest.load import sql_identifier, sql_literal
 
 FOLDER = "opendata"
 LICENCE = "Licence Ouverte / Open Licence version 2.0"
@@ -372,7 +372,12 @@ def table_schema(resource: Resource, built_on: str | None) -> dict:
 
 def _name(column: Column) -> str:
     """The column's name as a SQL identifier."""
-    return f'"{column.name}"'
+    return sql_identifier(column.name)
+
+
+def _rows_table(resource: Resource) -> str:
+    """The temporary table holding the rows of ``resource`` while its files are checked and written."""
+    return f"opendata_{resource.name}"
 
 
 def _number_text(value: str) -> str:
@@ -444,12 +449,13 @@ def _feature_sql(resource: Resource) -> str:
 
 def broken_constraints(con: duckdb.DuckDBPyConnection, resource: Resource, limit: int = 20) -> list[str]:
     """The values of ``resource`` that break a constraint of its Table Schema (required, pattern, enum,
-    minimum, maximum, unique, primary key), found by one set-based query on the rows about to be written,
-    in French: ``file (ligne n, colonne c) : règle « value »`` (line 1 being the header). The schema and this
+    minimum, maximum, unique, primary key), found by one set-based query on the rows about to be written
+    (its :func:`_rows_table`), in French: ``file (ligne n, colonne c) : règle « value »`` (line 1 being the header). The schema and this
     check come from the same column declarations; the tests validate the written files with frictionless."""
     checks = []
     for c in resource.columns:
-        v, text = f'"{c.name}"', f'cast("{c.name}" as varchar)'
+        v = _name(c)
+        text = f"cast({v} as varchar)"
         rules = []
         if c.required:
             rules.append((f"{v} is null", "valeur obligatoire absente"))
@@ -465,11 +471,12 @@ def broken_constraints(con: duckdb.DuckDBPyConnection, resource: Resource, limit
             rules.append((f"{v} > {c.maximum}", f"supérieur au maximum {c.maximum:g}"))
         checks += [(c.name, pred, rule) for pred, rule in rules]
     problems: list[str] = []
-    base = f"select row_number() over () + 1 as line, * from ({resource.sql()})"
+    base = f"select row_number() over (order by rowid) + 1 as line, * from {_rows_table(resource)}"
     if checks:
         offences = ", ".join(
             f"{{'column': {sql_literal(name)}, 'rule': {sql_literal(rule)}, "
-            f"'value': cast(\"{name}\" as varchar), 'broken': coalesce({pred}, false)}}" for name, pred, rule in checks)
+            f"'value': cast({sql_identifier(name)} as varchar), 'broken': coalesce({pred}, false)}}"
+            for name, pred, rule in checks)
         found = con.execute(
             f"with r as ({base}) select line, o.column, o.rule, o.value from "
             f"(select line, unnest([{offences}]) as o from r) where o.broken order by line limit {limit}").fetchall()
@@ -478,8 +485,8 @@ def broken_constraints(con: duckdb.DuckDBPyConnection, resource: Resource, limit
                      for line, col, rule, value in found]
     keys = [(c.name,) for c in resource.columns if c.unique] + [tuple(resource.primary_key)]
     for key in keys:
-        cols = ", ".join(f'"{k}"' for k in key)
-        dup = con.execute(f"select {cols}, count(*) from ({resource.sql()}) group by all having count(*) > 1 "
+        cols = ", ".join(sql_identifier(k) for k in key)
+        dup = con.execute(f"select {cols}, count(*) from {_rows_table(resource)} group by all having count(*) > 1 "
                           f"limit 3").fetchall()
         problems += [f"  {resource.csv} (colonne {', '.join(key)}) : valeur en double « "
                      f"{' / '.join(str(x) for x in d[:-1])} » ({d[-1]} lignes)" for d in dup]
@@ -489,22 +496,22 @@ def broken_constraints(con: duckdb.DuckDBPyConnection, resource: Resource, limit
 def _write_resource(con: duckdb.DuckDBPyConnection, resource: Resource, out: Path) -> tuple[int, int]:
     """Write the CSV and the GeoJSON of ``resource``; returns (rows, features without a point).
 
-    The rows are computed once into a temporary table, whose ``rowid`` keeps the query's order. DuckDB
+    The rows are read from the resource's temporary table (:func:`_rows_table`, filled by :func:`write_opendata`),
+    whose ``rowid`` keeps the query's order. DuckDB
     formats every value and writes the CSV itself (``COPY``: UTF-8 without BOM, ``,``, CRLF, quotes only
     around a value holding a comma, a quote or a line break, as Python's csv.QUOTE_MINIMAL; ``comment ''``
     or it would quote a ``#`` too); the GeoJSON comes out of one query as JSON text, its features in the same
     order."""
-    con.execute(f"create or replace temp table opendata_rows as {resource.sql()}")
+    table = _rows_table(resource)
     cells = ", ".join(f"{_csv_text(c)} as {_name(c)}" for c in resource.columns)
-    con.execute(f"copy (select {cells} from opendata_rows order by rowid) to {sql_literal(str(out / resource.csv))} "
+    con.execute(f"copy (select {cells} from {table} order by rowid) to {sql_literal(str(out / resource.csv))} "
                 "(format csv, header, delimiter ',', quote '\"', escape '\"', new_line '\\r\\n', comment '')")
     collection = (f'{{"type":"FeatureCollection","name":{json.dumps(resource.name, ensure_ascii=False)},'
                   '"features":[')
     geojson, rows, without_point = con.execute(
         f"select encode({sql_literal(collection)} || coalesce(string_agg({_feature_sql(resource)}, ',' "
         "order by rowid), '') || ']}'), count(*), count(*) filter (where latitude is null or longitude is null) "
-        "from opendata_rows").fetchall()[0]
-    con.execute("drop table opendata_rows")
+        f"from {table}").fetchall()[0]
     (out / resource.geojson).write_bytes(geojson)   # UTF-8 bytes (encode), as DuckDB made them
     return rows, without_point
 
@@ -626,7 +633,8 @@ def _datapackage(resources: dict[str, int], sources: list[tuple], built, territo
 
 
 def write_opendata(con: duckdb.DuckDBPyConnection, out: Path) -> dict:
-    """Write the open-data files of the warehouse ``con`` into the new folder ``out`` and validate them;
+    """Write the open-data files of the warehouse ``con`` into the new folder ``out``, their schemas' constraints
+    checked first (:func:`broken_constraints`: nothing is written when one is broken);
     returns ``{"rows": {file: rows}, "without_point": {file: n}, "bytes": n}``. Resources whose marts the
     warehouse lacks are left out (a warehouse without places writes no lieux)."""
     out.mkdir(parents=True)
@@ -638,19 +646,24 @@ def write_opendata(con: duckdb.DuckDBPyConnection, out: Path) -> dict:
     built_on = built.date().isoformat() if built else None
     rows: dict[str, int] = {}
     without_point: dict[str, int] = {}
-    problems = [p for r in RESOURCES if set(r.requires) <= tables for p in broken_constraints(con, r)]
-    if problems:
-        raise OpenDataError(
-            "Données ouvertes : des valeurs ne respectent pas le schéma (Table Schema) des fichiers ; la publication "
-            "est arrêtée et la précédente reste en ligne. Corrigez la donnée en cause dans sa source (ou le schéma "
-            "dans orchestration/opendata.py si la règle est fausse), puis relancez le rafraîchissement.\n"
-            + "\n".join(problems[:20]))
-    for resource in RESOURCES:
-        if not set(resource.requires) <= tables:
-            continue
-        rows[resource.name], without_point[resource.geojson] = _write_resource(con, resource, out)
-        (out / resource.schema_file).write_text(
-            json.dumps(table_schema(resource, built_on), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    present = [r for r in RESOURCES if set(r.requires) <= tables]
+    try:
+        for resource in present:   # each resource's query run once: checked, then written from the same rows
+            con.execute(f"create or replace temp table {_rows_table(resource)} as {resource.sql()}")
+        problems = [p for r in present for p in broken_constraints(con, r)]
+        if problems:
+            raise OpenDataError(
+                "Données ouvertes : des valeurs ne respectent pas le schéma (Table Schema) des fichiers ; la "
+                "publication est arrêtée et la précédente reste en ligne. Corrigez la donnée en cause dans sa source "
+                "(ou le schéma dans orchestration/opendata.py si la règle est fausse), puis relancez le "
+                "rafraîchissement.\n" + "\n".join(problems[:20]))
+        for resource in present:
+            rows[resource.name], without_point[resource.geojson] = _write_resource(con, resource, out)
+            (out / resource.schema_file).write_text(
+                json.dumps(table_schema(resource, built_on), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    finally:
+        for resource in present:
+            con.execute(f"drop table if exists {_rows_table(resource)}")
     sources = con.execute(
         "select source_name, any_value(source_label), any_value(publisher), any_value(licence), "
         "string_agg(file_name, ', ' order by file_name), max(left(fetched_at, 10)) from marts.meta_sources "
