@@ -59,14 +59,15 @@ def bounds(geometries) -> tuple[float, float, float, float] | None:
 METROPOLE = (-5.2, 41.3, 9.6, 51.1)
 
 
+def merc(lat: float) -> float:
+    """Web Mercator's y of a latitude (radians of the 2-pi-wide world)."""
+    lat = max(min(lat, 85.0), -85.0)
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
 def view(box: tuple[float, float, float, float], width: int = MAP_WIDTH, height: int = MAP_HEIGHT) -> pdk.ViewState:
     """The view showing the whole box (Web Mercator, deck.gl's 512-pixel world), with a small margin."""
     west, south, east, north = box
-
-    def merc(lat: float) -> float:
-        lat = max(min(lat, 85.0), -85.0)
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
     lon_span = max(east - west, 1e-4)
     y_span = max(merc(north) - merc(south), 1e-6)
     zoom = min(math.log2(width * 360 / (512 * lon_span)), math.log2(height * 2 * math.pi / (512 * y_span)))
@@ -158,15 +159,40 @@ def centres(units: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["name", "population", "longitude", "latitude"])
 
 
-def names_layer(units: pd.DataFrame, limit: int = 12) -> pdk.Layer | None:
-    """The names of the most populated units, so that a reader finds their commune without a base map."""
+NAME_SIZE = 13   # pixels
+
+
+def placed_names(points: pd.DataFrame, box: tuple[float, float, float, float] | None, limit: int = 12,
+                 size: int = NAME_SIZE) -> pd.DataFrame:
+    """The names to write, most populated first, each kept only if its box on the screen (its width
+    estimated from its letters, at the zoom that fits ``box``) overlaps no name kept before: around a city,
+    the city's name rather than its suburbs' names written over it."""
+    ordered = points.sort_values("population", ascending=False, na_position="last")
+    scale = 512 * 2 ** (view(box).zoom if box else 4.6) / (2 * math.pi)   # pixels per radian of the world
+    kept, boxes = [], []
+    for row in ordered.itertuples():
+        x, y = scale * math.radians(row.longitude), scale * merc(row.latitude)
+        half_w, half_h = (0.6 * size * len(str(row.name)) + 8) / 2, 0.8 * size
+        if any(abs(x - bx) < half_w + bw and abs(y - by) < half_h + bh for bx, by, bw, bh in boxes):
+            continue
+        kept.append(row.Index)
+        boxes.append((x, y, half_w, half_h))
+        if len(kept) == limit:
+            break
+    return points.loc[kept]
+
+
+def names_layer(units: pd.DataFrame, box: tuple[float, float, float, float] | None = None,
+                limit: int = 12) -> pdk.Layer | None:
+    """The names of the most populated units that fit without overlapping (:func:`placed_names`), so that a
+    reader finds their commune without a base map."""
     points = centres(units)
     if points.empty:
         return None
-    top = points.sort_values("population", ascending=False, na_position="last").head(limit)
+    top = placed_names(points, box, limit)
     # character_set 'auto': the letters of the names (accents included). pydeck reads a string prop as a
     # JavaScript expression, hence the quotes inside the string.
-    return pdk.Layer("TextLayer", top, get_position=["longitude", "latitude"], get_text="name", get_size=13,
+    return pdk.Layer("TextLayer", top, get_position=["longitude", "latitude"], get_text="name", get_size=NAME_SIZE,
                      get_color=[20, 20, 20], character_set="'auto'", font_family="'Helvetica, Arial, sans-serif'",
                      font_weight=600, outline_width=2,
                      outline_color=[255, 255, 255], font_settings={"sdf": True})

@@ -26,3 +26,20 @@ def test_fr_table_numbers_in_object_columns_and_missing_values():
     df = pd.DataFrame({"Évolution (%)": [11.84, None], "Nom": ["a", None]})
     html = fr_table(df).to_html()
     assert "11,8<" in html and "None" not in html and html.count("—<") == 2
+
+
+def test_map_names_never_overlap_and_the_most_populated_wins():
+    """Around Nancy on a map of Meurthe-et-Moselle, the suburbs' names would be written over the city's: only
+    names whose screen boxes overlap none kept before are written, the most populated first."""
+    from dashboards import maps
+    points = pd.DataFrame({
+        "name": ["Nancy", "Villers-lès-Nancy", "Laxou", "Lunéville", "Toul"],
+        "population": [104_000, 14_000, 14_500, 18_000, 15_500],
+        "longitude": [6.1844, 6.1525, 6.1497, 6.4967, 5.8917],
+        "latitude": [48.6921, 48.6733, 48.6858, 48.5894, 48.6750]})
+    box = (5.42, 48.34, 7.12, 49.56)   # Meurthe-et-Moselle
+    placed = maps.placed_names(points, box)
+    assert list(placed.name) == ["Nancy", "Lunéville", "Toul"]
+    # Zoomed on the Métropole du Grand Nancy, the three fit side by side.
+    assert set(maps.placed_names(points, (6.05, 48.62, 6.30, 48.76)).name) >= {"Nancy", "Villers-lès-Nancy"}
+    assert len(maps.placed_names(points, box, limit=2)) == 2

@@ -76,10 +76,10 @@ def render() -> None:
             get_position=["longitude", "latitude"], get_radius=600, radius_min_pixels=4 if few else 1.5,
             radius_max_pixels=9, get_fill_color="color", get_line_color=[255, 255, 255],
             line_width_min_pixels=1, stroked=few, pickable=True))
-        names = maps.names_layer(drawn)
+        box = maps.fitted_box(t, drawn, selected)
+        names = maps.names_layer(drawn, box)
         if names is not None:
             layers.append(names)
-        box = maps.fitted_box(t, drawn, selected)
         st.pydeck_chart(maps.deck(layers, box), height=maps.MAP_HEIGHT)
         st.markdown(maps.legend_html(cuts, labels, f"{label}, par {UNIT_NAMES[unit]}", "non calculé"),
                     unsafe_allow_html=True)

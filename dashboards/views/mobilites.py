@@ -69,9 +69,10 @@ def need_map(t) -> None:
         return
     cuts, labels = maps.classes(drawn.opportunity, 0)
     selected = queries.outline(t.level, t.code)
+    box = maps.fitted_box(t, drawn, selected)
     layers = [maps.choropleth_layer(maps.polygons(drawn, "opportunity", 0, " actifs", cuts)),
-              maps.outline_layer(None if selected is None else selected.geometry), maps.names_layer(drawn)]
-    st.pydeck_chart(maps.deck(layers, maps.fitted_box(t, drawn, selected)), height=maps.MAP_HEIGHT)
+              maps.outline_layer(None if selected is None else selected.geometry), maps.names_layer(drawn, box)]
+    st.pydeck_chart(maps.deck(layers, box), height=maps.MAP_HEIGHT)
     st.markdown(maps.legend_html(cuts, labels, "Actifs faisant de longs trajets sans tiers-lieu proche, par "
                                  + ("commune" if unit == "commune" else "intercommunalité"), "non calculé"),
                 unsafe_allow_html=True)
