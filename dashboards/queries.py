@@ -381,6 +381,15 @@ def funding_by_funder(level: str, code: str | None) -> pd.DataFrame:
         order by montant desc, financeur""", _territory(level, code))
 
 
+def grant_funders() -> pd.DataFrame:
+    """The funders whose published grants (SCDL) the warehouse holds, whatever their beneficiaries, with
+    their years: the base of every grant figure (a territory none of them funds shows 0 €)."""
+    return query("""
+        select funder_name, string_agg(distinct cast(grant_year as varchar), ', ' order by cast(grant_year as varchar))
+                   as years, count(*) as n_grants
+        from marts.fct_grants group by funder_name order by n_grants desc, funder_name""")
+
+
 def grants(level: str, code: str | None) -> pd.DataFrame:
     """The grants to the territory's tiers-lieux, the latest year and the largest amount first."""
     where, p = _filter(level, code)

@@ -465,3 +465,39 @@ def test_funding_page_of_france_shows_the_unplaced_line_and_says_non_disponible(
     captions = " ".join(c.value for c in at.caption)
     assert "Non disponible" in captions and "Campus connectés" in captions and "Micro-Folies" in captions
     assert "Campus connectés" not in got
+
+
+@pytest.fixture
+def real_dashboard_env(real_warehouse, monkeypatch):
+    _, _, settings = real_warehouse
+    monkeypatch.setenv("OBSERVATOIRE_CONFIG", str(settings.config_path))
+    return real_warehouse
+
+
+def test_real_files_pages_say_the_base_of_grants_and_of_commuting(real_dashboard_env):
+    """On the real files, a territory without grants data or commuting data says so instead of a bare zero:
+    the grant figures name the funders whose SCDL files are loaded (read here from the files themselves), and
+    the fiche of Meurthe-et-Moselle, which the Île-de-France flows file does not cover, says the opportunity
+    communes are not computed; the fiche of Île-de-France does not."""
+    import csv
+    _, data, _ = real_dashboard_env
+    funders: dict[str, set[str]] = {}
+    for path in sorted((data / "scdl_subventions_toulouse").glob("subventions-toulouse_*.csv")):
+        year = re.search(r"_(\d{4})\.csv$", path.name).group(1)   # the files publish no convention date
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            for row in csv.DictReader(fh, delimiter=";"):
+                funders.setdefault(row["nomAttribuant"], set()).add(year)
+    assert funders == {"Toulouse Métropole": {"2022", "2023"}}
+    base = "subventions publiées par Toulouse Métropole (2022 et 2023)"
+    synthese = " ".join(c.value for c in run_page("synthese", "departement", "54").caption)
+    assert f"base : {base}" in synthese
+    financements = " ".join(c.value for c in run_page("financements", "departement", "54").caption)
+    assert f"Base : {base}" in financements
+
+    with (data / "mobpro_idf_cartograflow" / "tab_IDF_mobpro.csv").open(encoding="utf-8", newline="") as fh:
+        residences = {row["CODGEO"][:2] for row in csv.DictReader(fh, delimiter=";")}
+    assert "54" not in residences and "75" in residences
+    not_computed = "Non calculé : aucune donnée de mobilité domicile-travail pour ce territoire"
+    assert any(not_computed in i.value for i in run_page("fiche", "departement", "54").info)
+    idf = run_page("fiche", "region", "11")
+    assert not any(not_computed in e.value for e in [*idf.info, *idf.caption])

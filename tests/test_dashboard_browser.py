@@ -19,6 +19,15 @@ ERROR_SELECTORS = '[data-testid="stException"], [data-testid="stAlertContentErro
 pytestmark = needs_browser
 
 
+# The key figures (st.metric) whose value or label is cut (ellipsis: its text is wider than its box).
+CUT_METRICS = """
+const cut = [];
+for (const el of document.querySelectorAll('[data-testid="stMetricValue"], [data-testid="stMetricLabel"]')) {
+  if ([el, ...el.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1)) cut.push(el.textContent.trim());
+}
+return cut;
+"""
+
 # Streamlit's own English texts that must never show (a French placeholder replaces each).
 ENGLISH = ("Choose an option", "Choose options", "Page not found", "No results", "Select all", "Error")
 
@@ -81,6 +90,8 @@ def _open(driver, url: str, shot: str | None, settle: float = 1.5) -> str:
     text = driver.find_element(By.CSS_SELECTOR, "body").text
     assert "Traceback" not in text   # shown text (an exception element is caught above whatever it shows)
     assert not [w for w in ENGLISH if w in text], f"{url}: English text {[w for w in ENGLISH if w in text]}"
+    cut = driver.execute_script(CUT_METRICS)
+    assert not cut, f"{url}: figures or labels cut at this window size: {cut}"
     if shot:
         assert driver.save_screenshot(str(SCREENSHOTS / f"{shot}.png"))
         assert (SCREENSHOTS / f"{shot}.png").stat().st_size > 10_000

@@ -31,8 +31,19 @@ def fr_html(df: pd.DataFrame, decimals: dict[str, int] | None = None) -> str:
     return fr_text(df, decimals).to_html(index=False, border=0, escape=True)
 
 
+def opportunity_note(t) -> str:
+    """Why the territory lists no commune where a place could open: no commuting data covers it (not
+    computed, which is not a zero), or its data show no long commute without a tiers-lieu nearby."""
+    flows = queries.commuting(t.level, t.code)
+    if flows is None or not flows.n_communes_with_flows:
+        return ("Non calculé : aucune donnée de mobilité domicile-travail pour ce territoire (ce n'est pas un "
+                "zéro).")
+    return "Aucune commune repérée : pas de longs trajets sans tiers-lieu proche dans les données."
+
+
 def fiche_html(name: str, f: dict, similar: pd.DataFrame, opportunities: pd.DataFrame, rank=None,
-               context: str = "", neighbours: pd.DataFrame | None = None) -> str:
+               context: str = "", neighbours: pd.DataFrame | None = None,
+               no_opportunity: str = "Aucune commune repérée.") -> str:
     rows = "".join(f"<tr><th colspan=2>{html.escape(title)}</th></tr>" + "".join(
         f"<tr><td>{html.escape(label)}</td><td>{html.escape(with_note(f, k, d, s))}</td></tr>"
         for k, label, d, s in items) for title, items in SECTIONS)
@@ -40,7 +51,7 @@ def fiche_html(name: str, f: dict, similar: pd.DataFrame, opportunities: pd.Data
            else "")
     if neighbours is not None and len(neighbours):
         sim = f"<h2>Territoires voisins</h2>{fr_html(neighbours, {'Tiers-lieux / 10 000 hab.': 2})}" + sim
-    opp = fr_html(opportunities) if len(opportunities) else "<p>Aucune commune repérée.</p>"
+    opp = fr_html(opportunities) if len(opportunities) else f"<p>{html.escape(no_opportunity)}</p>"
     if rank is not None and rank.score_status != "calcule":
         opp = f"<p>Rang « zone d'opportunité » : {html.escape(str(rank.score_note))}</p>" + opp
     elif rank is not None:
@@ -83,7 +94,7 @@ def context_line(t) -> tuple[str, dict[str, str]]:
 
 
 def fiche_pdf_bytes(t, f: dict, context: str, near: pd.DataFrame, similar: pd.DataFrame,
-                    opportunities: pd.DataFrame, rank) -> bytes:
+                    opportunities: pd.DataFrame, rank, no_opportunity: str = "") -> bytes:
     """The fiche as PDF: the same figures, tables and notes as the page, French formats throughout."""
     sections = [(title, [(label, with_note(f, k, d, suffix)) for k, label, d, suffix in items])
                 for title, items in SECTIONS]
@@ -101,6 +112,8 @@ def fiche_pdf_bytes(t, f: dict, context: str, near: pd.DataFrame, similar: pd.Da
     notes = [DISTANCE_CAVEAT,
              "Sources : " + source_note("populations", "tierslieux_2019", "france_services", "surveys",
                                         "subventions", "mobpro_flows", "admin_contours") + "."]
+    if opportunities.empty and no_opportunity:
+        notes.insert(0, f"Communes où ouvrir un lieu : {no_opportunity}")
     if meta.is_fictional:
         notes.insert(0, "Territoire d'exemple - données fictives : ces chiffres illustrent l'outil.")
     footer_text = f"Observatoire des tiers-lieux — données publiées le {published_at(meta.built_at)}"
@@ -171,6 +184,7 @@ def render() -> None:
         c[1].metric("Zone d'opportunité", "oui" if rank.is_opportunity_zone else "non")
         c[2].metric(f"Actifs à plus de {fr_number(rank.long_commute_km)} km de leur travail",
                     fr_number(rank.long_commuters))
+    no_opportunity = ""
     opp = queries.opportunity_communes(t.level, t.code, 10)[
         ["Commune", "Population", "Tiers-lieu le plus proche (km)", "Actifs faisant de longs trajets",
          "Dont sans tiers-lieu proche"]]
@@ -179,7 +193,8 @@ def render() -> None:
                    "proche : emplacements possibles pour un nouveau lieu.")
         st.dataframe(fr_table(opp), hide_index=True, placeholder="—", width="stretch")
     else:
-        st.caption("Aucune commune repérée : pas de longs trajets sans tiers-lieu proche dans les données.")
+        no_opportunity = opportunity_note(t)
+        (st.info if no_opportunity.startswith("Non calculé") else st.caption)(no_opportunity)
     near = neighbour_table(t)
     if len(near):
         st.markdown(f"#### Territoires voisins ({fr_number(len(near))})")
@@ -203,9 +218,9 @@ def render() -> None:
     st.caption("Sources : " + source_note("populations", "tierslieux_2019", "france_services", "surveys",
                                           "subventions", "mobpro_flows"))
     c = st.columns(2)
-    c[0].download_button("Télécharger la fiche (PDF)", fiche_pdf_bytes(t, f, context, near, sim, opp, rank),
+    c[0].download_button("Télécharger la fiche (PDF)", fiche_pdf_bytes(t, f, context, near, sim, opp, rank, no_opportunity),
                          file_name=f"fiche-{t.code or 'france'}.pdf", mime="application/pdf")
     c[1].download_button("Télécharger la fiche (HTML imprimable)",
-                         fiche_html(t.name, f, sim, opp, rank, context, near),
+                         fiche_html(t.name, f, sim, opp, rank, context, near, no_opportunity or "Aucune commune repérée."),
                          file_name=f"fiche-{t.code or 'france'}.html", mime="text/html")
     st.caption("Pour imprimer cette page : menu du navigateur, « Imprimer » (la mise en page masque les menus).")

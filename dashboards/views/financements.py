@@ -53,6 +53,21 @@ def years_label(years) -> str | None:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
 
 
+def funders_note(shown: int = 3) -> str:
+    """Whose published grants the amounts count (queries.grant_funders): a territory that none of these
+    funders supports shows 0 €, which says nothing of its other funding."""
+    funders = queries.grant_funders()
+    if funders.empty:
+        return "aucune subvention publiée n'est chargée"
+    names = [f"{r.funder_name} ({years_label(r.years) or 'année inconnue'})"
+             for r in funders.head(shown).itertuples()]
+    if len(funders) > shown:
+        names.append(f"{fr_number(len(funders) - shown)} autre{'s' if len(funders) - shown > 1 else ''} financeur"
+                     f"{'s' if len(funders) - shown > 1 else ''}")
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
+    return f"subventions publiées par {listed}"
+
+
 def years_caption(t) -> str:
     """Over which years the grant amounts of the territory are summed (fct_funding_territory)."""
     row = queries.funding(t.level, t.code)
@@ -64,7 +79,8 @@ def years_caption(t) -> str:
     text = f"Montants cumulés des subventions publiées pour {period}"
     if counted and counted != loaded:
         text += f" (subventions rapprochées d'un tiers-lieu de ce territoire : {counted})"
-    return text + " ; le détail par année figure ci-dessous."
+    return text + f" ; le détail par année figure ci-dessous. Base : {funders_note()} ; les financeurs qui ne " \
+        "publient pas leurs subventions ne sont pas comptés."
 
 
 # Estimated programme funding columns of fct_funding_territory, with their French labels.

@@ -9,6 +9,7 @@ from dashboards import queries
 from dashboards.common import footer, header, source_note
 from dashboards.formatting import fr_count, fr_number, fr_table
 from dashboards.territory import ACCESS_KM, access_note, figures, france_name, region_of, resolve, select_territory
+from dashboards.views.financements import funders_note
 
 # (key, label, decimals, suffix, sources)
 INDICATORS = [
@@ -77,15 +78,19 @@ def render() -> None:
     t = select_territory()
     st.subheader(t.label)
     f = figures(t)
-    c = st.columns(4)
-    for i, (key, label, dec, suffix, src) in enumerate(INDICATORS):
-        c[i % 4].metric(label, shown(f, key, dec, suffix), help="Source : " + source_note(*src))
-        if note(f, key):
-            c[i % 4].caption(note(f, key))
+    # Three a row: at a projector's 1280 pixels, four columns cut a population of eight digits and the
+    # longest labels (tests/test_dashboard_browser.py checks that no figure or label is cut).
+    for start in range(0, len(INDICATORS), 3):
+        c = st.columns(3)
+        for i, (key, label, dec, suffix, src) in enumerate(INDICATORS[start:start + 3]):
+            c[i].metric(label, shown(f, key, dec, suffix), help="Source : " + source_note(*src))
+            if note(f, key):
+                c[i].caption(note(f, key))
     wave = fr_number(f["vague"]).replace("\u202f", "")  # a year, without thousands separator
     st.caption(f"{fr_count(f['communes'], 'commune')}. Enquête : vague {wave}, "
                f"{fr_count(f['repondants'], 'lieu répondant', 'lieux répondants')}. "
-               f"Subventions : {fr_count(f['lieux_finances'], 'tiers-lieu financé', 'tiers-lieux financés')}.")
+               f"Subventions : {fr_count(f['lieux_finances'], 'tiers-lieu financé', 'tiers-lieux financés')}, "
+               f"base : {funders_note()}.")
 
     status_section(t)
 
