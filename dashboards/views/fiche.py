@@ -194,7 +194,10 @@ def render() -> None:
         st.dataframe(fr_table(opp), hide_index=True, placeholder="—", width="stretch")
     else:
         no_opportunity = opportunity_note(t)
-        (st.info if no_opportunity.startswith("Non calculé") else st.caption)(no_opportunity)
+        if not no_opportunity.startswith("Non calculé"):
+            st.caption(no_opportunity)
+        elif rank is None or rank.score_status == "calcule":   # else the rank's note above says it already
+            st.info(no_opportunity)
     near = neighbour_table(t)
     if len(near):
         st.markdown(f"#### Territoires voisins ({fr_number(len(near))})")

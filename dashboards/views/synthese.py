@@ -49,8 +49,12 @@ def status_section(t) -> None:
     last = offer.iloc[-1]
     year = str(int(last.observation_year))
     c = st.columns(4)
-    c[0].metric(f"Ouverts ({year})", fr_number(last.n_open),
-                delta=None if pd.isna(last.open_places_change) else fr_number(last.open_places_change),
+    change, delta = last.open_places_change, None
+    if not pd.isna(change) and len(offer) > 1:   # the change says since when, or a bare "0" means nothing
+        since = str(int(offer.iloc[-2].observation_year))
+        delta = f"{'+' if change > 0 else ''}{fr_number(change)} depuis {since}"
+    c[0].metric(f"Ouverts ({year})", fr_number(last.n_open), delta=delta,
+                delta_color="normal" if delta and change else "off",
                 help="Lieux ouverts selon la dernière mention qui donne leur statut (inventaires, enquête).")
     c[1].metric(f"En projet ({year})", fr_number(last.n_project))
     c[2].metric(f"Fermés ({year})", fr_number(last.n_closed), help="Cumul des fermetures connues.")
