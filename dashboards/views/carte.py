@@ -97,7 +97,7 @@ def render() -> None:
         missing = int(units.geometry.isna().sum())
         if missing:
             st.caption(f"{fr_count(missing, UNIT_NAMES[unit] + ' sans contour', UNIT_NAMES[unit] + 's sans contour')}"
-                       " (non dessinée(s)).")
+                       f" (non dessiné{'' if unit == 'departement' else 'e'}{'s' if missing > 1 else ''}).")
 
     access = queries.access_by_distance(t.level, t.code)  # one row per distance computed
     distances = [int(d) if float(d).is_integer() else float(d) for d in access.distance_km]

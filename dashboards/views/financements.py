@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboards import queries
 from dashboards.common import footer, header
-from dashboards.formatting import FR_AXIS_LABEL, fr_labels, fr_number, fr_table
+from dashboards.formatting import FR_AXIS_LABEL, fr_count, fr_labels, fr_number, fr_table
 from dashboards.territory import figures, select_territory
 
 
@@ -115,7 +115,7 @@ def programme_estimates(t) -> None:
             if not _missing(r.montant):
                 rows.append({"Programme": f"{names.get(r.programme_code, r.programme_code)} : non localisé",
                              "Montant estimé (€)": float(r.montant),
-                             "Période": f"{int(r.elements)} élément(s) sans commune connue"})
+                             "Période": f"{fr_count(int(r.elements), 'élément')} sans commune connue"})
     if missing:
         st.caption("Non disponible (aucune liste de lauréats chargée, ou aucune règle de montant publiée) : "
                    + ", ".join(missing) + ".")

@@ -42,7 +42,7 @@ def render() -> None:
     local = int(last.n_local_respondents or 0)
     c[2].metric("Lieux connus répondants", f"{fr_number(last.n_known_respondents)} sur {fr_number(last.n_known_places)}",
                 help="Tiers-lieux connus du territoire (inventaire national) ayant répondu à l'enquête de cette année"
-                     + (f" ; {fr_number(local)} autre(s) réponse(s) de lieux recensés localement, comptées dans "
+                     + (f" ; {fr_count(local, 'autre réponse', 'autres réponses')} de lieux recensés localement, comptées dans "
                         "les visiteurs mais pas dans le taux de réponse." if local else "."))
     c[3].metric("Taux de réponse", pct(last.response_rate))
     if pd.notna(last.panel_visitors_per_week_change_pct):
@@ -104,12 +104,12 @@ def occupancy(t) -> None:
     if summary.empty:
         if unlocated:
             st.caption(f"Comptages : {fr_count(unlocated, 'site compté', 'sites comptés')} sans commune déclarée, "
-                       "montré(s) seulement pour l'ensemble du territoire.")
+                       f"{'montré' if unlocated < 2 else 'montrés'} seulement pour l'ensemble du territoire.")
         return
     st.subheader("Comptages : occupation quotidienne")
     if unlocated:
         st.caption(f"{fr_count(unlocated, 'autre site compté', 'autres sites comptés')} sans commune déclarée : "
-                   "montré(s) seulement pour l'ensemble du territoire.")
+                   f"{'montré' if unlocated < 2 else 'montrés'} seulement pour l'ensemble du territoire.")
     st.caption("Séries de comptage transmises par les lieux équipés d'un compteur (places disponibles relevées "
                "plusieurs fois par jour), ramenées à une valeur par jour : part moyenne des places occupées "
                "pendant les heures de relevé.")

@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboards import maps, queries
 from dashboards.common import DISTANCE_CAVEAT, footer, header
-from dashboards.formatting import fr_number, fr_table
+from dashboards.formatting import fr_count, fr_number, fr_table
 from dashboards.territory import select_territory
 
 NO_DETAIL = ("le fichier détail des mobilités professionnelles de l'INSEE n'est pas chargé dans cette publication : "
@@ -95,7 +95,7 @@ def render() -> None:
     m[2].metric("CO2 évité par an (tonnes)", fr_number(row.co2_avoided_t_per_year, 1))
     st.caption(f"Usagers potentiels : actifs allant travailler en voiture à plus de {fr_number(row.min_commute_km)} km "
                "(à vol d'oiseau), comptés pour la part télétravaillable de leur catégorie socioprofessionnelle. "
-               f"Scénario : {days} jour(s) par semaine au tiers-lieu le plus proche, {fr_number(row.weeks_per_year)} "
+               f"Scénario : {fr_count(days, 'jour')} par semaine au tiers-lieu le plus proche, {fr_number(row.weeks_per_year)} "
                f"semaines par an, pour les usagers ayant un tiers-lieu à moins de {fr_number(distance)} km. "
                f"Recensement {row.census_year}.")
 
