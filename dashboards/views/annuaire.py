@@ -82,8 +82,12 @@ def render() -> None:
     df.insert(1, "Type", df.pop("type").map(TYPE_LABELS))
     st.metric("Lieux trouvés", fr_number(len(df)))
     st.dataframe(df[SHOWN], hide_index=True, placeholder="—", width="stretch",
-                 column_config={"Nom": st.column_config.TextColumn(width="large"),
-                                "Adresse": st.column_config.TextColumn(width="medium"),
+                 # Name, type, address, postcode and commune on the first screen at a projector's 1280 pixels.
+                 column_config={"Nom": st.column_config.TextColumn(width=260),
+                                "Type": st.column_config.TextColumn(width=115),
+                                "Adresse": st.column_config.TextColumn(width=190),
+                                "Code postal": st.column_config.TextColumn(width=85),
+                                "Commune": st.column_config.TextColumn(width=150),
                                 "Services": st.column_config.TextColumn(width="medium"),
                                 "Site web": st.column_config.LinkColumn(display_text=r"https?://(?:www\.)?([^/]+).*")})
     st.caption("Les fichiers téléchargés donnent aussi le code commune et les coordonnées de chaque lieu.")
