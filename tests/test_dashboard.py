@@ -476,7 +476,8 @@ def real_dashboard_env(real_warehouse, monkeypatch):
 
 def test_real_files_pages_say_the_base_of_grants_and_of_commuting(real_dashboard_env):
     """On the real files, a territory without grants data or commuting data says so instead of a bare zero:
-    the grant figures name the funders whose SCDL files are loaded (read here from the files themselves), and
+    the grant figures name the funders whose SCDL files are loaded (read here from the files themselves), the
+    commuting figures of Île-de-France their census year (read from the flows file's header), and
     the fiche of Meurthe-et-Moselle, which the Île-de-France flows file does not cover, says the opportunity
     communes are not computed; the fiche of Île-de-France does not."""
     import csv
@@ -495,8 +496,13 @@ def test_real_files_pages_say_the_base_of_grants_and_of_commuting(real_dashboard
     assert f"Base : {base}" in financements
 
     with (data / "mobpro_idf_cartograflow" / "tab_IDF_mobpro.csv").open(encoding="utf-8", newline="") as fh:
-        residences = {row["CODGEO"][:2] for row in csv.DictReader(fh, delimiter=";")}
+        reader = csv.DictReader(fh, delimiter=";")
+        census = 2000 + int(next(re.fullmatch(r"NBFLUX_C(\d{2})_ACTOCC15P", c) for c in reader.fieldnames
+                                 if re.fullmatch(r"NBFLUX_C(\d{2})_ACTOCC15P", c)).group(1))
+        residences = {row["CODGEO"][:2] for row in reader}
     assert "54" not in residences and "75" in residences
+    mobilites = " ".join(c.value for c in run_page("mobilites", "region", "11").caption)
+    assert f"flux domicile-travail du recensement de l'INSEE (année {census})" in mobilites
     not_computed = "Non calculé : aucune donnée de mobilité domicile-travail pour ce territoire"
     assert any(not_computed in i.value for i in run_page("fiche", "departement", "54").info)
     idf = run_page("fiche", "region", "11")

@@ -101,6 +101,9 @@ def render() -> None:
         c[1].metric("Travaillent hors de leur commune", fr_number(tot.commuters_out_of_commune))
         c[2].metric(f"Font plus de {fr_number(tot.long_commute_km)} km", fr_number(tot.long_commuters))
         c[3].metric("Dont sans tiers-lieu proche", fr_number(tot.unserved_long_commuters))
+    year = "non indiquée par le fichier" if pd.isna(tot.census_year) else str(int(tot.census_year))
+    st.caption(f"Base : flux domicile-travail du recensement de l'INSEE (année {year}), actifs occupés de "
+               "15 ans ou plus ; distances à vol d'oiseau entre les centres des communes de résidence et de travail.")
     poles = queries.commuting_poles(t.level, t.code)
     if len(poles):
         st.subheader("Principaux pôles d'emploi de destination")
