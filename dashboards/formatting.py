@@ -18,6 +18,12 @@ def fr_number(value, decimals: int = 0, suffix: str = "") -> str:
     return text + suffix
 
 
+def fr_list(items) -> str:
+    """'a', 'a et b', 'a, b et c': items joined as a French sentence does."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " et " + items[-1]
+
+
 def fr_count(n, singular: str, plural: str | None = None) -> str:
     """'1 commune', '2 communes', '12 345 lieux': the number in French and the noun agreeing with it (French
     uses the singular below 2)."""

@@ -29,7 +29,7 @@ from ingest import sources as source_loaders
 from ingest.config import PROJECT_ROOT, Settings, load_settings
 from ingest.errors import OutdatedPublicationError
 from ingest.fetch import fetch
-from ingest.load import write_field_report
+from ingest.load import sql_identifier, write_field_report
 from ingest.warehouse import prepare_build, publish
 from orchestration import checks as quality
 from orchestration import exports, report
@@ -153,7 +153,7 @@ def drop_orphan_relations(con, manifest: dict) -> list[str]:
     dropped = []
     for schema, name, kind in found:
         if (schema, name) not in defined:
-            con.execute(f'drop {kind} if exists "{schema}"."{name}"')
+            con.execute(f"drop {kind} if exists {sql_identifier(schema)}.{sql_identifier(name)}")
             dropped.append(f"{schema}.{name}")
     return dropped
 

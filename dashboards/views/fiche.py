@@ -13,6 +13,7 @@ from dashboards.common import DISTANCE_CAVEAT, header, published_at, source_note
 from dashboards.formatting import fr_number, fr_table, fr_text
 from dashboards.pdf import fiche_pdf
 from dashboards.territory import LEVELS, access_note, figures, resolve, select_territory
+from dashboards.views.mobilites import NO_FLOWS
 
 SECTIONS = [
     ("Offre", [("tiers_lieux", "Tiers-lieux", 0, ""), ("tiers_lieux_10k", "Tiers-lieux pour 10 000 hab.", 2, ""),
@@ -31,14 +32,13 @@ def fr_html(df: pd.DataFrame, decimals: dict[str, int] | None = None) -> str:
     return fr_text(df, decimals).to_html(index=False, border=0, escape=True)
 
 
-def opportunity_note(t) -> str:
-    """Why the territory lists no commune where a place could open: no commuting data covers it (not
-    computed, which is not a zero), or its data show no long commute without a tiers-lieu nearby."""
+def opportunity_note(t) -> tuple[bool, str]:
+    """(computed, why the territory lists no commune where a place could open): no commuting data covers it
+    (not computed, which is not a zero), or its data show no long commute without a tiers-lieu nearby."""
     flows = queries.commuting(t.level, t.code)
     if flows is None or not flows.n_communes_with_flows:
-        return ("Non calculé : aucune donnée de mobilité domicile-travail pour ce territoire (ce n'est pas un "
-                "zéro).")
-    return "Aucune commune repérée : pas de longs trajets sans tiers-lieu proche dans les données."
+        return False, f"Non calculé : {NO_FLOWS} (ce n'est pas un zéro)."
+    return True, "Aucune commune repérée : pas de longs trajets sans tiers-lieu proche dans les données."
 
 
 def fiche_html(name: str, f: dict, similar: pd.DataFrame, opportunities: pd.DataFrame, rank=None,
@@ -193,8 +193,8 @@ def render() -> None:
                    "proche : emplacements possibles pour un nouveau lieu.")
         st.dataframe(fr_table(opp), hide_index=True, placeholder="—", width="stretch")
     else:
-        no_opportunity = opportunity_note(t)
-        if not no_opportunity.startswith("Non calculé"):
+        computed, no_opportunity = opportunity_note(t)
+        if computed:
             st.caption(no_opportunity)
         elif rank is None or rank.score_status == "calcule":   # else the rank's note above says it already
             st.info(no_opportunity)

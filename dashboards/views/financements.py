@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboards import queries
 from dashboards.common import footer, header
-from dashboards.formatting import FR_AXIS_LABEL, fr_count, fr_labels, fr_number, fr_table
+from dashboards.formatting import FR_AXIS_LABEL, fr_count, fr_labels, fr_list, fr_number, fr_table
 from dashboards.territory import figures, select_territory
 
 
@@ -49,8 +49,7 @@ def years_label(years) -> str | None:
     """'2022, 2023' -> '2022 et 2023' ; None/empty -> None."""
     if years is None or (isinstance(years, float) and pd.isna(years)) or not str(years).strip():
         return None
-    parts = [y.strip() for y in str(years).split(",") if y.strip()]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
+    return fr_list(y.strip() for y in str(years).split(",") if y.strip())
 
 
 def funders_note(shown: int = 3) -> str:
@@ -62,10 +61,8 @@ def funders_note(shown: int = 3) -> str:
     names = [f"{r.funder_name} ({years_label(r.years) or 'année inconnue'})"
              for r in funders.head(shown).itertuples()]
     if len(funders) > shown:
-        names.append(f"{fr_number(len(funders) - shown)} autre{'s' if len(funders) - shown > 1 else ''} financeur"
-                     f"{'s' if len(funders) - shown > 1 else ''}")
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
-    return f"subventions publiées par {listed}"
+        names.append(fr_count(len(funders) - shown, "autre financeur", "autres financeurs"))
+    return f"subventions publiées par {fr_list(names)}"
 
 
 def years_caption(t) -> str:
