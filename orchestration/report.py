@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -153,6 +154,9 @@ def dbt_test_outcomes(con, run_id: str, target: Path = DBT_TARGET) -> list[tuple
 
 def _dbt_label(node: dict) -> str:
     """What a dbt test checks, in French."""
+    label = ((node.get("config") or {}).get("meta") or {}).get("label")
+    if label:                                # a singular test says what it checks: config(meta={'label': ...})
+        return label
     meta = node.get("test_metadata") or {}
     kwargs = meta.get("kwargs") or {}
     name, column = meta.get("name"), node.get("column_name") or kwargs.get("column_name")
@@ -181,6 +185,15 @@ def _dbt_message(con, node: dict, result: dict) -> str:
         return f"{label} — erreur : {(result.get('message') or '').strip()}"
     failures = result.get("failures")
     detail = f"{failures} ligne(s) en défaut" if failures is not None else (result.get("message") or "")
+    if (node.get("test_metadata") or {}).get("name") != "column_rules" and failures:
+        try:                                  # a test that stores its failures with a French `message` column
+            messages = [m for (m,) in con.execute(
+                f'select message from "{node["schema"]}"."{node.get("alias") or node["name"]}" order by all limit 3'
+            ).fetchall()]
+        except duckdb.Error:
+            messages = []
+        if messages:
+            detail += " : " + " ; ".join(messages) + (" ; ..." if failures > len(messages) else "")
     if (node.get("test_metadata") or {}).get("name") == "column_rules":
         try:
             rows = con.execute(
@@ -228,6 +241,9 @@ def french_reason(error) -> str:
             return e.message.split(": ", 1)[-1].strip() if e.message.startswith(("ingest.", "orchestration.")) \
                 else e.message.strip()
     for e in chain:
+        if getattr(e, "cls_name", None) == "DagsterDbtCliRuntimeError":
+            return dbt_failure_reason(e.message or "")
+    for e in chain:
         text = e.message or ""
         if "No space left on device" in text or "Errno 28" in text:
             return ("disque plein : l'entrepôt en construction n'a pas pu être écrit. Libérez de la place sur le "
@@ -237,6 +253,24 @@ def french_reason(error) -> str:
                     "écrit. Vérifiez le disque et les droits du dossier de l'entrepôt, puis relancez. ("
                     + text.strip()[:200] + ")")
     return (chain[-1].message or "").strip() if chain else ""
+
+
+def dbt_failure_reason(message: str) -> str:
+    """French reason of a failed ``dbt build`` (dagster-dbt's DagsterDbtCliRuntimeError): the tests and
+    models that failed, where the detail is (the blocking checks of the run report) and dbt's log."""
+    tests = list(dict.fromkeys(re.findall(r"Failure in test (\S+)", message)))
+    models = list(dict.fromkeys(re.findall(r"(?:Database |Compilation |Runtime )?Error in (?:model|seed|snapshot) (\S+)",
+                                           message)))
+    log = re.search(r"view the dbt debug log: (\S+?)\.?(?:\s|$)", message)
+    parts = []
+    if tests:
+        parts.append(f"test(s) dbt bloquant(s) en échec : {', '.join(tests)} (le détail est dans les contrôles "
+                     "bloquants du rapport)")
+    if models:
+        parts.append(f"modèle(s) dbt en erreur : {', '.join(models)}")
+    if not parts:
+        parts.append("la construction dbt a échoué")
+    return "; ".join(parts) + " : rien n'a été publié." + (f" Journal dbt : {log.group(1)}" if log else "")
 
 
 def step_failure_lines(events) -> list[str]:

@@ -186,3 +186,45 @@ def test_non_data_bodies_are_recognised_wherever_the_markup_starts(head, expecte
 
     reason = non_data_reason(head)
     assert (reason is None) if expected is None else reason.startswith(expected)
+
+
+@pytest.mark.slow   # builds the real files (about a minute)
+def test_cog_cut_at_a_line_end_on_a_first_load_is_refused_by_the_referential_check(tmp_path, shared_data):
+    """The INSEE COG cut at 40 % on a line end, loaded for the first time (no previous snapshot to compare
+    with): every record is whole and valid, so only the other referential files can tell. Before the check,
+    the documented command published a France of 39 départements with exit code 0 and no warning (1,050
+    tiers-lieux counted instead of the whole inventory). Now the dbt test assert_referential_files_complete
+    fails the build: nothing is published, the run says in French which file is incomplete, where, and what
+    to do. The départements expected to be missing are read here from the cut file and the whole one."""
+    from tests.conftest import real_config, run_documented_command
+
+    data = (shared_data / "insee_cog" / "commune_2022.csv").read_bytes()
+    head = data[: int(len(data) * 0.4)]
+    cut = head[: head.rindex(b"\n") + 1]
+    (tmp_path / "cog").mkdir()
+    (tmp_path / "cog" / "commune_2022.csv").write_bytes(cut)
+    rows = list(csv.DictReader(cut.decode("utf-8").splitlines()))
+    kept = {r["DEP"] for r in rows if r["TYPECOM"] == "COM"}
+    whole = {r["DEP"] for r in csv.DictReader(data.decode("utf-8").splitlines()) if r["TYPECOM"] == "COM"}
+    missing = sorted(whole - kept)
+    assert len(kept) == 39 and "39" in missing and "971" in missing and len(missing) > 55
+    last = max(kept)                                   # the département the cut went through (38, in part)
+    in_last = sum(1 for r in rows if r["TYPECOM"] == "COM" and r["DEP"] == last)
+    cfg = real_config(tmp_path, f'[sources.cog_communes]\nurl = "{tmp_path / "cog" / "commune_2022.csv"}"\n')
+    proc = run_documented_command(cfg)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out[-3000:]
+    assert not (tmp_path / "warehouse" / "observatoire.duckdb").exists()
+    assert "Le rafraîchissement a échoué" in out
+    assert ("Contrôle bloquant en échec sur staging/stg_cog_communes : fichiers du référentiel des communes complets, "
+            "département par département") in out
+    assert (f"Fichier des communes du COG (cog_communes) incomplet : 0 commune(s) du département {missing[0]} contre "
+            in out)
+    assert "fichier probablement tronqué ou extrait partiel" in out
+    con = duckdb.connect(str(next((tmp_path / "warehouse" / "build").glob("*.duckdb"))), read_only=True)
+    stored = dict(con.execute("select departement_code, n_communes from dbt_test__audit.assert_referential_files_complete "
+                              "where source_name = 'cog_communes'").fetchall())
+    con.close()
+    assert sorted(stored) == sorted(missing + [last]) and stored[last] == in_last and not any(
+        stored[d] for d in missing)
+    assert "test(s) dbt bloquant(s) en échec : assert_referential_files_complete" in out
