@@ -234,3 +234,25 @@ def test_partial_refresh_refuses_a_publication_of_other_models(tmp_path, demo_ru
     assert "construite par une autre version des modèles" in message and "a1b2c3d4e5f6" in message, message
     assert "rafraîchissement complet" in message and "Error occurred while executing" not in message
     assert settings.published_path.stat().st_ino == inode
+
+
+def test_a_failed_dbt_build_is_said_in_french():
+    """dagster-dbt's English DagsterDbtCliRuntimeError, as a failed step records it: the run's message names
+    the failing tests and models, says nothing was published and where dbt's log is."""
+    from dagster._utils.error import SerializableErrorInfo
+
+    from orchestration.report import french_reason
+
+    text = ("dagster_dbt.errors.DagsterDbtCliRuntimeError: The dbt CLI process with command\n`dbt build --select "
+            "fqn:*`\nfailed with exit code `1`. Check the stdout in the Dagster compute logs for the full information "
+            "about the error, or view the dbt debug log: /srv/obs/dbt_project/target/observatoire_dbt-1/dbt.log.\n"
+            "Errors parsed from dbt logs:\n42 of 286 FAIL 63 assert_referential_files_complete ... [FAIL 63 in 0.36s]\n"
+            "\x1b[31mFailure in test assert_referential_files_complete (tests/assert_referential_files_complete.sql)"
+            "\x1b[0m\n  Got 63 results, configured to fail if != 0\n"
+            "Database Error in model fct_grants (models/marts/fct_grants.sql)\n")
+    dbt = SerializableErrorInfo(text, [], "DagsterDbtCliRuntimeError")
+    wrapper = SerializableErrorInfo("wrapper\n", [], "DagsterExecutionStepExecutionError", cause=dbt)
+    assert french_reason(wrapper) == (
+        "test(s) dbt bloquant(s) en échec : assert_referential_files_complete (le détail est dans les contrôles "
+        "bloquants du rapport); modèle(s) dbt en erreur : fct_grants : rien n'a été publié. Journal dbt : "
+        "/srv/obs/dbt_project/target/observatoire_dbt-1/dbt.log")

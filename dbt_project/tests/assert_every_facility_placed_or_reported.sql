@@ -1,6 +1,7 @@
 -- Every facility record loaded is either placed (dim_place_source, in exactly one real place of
 -- dim_real_place) or listed in quality_unplaced_places: none disappears. dim_place's rows hold exactly the
 -- records the bridge says they hold.
+{{ config(meta={'label': "chaque lieu chargé est placé dans une commune ou signalé (quality_unplaced_places)"}) }}
 with loaded as (select count(*) as n from {{ ref('int_places') }}),
 placed as (select count(*) as n from {{ ref('dim_place_source') }} where placement_method is not null),
 unplaced as (select count(*) as n from {{ ref('quality_unplaced_places') }}),

@@ -1,4 +1,5 @@
 -- The wide indicator columns are generated from macro lists: they must match the seeds.
+{{ config(meta={'label': "colonnes d'indicateurs conformes aux référentiels (seeds des catégories et programmes)"}) }}
 with listed_categories as (
     select unnest([{% for c in tiers_lieu_categories() %}'{{ c }}'{% if not loop.last %}, {% endif %}{% endfor %}]) as code
 ),
