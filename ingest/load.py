@@ -376,9 +376,9 @@ def _fast_file(con: duckdb.DuckDBPyConnection, snap: Snapshot, contract: Contrac
     """Load one CSV (zipped or not) with DuckDB and SQL checks; None when the file needs the Python path."""
     source = contract.source
     path, member = Path(snap.path), None
-    if not contract.header or contract.vintages or any(c.normalize for c in contract.columns) \
-            or not _use_fast(path, fast):
-        return None   # vintages, identifier corrections: the Python path
+    if not contract.header or any(v.meanings for v in contract.vintages) \
+            or any(c.normalize for c in contract.columns) or not _use_fast(path, fast):
+        return None   # vintages whose values mean something, identifier corrections: the Python path
     fmt = sniff_format(path, source)
     if fmt == "zip":
         path, member = extract_member(path, source, contract.member)
@@ -390,7 +390,8 @@ def _fast_file(con: duckdb.DuckDBPyConnection, snap: Snapshot, contract: Contrac
     header, detected = csv_header(path, source)
     if len(set(header)) != len(header):
         return None
-    names, extra = resolve_header(header, contract, source, snap.location)
+    vintage = detect_vintage(header, contract)     # a vintage here only renames columns
+    names, extra = resolve_header(header, contract, source, snap.location, vintage)
     n_lines, blank = line_layout(path)
     if blank or not ends_with_line_end(path, detected["encoding"]):
         return None   # the Python path names the blank line, or refuses the truncated file
@@ -509,7 +510,8 @@ def _fast_file(con: duckdb.DuckDBPyConnection, snap: Snapshot, contract: Contrac
     read, rejected = con.execute(f"select count(*), count(_reason) from {checked}").fetchone()
     result = FileResult(snapshot=snap, encoding=detected["encoding"], separator=detected["separator"],
                         format="zip:csv" if member else "csv", member=member, rows_read=read, rows_loaded=read - rejected,
-                        rows_rejected=rejected, engine="duckdb", warnings=file_warnings(contract, names, None))
+                        rows_rejected=rejected, engine="duckdb", vintage=vintage.name if vintage else None,
+                        warnings=file_warnings(contract, names, vintage))
     columns = list(dict.fromkeys([*names, *extra, *contract_columns(contract)]))
     select = []
     for c in columns:
