@@ -209,3 +209,13 @@ def test_detail_refused_without_its_year_or_of_an_unknown_year(tmp_path):
     with pytest.raises(ContractError):
         load_detail(tmp_path, "FD_MOBPRO_2014.csv", text, con=con)
     assert con.execute("select count(*) from information_schema.tables where table_schema = 'raw'").fetchone() == (0,)
+
+
+def test_detail_parquet_edition_refused_in_french(tmp_path):
+    """INSEE publishes the 2022 detail file as Parquet too (RP2022_mobpro.parquet, read by the DDT95 scripts cited
+    above): not read, refused whole in French instead of a decoding error."""
+    path = tmp_path / "RP2022_mobpro.parquet"
+    duckdb.connect().execute(f"copy (select '01001' as COMMUNE, 'ZZZZZ' as ARM, '01001' as DCLT, '6' as GS, "
+                             f"'5' as TRANS, 2.5 as IPONDI) to '{path}' (format parquet)")
+    with pytest.raises(ContractError, match="fichier Parquet : ce format n'est pas lu.*édition CSV"):
+        sources.load(duckdb.connect(), "mobpro_detail", [fetch("mobpro_detail", str(path), tmp_path / "snapshots")])
