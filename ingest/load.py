@@ -166,9 +166,22 @@ def resolve_header(header: list[str], contract: Contract, source: str, location:
         for regex, canonical, extra_col in contract.header_patterns:
             m = re.fullmatch(regex, h, flags=re.IGNORECASE)
             if m:
+                if extra_col in extra:   # two vintages in one file: which one would the figures be of?
+                    raise ContractError(source, (
+                        f"deux colonnes « {canonical} » de millésimes différents dans l'en-tête (ligne 1) : "
+                        f"{', '.join(x for x in header if re.fullmatch(regex, x, flags=re.IGNORECASE))}. Le fichier "
+                        "doit être celui d'un seul millésime : rien n'a été chargé ; chargez la publication d'origine, "
+                        "un fichier par année."), location=location)
                 name = canonical
                 year = int(m.group(1))
                 extra[extra_col] = str(2000 + year if year < 100 else year)
+            elif canonical.lower() == h.strip().lower():
+                # The canonical name itself says no vintage: the figures would not say their base.
+                raise ContractError(source, (
+                    f"la colonne « {h} » (ligne 1, en-tête) ne dit pas son millésime : l'éditeur la nomme avec "
+                    f"l'année (par exemple « {re.sub(r'[(][^)]*[)]', '21', regex, count=1)} » pour 2021) et le "
+                    "produit en tire l'année de chaque chiffre. Rien n'a été chargé ; chargez le fichier tel que "
+                    "publié, ou renommez la colonne avec son année."), location=location)
         name = lookup.get(name.lower(), name)
         if name in names or not name:
             name = h or f"colonne_{len(names) + 1}"

@@ -9,16 +9,25 @@ table), once by the ``create table raw.mobpro_detail as select ...`` of :func:`i
 skips the rejected rows by their number. Same tables, same French
 reasons, same lineage (``_row``, ``_line``) as the generic loader; a file this path cannot read exactly (not
 UTF-8, a record over several lines, a row with a wrong number of fields) goes to the generic loader.
+
+The census year is written nowhere in the file, only in its name (``RP2019_mobpro_csv.zip``,
+``FD_MOBPRO_2019.csv``), and it decides how TRANS is read: it is read from the archive's or the data file's name
+before anything is loaded, a file whose name does not say it or whose year the declaration does not know
+(``CENSUS_YEARS``) is refused in French, and the year is recorded on every row (``census_year``) and in the
+manifest (``vintage``, ``RP2019``).
 """
 
 from __future__ import annotations
 
 import json
+import re
+import zipfile
 from pathlib import Path
 
 import duckdb
 
 from ingest.config import Settings
+from ingest.errors import ContractError
 from ingest.fetch import Snapshot, mark_loaded
 from ingest.load import FileResult, LoadResult, line_layout, load_source, replace_raw, sql_identifier, sql_literal
 from ingest.readers import csv_header, extract_member, sniff_format
@@ -64,10 +73,68 @@ def _reason(names: list[str], contract) -> str:
     return f"coalesce({', '.join(reasons)})" if len(reasons) > 1 else (reasons[0] if reasons else "null::varchar")
 
 
+def census_year(snap: Snapshot, member: str | None) -> str:
+    """The census year of a detail file, from the name of the file fetched and of the data file inside its
+    archive (they must agree); a French :class:`ContractError` when no name says it or the year is unknown."""
+    from ingest.sources import mobpro_detail as declared
+
+    names = [Path(snap.location).name, *([member.rsplit("/", 1)[-1]] if member else [])]
+    found = {n: m.group(1) for n in names if (m := re.search(declared.CENSUS_YEAR_IN_NAME, n))}
+    shown = " et ".join(f"« {n} »" for n in names)
+    if not found:
+        raise ContractError(SOURCE, (
+            f"année du recensement introuvable : le fichier n'a pas de colonne d'année et son nom ({shown}) ne la "
+            "dit pas (INSEE le nomme RP2019_mobpro_csv.zip ou FD_MOBPRO_2019.csv). Or l'année décide de la lecture "
+            "des modes de transport (colonne TRANS : 5 codes avant le recensement 2017, 6 ensuite). Rien n'a été "
+            "chargé ; téléchargez le fichier depuis la page de l'INSEE ou donnez-lui le nom publié par l'INSEE "
+            "(FD_MOBPRO_<année>.csv)."), location=snap.location)
+    if len(set(found.values())) > 1:
+        years = ", ".join(f"{y} (« {n} »)" for n, y in found.items())
+        raise ContractError(SOURCE, (
+            f"deux années de recensement dans les noms du fichier : {years}. Rien n'a été chargé ; vérifiez "
+            "l'archive téléchargée (le fichier de données doit être celui de son année)."), location=snap.location)
+    year = next(iter(found.values()))
+    if int(year) not in declared.CENSUS_YEARS:
+        known = f"{declared.CENSUS_YEARS[0]} à {declared.CENSUS_YEARS[-1]}"
+        raise ContractError(SOURCE, (
+            f"recensement {year} : millésime que le produit ne connaît pas (il lit les recensements {known}). Ses "
+            f"colonnes ou ses codes (modes de transport TRANS, catégorie socioprofessionnelle) peuvent avoir changé : "
+            f"rien n'a été chargé. Comparez le fichier varmod_MOBPRO_{year} de l'INSEE à ceux des années connues, "
+            "puis déclarez ce millésime dans ingest/sources/mobpro_detail.py (CENSUS_YEARS) avant de le charger."),
+            location=snap.location)
+    return year
+
+
+def _member_name(path: Path, contract) -> str | None:
+    """The name of the data file inside an archive (None for a plain file), without extracting it."""
+    if sniff_format(path, SOURCE) != "zip":
+        return None
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = [n for n in zf.namelist() if re.search(contract.member, n.rsplit("/", 1)[-1])]
+    except (zipfile.BadZipFile, OSError):
+        return None     # extract_member says why, in French
+    return names[0] if len(names) == 1 else None
+
+
+def _record_years(con: duckdb.DuckDBPyConnection, result: LoadResult, years: dict[str, str]) -> LoadResult:
+    """After the generic loader: the census year on every row and in the manifest (``vintage``)."""
+    con.execute(f"alter table raw.{SOURCE} add column if not exists census_year varchar")
+    for sha, year in years.items():
+        con.execute(f"update raw.{SOURCE} set census_year = ? where _sha256 = ?", [year, sha])
+        con.execute("update raw._manifest set vintage = ? where source = ? and sha256 = ? and vintage is null",
+                    [f"RP{year}", SOURCE, sha])
+    for f in result.files:
+        f.vintage = f"RP{years[f.snapshot.sha256]}"
+    return result
+
+
 def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Settings | None = None) -> LoadResult:
     from ingest.sources import SOURCES  # the declarations import this module's name only
 
     contract = SOURCES[SOURCE].contract
+    # The year first, for every file: a file that cannot say it is refused before anything is loaded.
+    years = {snap.sha256: census_year(snap, _member_name(Path(snap.path), contract)) for snap in snapshots}
     plans = []
     for snap in snapshots:
         path, member = Path(snap.path), None
@@ -77,7 +144,7 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
         names = _canonical(header, contract)
         n_lines, blank = line_layout(path)
         if names is None or blank or detected["encoding"] not in ("utf-8", "utf-8-sig"):
-            return load_source(con, SOURCE, snapshots, contract)
+            return _record_years(con, load_source(con, SOURCE, snapshots, contract), years)
         plans.append((snap, path, member, header, names, detected, n_lines))
     order = list(dict.fromkeys([*(n for p in plans for n in p[4]), *(c.name for c in contract.columns)]))
     loaded, rejects, files = [], [], []
@@ -99,17 +166,18 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
                             f"{record} as record, _reason is null as _marker from ({scan}) "
                             f"where _reason is not null or _row >= {read}")
             except duckdb.Error:      # a row DuckDB's strict reader refuses: the generic loader names its line
-                return load_source(con, SOURCE, snapshots, contract)
-            if con.execute(f"select max(_row) from {tbl}").fetchone()[0] != read:
-                return load_source(con, SOURCE, snapshots, contract)   # a record over several lines
+                return _record_years(con, load_source(con, SOURCE, snapshots, contract), years)
+            if con.execute(f"select max(_row) from {tbl}").fetchone()[0] != read:   # a record over several lines
+                return _record_years(con, load_source(con, SOURCE, snapshots, contract), years)
             con.execute(f"delete from {tbl} where _marker")
             con.execute(f"alter table {tbl} drop column _marker")
             rejected = con.execute(f"select count(*) from {tbl}").fetchone()[0]
             files.append(FileResult(snapshot=snap, encoding=detected["encoding"], separator=detected["separator"],
                                     rows_read=read, rows_loaded=read - rejected, rows_rejected=rejected,
-                                    format="zip:csv" if member else "csv", member=member, engine="duckdb"))
+                                    format="zip:csv" if member else "csv", member=member, engine="duckdb",
+                                    vintage=f"RP{years[snap.sha256]}"))
             select = ", ".join(f"nullif(c{names.index(c)}, '') as {sql_identifier(c)}" if c in names else f"null::varchar as {sql_identifier(c)}"
-                               for c in order)
+                               for c in order) + f", {sql_literal(years[snap.sha256])} as census_year"
             # The second read skips the rejected rows by their number: no rule is evaluated again.
             loaded.append(f"select {select}, {lineage} from ({rows}) anti join {tbl} r using (_row)")
             rejects.append(f"select * from _mobpro_detail_rejects_{i}")

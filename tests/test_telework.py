@@ -125,10 +125,10 @@ def test_detail_loader_keeps_every_column_and_rejects_a_broken_row(tmp_path):
            "2.500000000", "3", "M", "21", "RU", "GU", "5", "96", "96", "1", "21", "23", "1", "5", "5", "42", "1"]
     broken = list(row)
     broken[COLUMNS.index("TRANS")] = "9"
-    path = tmp_path / "RP2021_mobpro_csv.zip"
+    path = tmp_path / MEMBER.replace("FD_MOBPRO_", "RP").replace(".csv", "_mobpro_csv.zip")   # the year of its member
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr(MEMBER, "\n".join(";".join(r) for r in (COLUMNS, row, broken, row)) + "\n")
-        zf.writestr("Varmod_MOBPRO_2021.csv", "COD_VAR;LIB_VAR\nTRANS;Mode\n")
+        zf.writestr(MEMBER.replace("FD_", "Varmod_"), "COD_VAR;LIB_VAR\nTRANS;Mode\n")
     snap = fetch("mobpro_detail", str(path), tmp_path / "snapshots")
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     result = sources.load(con, "mobpro_detail", [snap])

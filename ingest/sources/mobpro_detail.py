@@ -5,6 +5,16 @@ from ingest.contracts import DECIMAL, FOREIGN_WORKPLACE, INSEE_COMMUNE, Contract
 from ingest.demo.mobpro_detail import write_demo
 from ingest.sources.base import Source
 
+# The census years whose detail file this product reads (tests/test_mobpro_vintages.py). The year decides how
+# TRANS is read: 5 codes before the 2017 census, 6 codes (a bicycle code) from 2017. A year outside this range
+# is refused by the loader (its codes or columns may have changed again): check INSEE's varmod_MOBPRO_<year>
+# (TRANS, CS1 / GS, DCLT) and add it here once read.
+CENSUS_YEARS = tuple(range(2015, 2023))
+TRANS_SIX_CODES_FROM = 2017
+# Where the census year is written: INSEE names the archive RP2019_mobpro_csv.zip and the data file
+# FD_MOBPRO_2019.csv (FD_MOBPRO_2015.txt in the text archives of 2015).
+CENSUS_YEAR_IN_NAME = r"(?i)(?:(?<![a-z])RP|MOBPRO_?)((?:19|20)\d{2})(?!\d)"
+
 SOURCE = Source(
     name='mobpro_detail',
     label='INSEE, mobilités professionnelles (fichier détail)',
@@ -22,8 +32,10 @@ SOURCE = Source(
         # Page https://www.insee.fr/fr/statistiques/6456056 (RP2019, fichier détail MOBPRO, CSV zippé holding
         # FD_MOBPRO_2019.csv and Varmod_MOBPRO_2019.csv); this URL is the one public projects reading the file
         # use (e.g. odyssee-co/tiers-lieux, mobility-team/mobility). Later vintages: RP2022 on page
-        # https://www.insee.fr/fr/statistiques/8589904 (also published as Parquet). Any vintage loads: the census
-        # year is read from the file name.
+        # https://www.insee.fr/fr/statistiques/8589904 (also published as Parquet, not read: take the CSV).
+        # The census years of CENSUS_YEARS load; the year is read from the archive's or the data file's name
+        # (a file whose name does not say it, such as a data.gouv.fr /datasets/r/<id> link, is refused) and
+        # recorded in raw.mobpro_detail.census_year.
         'production': ('https://www.insee.fr/fr/statistiques/fichier/6456056/RP2019_mobpro_csv.zip',),
         'demo': ('{mirror}/insee/RP2020_mobpro_csv.zip',),
     },
@@ -53,5 +65,8 @@ SOURCE = Source(
         "5 transports en commun) : le staging ramène les anciens codes aux nouveaux d'après l'année du fichier "
         "(les deux-roues d'avant 2017 comptent comme motorisés).",
         "Recensement 2022 : la catégorie socioprofessionnelle est publiée en PCS 2020 (colonne GS), lue comme CS1.",
+        "L'année du recensement n'est écrite que dans le nom du fichier (RP2019_mobpro_csv.zip, FD_MOBPRO_2019.csv) : "
+        "un fichier dont le nom ne la dit pas (lien data.gouv.fr /datasets/r/<identifiant>, fichier renommé) est "
+        "refusé, tout comme une année que le produit ne connaît pas (recensements 2015 à 2022).",
     ),
 )
