@@ -24,6 +24,9 @@ FOREIGN_WORKPLACE = r"[A-Z]{2}[0-9A-Z]{3}"
 SCIENTIFIC = r"-?\d+(?:[.,]\d+)?[eE][+-]?\d+"
 INTEGER = r"-?\d+"
 DECIMAL = r"-?\d+(?:[.,]\d+)?"
+# An amount in euros: digits with a decimal part after "," or "."; one separator followed by exactly three
+# digits ("12.500", "12,500") is refused: 12.5 EUR or 12,500 EUR, the file cannot say (normalize="amount").
+AMOUNT = r"-?\d+(?:[.,](?:\d{1,2}|\d{4,}))?"
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,32 @@ def _digits_id(value: str, width: int, what: str) -> tuple[str | None, str | Non
     return stripped, f"{what} écrit avec espaces, points ou guillemets : chiffres gardés, clé de contrôle (Luhn) juste"
 
 
+_THOUSANDS_SPACE = re.compile(r"-?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?")
+_THOUSANDS_DOT = re.compile(r"-?\d{1,3}(?:\.\d{3})+,\d+")       # 1.234.567,89 (French)
+_THOUSANDS_COMMA = re.compile(r"-?\d{1,3}(?:,\d{3})+\.\d+")      # 1,234,567.89 (English)
+_EURO = re.compile(r"\s*(?:€|eur|euros?)\s*$", re.IGNORECASE)
+
+
+def _amount(value: str) -> tuple[str | None, str | None]:
+    """An amount written for people ("27 000,00", "1.500,00", "12 500 €") brought to its digits and decimal
+    part when the writing is unambiguous; "12.500" (12.5 or 12,500?) is refused."""
+    text = _EURO.sub("", value.strip())
+    if re.fullmatch(AMOUNT, text) and text == value:
+        return value, None
+    if re.fullmatch(r"-?\d+[.,]\d{3}", text):
+        return None, ("montant ambigu : un seul séparateur suivi de trois chiffres (« 12.500 » : 12,5 € ou 12 500 € ?) : "
+                      "ligne rejetée, à faire préciser par l'éditeur")
+    if _THOUSANDS_SPACE.fullmatch(text):
+        text = re.sub(r"[ \u00a0\u202f]", "", text)
+    elif _THOUSANDS_DOT.fullmatch(text):
+        text = text.replace(".", "")
+    elif _THOUSANDS_COMMA.fullmatch(text):
+        text = text.replace(",", "")
+    if re.fullmatch(AMOUNT, text):
+        return text, "montant écrit avec séparateurs de milliers ou symbole € : chiffres et décimales gardés"
+    return None, "montant illisible (ni chiffres, ni séparateur décimal « , » ou « . ») : ligne rejetée"
+
+
 def normalize_value(rule: str, value: str, departement: str | None = None) -> tuple[str | None, str | None]:
     """(retained value, French rule) for one value: the value itself and None when nothing was done; a
     retained value with its rule when corrected; None with the reason when the value is refused."""
@@ -153,6 +182,8 @@ def normalize_value(rule: str, value: str, departement: str | None = None) -> tu
         return _digits_id(value, 14, "SIRET")
     if rule == "siren":
         return _digits_id(value, 9, "SIREN")
+    if rule == "amount":
+        return _amount(value)
     if rule == "insee_commune":
         code = value.strip()
         dep = (departement or "").strip().upper()

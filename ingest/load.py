@@ -246,13 +246,16 @@ def _python_file(snap: Snapshot, contract: Contract, seen_keys: dict[tuple, str]
     absent = [c for c in columns if c not in names and c not in extra and c not in contract.derived]
     unknown: dict[str, set] = {}
     width = len(names)
+    wrong_width: list[tuple[int, int]] = []    # (line, fields) of the records whose width is not the header's
     for rec in records:
         result.rows_read += 1
         vals = [v if v != "" else None for v in rec.values]
         reason = None
         if len(vals) != width:
+            wrong_width.append((rec.line, len(vals)))
             reason = f"nombre de champs incorrect : {len(vals)} au lieu de {width}"
         else:
+            refused: dict[int, str] = {}
             for idx, rule in normalize:
                 v = vals[idx]
                 if v is None or not v.strip():
@@ -262,6 +265,8 @@ def _python_file(snap: Snapshot, contract: Contract, seen_keys: dict[tuple, str]
                     result.corrections.append((rec.line, names[idx], v, retained if retained != v else None, why))
                 if retained is not None:
                     vals[idx] = retained
+                elif why is not None:
+                    refused[idx] = why
             for idx, col, rx in checks:
                 v = vals[idx]
                 label = col.label or col.name
@@ -271,7 +276,7 @@ def _python_file(snap: Snapshot, contract: Contract, seen_keys: dict[tuple, str]
                         break
                     continue
                 if rx is not None and v not in col.sentinels and not rx.fullmatch(v.strip()):
-                    reason = value_reason(names[idx], label, v)
+                    reason = value_reason(names[idx], label, v) + (f" : {refused[idx]}" if idx in refused else "")
                     break
             if reason is None and coords is not None and swapped_coordinates(vals[coords[0]], vals[coords[1]]):
                 reason = swapped_reason(names[coords[0]], names[coords[1]], vals[coords[0]], vals[coords[1]])
@@ -315,6 +320,7 @@ def _python_file(snap: Snapshot, contract: Contract, seen_keys: dict[tuple, str]
                 rejects[name].append(v)
             rejects["reason"].append(f"{file_name}, ligne {rec.line} : {reason}")
             rejects["record"].append(json.dumps(record, ensure_ascii=False))
+    check_widths(wrong_width, result.rows_read, width, detected.get("separator"), source, snap.location)
     for column, values in unknown.items():
         shown = ", ".join(f"« {v} »" for v in sorted(values)[:5])
         result.warnings.append(f"colonne « {column} » : valeur(s) inconnue(s) du millésime {vintage.name} ({shown}) : "
@@ -322,6 +328,24 @@ def _python_file(snap: Snapshot, contract: Contract, seen_keys: dict[tuple, str]
     con.register(f"{part}_loaded", _arrow(loaded))
     con.register(f"{part}_rejects", _arrow(rejects))
     return result, columns
+
+
+def check_widths(wrong_width: list[tuple[int, int]], rows_read: int, width: int, separator: str | None,
+                 source: str, location: str) -> None:
+    """Refuse a file whose records mostly do not have the header's number of fields: its separator is not
+    protected (a value holding it without quotes, "27 000,00" in a file separated by ","), so no record can be
+    trusted to have its values under the right columns. A few such records (or a single one) are rejected one
+    by one."""
+    if len(wrong_width) < 2 or len(wrong_width) * 2 <= rows_read:
+        return
+    line, fields = wrong_width[0]
+    sep = f"« {separator} »" if separator and separator != "\t" else "le séparateur"
+    raise ContractError(source, (
+        f"{len(wrong_width)} enregistrement(s) sur {rows_read} n'ont pas le nombre de champs de l'en-tête ({width}), "
+        f"dès la ligne {line} ({fields} champs) : des valeurs contiennent le séparateur {sep} sans guillemets "
+        "(par exemple un montant « 27 000,00 » dans un fichier séparé par des virgules), les colonnes ne peuvent "
+        "plus être attribuées. Le fichier est refusé en entier ; demandez à l'éditeur un fichier dont ces valeurs "
+        "sont entre guillemets, ou séparé par « ; »."), location=location)
 
 
 def _arrow(columns: dict[str, list]) -> pa.Table:

@@ -204,3 +204,48 @@ def test_renamed_type_column_through_a_refresh_says_non_renseigne(tmp_path, demo
     page.run()
     assert not page.exception, [e.value for e in page.exception]
     assert any("pas de type : les antennes ne sont pas distinguées" in w.value for w in page.warning)
+
+
+# The real 2022 file, as archived by github.com/anct-cartographie-nationale/mednum-cli,
+# assets/input/france-services/liste-fs-20221201.csv (commit ec7ecc1c): no prise_rdv, "groupe" and
+# "labellisation" (not groupe_fs / labellisation_fs), a site without coordinates (id 520), overseas codes
+# (972, 974), provisional ids temp_N and an opening-hours field holding a blank line (temp_148).
+HEADER_2022_REAL = ('"id_fs","insee_dep","lib_fs","adresse","complement_adresse","insee_com","code_postal","lib_com",'
+                    '"latitude","longitude","mail","telephone","h_lundi","h_mardi","h_mercredi","h_jeudi","h_vendredi",'
+                    '"h_samedi","commentaire","itinerance","format_fs","groupe","labellisation"\n')
+ROWS_2022_REAL = (
+    '"3","02","Bus France services Thiérache Sambre et Oise","6 Rue André Godin",,"02361","02120","Guise",49.90147,'
+    '3.626688,"busfranceservices@cctso.fr","07 85 78 24 48","09:30 - 16:30","09:30 - 16:30","09:30 - 16:30",'
+    '"09:30 - 16:30","09:30 - 16:30",,,"Oui","Site principal",,"Espace labellisé 01/01/2020"\n'
+    '"520","88","Fraize - Antenne de Corcieux","337 Rue de la Gare",,"88115","88430","CORCIEUX",,,'
+    '"isabelle.kuhn@ca-saintdie.fr","03 29 50 73 10","09:00 - 11:45 / 14:30 - 16:45","08:15 - 11:30 / 13:30 - 16:45",,'
+    '"13:30 - 17:00",,,,"Non","Site principal",,"Espace labellisé 01/01/2022"\n'
+    '"521","88","France services Bruyères - Antenne de Docelles","9 Rue de la Libération",,"88135","88460","Docelles",'
+    '48.144709,6.617595,"m.miatta@cc-bruyeres.fr","03 29 35 68 25",,"08:30 - 12:30",,,"13:00 - 16:30",,,"Non",'
+    '"Antenne","Bruyères","Espace labellisé 01/01/2020"\n'
+    '"555","972","France services Le Lorrain","9 Rue des sapotilles Lotissement Prébourg",,"97214","97214",'
+    '"Le Lorrain",14.832003,-61.05498,"franceservices@villedulorrain.com","05 96 53 20 87",'
+    '"07:00 - 13:00 / 14:00 - 17:00",,,,,,,"Non","Site principal",,"Espace labellisé 01/09/2020"\n'
+    '"561","974","France services Makes","1 Chemin Rosinand Nativel",,"97414","97421","Saint-Louis",-21.209,55.40355,'
+    '"mfs.lesmakes@ccas-stlouis.fr","02 62 37 80 39","08:00 - 16:00",,,,,,,"Non","Site principal",,'
+    '"Espace labellisé 01/01/2020"\n'
+    '"temp_148","82","France services Montauban","7 rue martin du Gard","Cité Monplaisir","82121","82000","Montauban",'
+    '44.015607,1.383336,"franceservicesmontauban@montauban-services.org","05 63 91 92 92","13:00-18:00",'
+    '"09:30-13:00/14:00-19:00","09:30-12:30/13:30-18:00","09:00-12:00","09:30-12:30/\n\n 13:30-18:00","10:00-13:00",,'
+    '"Non","Site principal",,"Espace labellisé 01/12/2022"\n')
+
+
+def test_2022_csv_real_header(tmp_path):
+    """The header of the real 2022 file loads every site (it did before this test: evidence, not a fix), a site
+    without coordinates included, codes and ids as published."""
+    con, res = load(tmp_path, "liste-fs-20221201.csv", (HEADER_2022_REAL + ROWS_2022_REAL).encode())
+    assert (res.rows_read, res.rows_loaded, res.rows_rejected, res.warnings) == (6, 6, 0, [])
+    assert res.files[0].vintage == "2022 (CSV)"
+    assert con.execute("select id_fs, insee_dep, insee_com, latitude, site_type, itinerant, groupe, _line "
+                       "from raw.france_services order by _row").fetchall() == [
+        ("3", "02", "02361", "49.90147", "Principal", "oui", None, 2),
+        ("520", "88", "88115", None, "Principal", "non", None, 3),
+        ("521", "88", "88135", "48.144709", "Antenne", "non", "Bruyères", 4),
+        ("555", "972", "97214", "14.832003", "Principal", "non", None, 5),
+        ("561", "974", "97414", "-21.209", "Principal", "non", None, 6),
+        ("temp_148", "82", "82121", "44.015607", "Principal", "non", None, 7)]

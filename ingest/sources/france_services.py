@@ -26,7 +26,9 @@ SOURCE = Source(
     ),
     locations={
         # Dataset https://www.data.gouv.fr/fr/datasets/liste-des-structures-france-services/ (CSV, id_fs is the stable key).
-        'production': ('https://www.data.gouv.fr/fr/datasets/r/afc3f97f-0ef5-429b-bf63-3e4e2f2fe4e7',),
+        # The resource's stable URL, the one the ANCT's own map reads (github.com/anct-carto/france_services,
+        # src/app.js, commit 7f28d9b3: dataUrl) and etalab-ia/franceservices-backend downloads.
+        'production': ('https://www.data.gouv.fr/fr/datasets/r/afc3f97f-0ef5-429b-bf16-7b7876d27cd4',),
         'demo': ('{mirror}/anct/liste-fs-20240801.csv',),
         'shared-data': ('{mirror}/anct_france_services_2024/liste-fs-20240801.csv',),
     },

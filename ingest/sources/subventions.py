@@ -1,6 +1,6 @@
 """The source ``subventions``: where it is published, its columns and its defects."""
 
-from ingest.contracts import DECIMAL, Contract, _c
+from ingest.contracts import AMOUNT, DECIMAL, Contract, _c
 from ingest.sources.base import Source
 
 SOURCE = Source(
@@ -29,15 +29,32 @@ SOURCE = Source(
     contract=Contract(
         description="Grants in the SCDL 'subventions' format",
         columns=(
-            _c("nomAttribuant", not_empty=True, label="nom de l'attribuant"),
-            _c("idAttribuant", required=False, normalize="siret", label="SIRET de l'attribuant"),
-            _c("dateConvention", required=False, pattern=r"\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4}", label="date"),
-            _c("nomBeneficiaire", not_empty=True, label="nom du bénéficiaire"),
-            _c("idBeneficiaire", required=False, normalize="siret", label="SIRET du bénéficiaire"),
-            _c("objet", required=False),
-            _c("montant", not_empty=True, pattern=DECIMAL, label="montant"),
-            _c("nature", required=False),
-            _c("pourcentageSubvention", required=False, pattern=DECIMAL, label="pourcentage"),
+            # Second names: the titles of the fields in the arrêté of 17 November 2017 and the SCDL schema, used
+            # as headers by some publishers (Département de Loire-Atlantique: "Nom de l'attribuant", "Montant
+            # total de la subvention"...), and the accented spelling of the beneficiary's name.
+            _c("nomAttribuant", "Nom de l'attribuant", not_empty=True, label="nom de l'attribuant"),
+            _c("idAttribuant", "Identification de l'attribuant", required=False, normalize="siret",
+               label="SIRET de l'attribuant"),
+            _c("dateConvention", "Date de la convention de subvention", "Date de la convention", required=False,
+               # A year alone ("2014": the Département de Loire-Atlantique's file) is the grant's year (staging's
+               # convention_year), not a date.
+               pattern=r"\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4}|(?:19|20)\d{2}",
+               label="date (AAAA-MM-JJ, JJ/MM/AAAA ou année seule)"),
+            _c("nomBeneficiaire", "nomBénéficiaire", "Nom du bénéficiaire", not_empty=True, label="nom du bénéficiaire"),
+            _c("idBeneficiaire", "idBénéficiaire", "Identification du bénéficiaire", required=False, normalize="siret",
+               label="SIRET du bénéficiaire"),
+            _c("objet", "Objet de la subvention", required=False),
+            # "27 000,00", "12 500 €", "1.500,00" (written for people) are read once unambiguous, each correction
+            # in the per-field report; "12.500" (12,5 or 12 500?) is rejected.
+            _c("montant", "Montant total de la subvention", "Montant de la subvention", not_empty=True,
+               pattern=AMOUNT, normalize="amount", label="montant en euros"),
+            _c("nature", "Nature de la subvention", required=False),
+            _c("pourcentageSubvention", "Pourcentage du montant total de la subvention attribuée au bénéficiaire",
+               required=False, pattern=DECIMAL, label="pourcentage"),
         ),
+        # Free-text fields (objet, conditionsVersement) hold line breaks: the Département de Maine-et-Loire
+        # publishes an objet of three lines ("- compensation loyer ...\n- fonctionnement général\n- actions de
+        # partenariat"). A record spanning more lines than this is a stray quote.
+        max_record_lines=20,
     ),
 )

@@ -1,7 +1,8 @@
 -- One row per published grant, matched to a tiers-lieu by SIRET (known from the surveys), else by
 -- normalised name when exactly one place carries that name. The programme is recognised from the
 -- grant's purpose and beneficiary (int_grant_programmes), else "hors_programme".
--- Year of the grant (grant_year): the year of its convention date (dateConvention) when published, else
+-- Year of the grant (grant_year): the year of its convention date (dateConvention, or the year published
+-- alone there, "2014") when published, else
 -- the year in the name of the file it comes from (SCDL files are published per year, e.g.
 -- subventions-toulouse_2022.csv, whose dateConvention is empty); grant_year_source says which
 -- ('date_convention', 'nom_fichier', or 'inconnue' when neither gives a year). Every funding mart that sums
@@ -39,8 +40,8 @@ select
     dp.commune_code,
     dp.departement_code,
     dp.region_code,
-    coalesce(year(g.convention_date), try_cast(nullif(regexp_extract(g._file, '(^|[^0-9])((19|20)[0-9]{2})([^0-9]|$)', 2), '') as integer)) as grant_year,
-    case when g.convention_date is not null then 'date_convention'
+    coalesce(g.convention_year, try_cast(nullif(regexp_extract(g._file, '(^|[^0-9])((19|20)[0-9]{2})([^0-9]|$)', 2), '') as integer)) as grant_year,
+    case when g.convention_year is not null then 'date_convention'
          when regexp_matches(g._file, '(^|[^0-9])(19|20)[0-9]{2}([^0-9]|$)') then 'nom_fichier'
          else 'inconnue' end                               as grant_year_source
 from g

@@ -9,6 +9,11 @@ select
     {{ to_double('montant') }}                                 as amount_eur,
     coalesce(try_strptime(trim(dateConvention), '%Y-%m-%d'),
              try_strptime(trim(dateConvention), '%d/%m/%Y'))::date as convention_date,
+    -- the year of the convention: of its date, or the year published alone ("2014", Loire-Atlantique)
+    coalesce(year(coalesce(try_strptime(trim(dateConvention), '%Y-%m-%d'),
+                           try_strptime(trim(dateConvention), '%d/%m/%Y'))),
+             case when regexp_full_match(trim(dateConvention), '(19|20)[0-9]{2}')
+                  then cast(trim(dateConvention) as integer) end) as convention_year,
     nullif(trim(nature), '')                                   as nature,
     {{ to_double('pourcentageSubvention') }}                   as grant_share,
     _file, _sha256, _row

@@ -1,0 +1,161 @@
+"""SCDL grant files of other publishers than Toulouse, in small files written in the layout of the real
+publications, loaded through fetch -> snapshot -> reader -> declaration -> raw. The real files are archived by
+github.com/etalab/hackathon_associations (the 2019 Etalab hackathon on the Pays de la Loire associations):
+
+- Département de Maine-et-Loire, 1_Paysage_asso_pdl/49-Maine-et-Loire/
+  224900019_conventions-de-subventions-du-departement-de-maine-et-loire.csv (commit 57bb01de): ``;``, an extra
+  natureDecision column and an unnamed last one (Colonne1), SIRETs written with spaces and a stray quote
+  ("224 900 019 000 15'"), one in scientific notation ("7,86E+13"), an empty dateConvention, and an objet of
+  three lines between quotes.
+- Département de Loire-Atlantique, 1_Paysage_asso_pdl/44-Loire-Atlantique/
+  224400028_subventions-aux-associations-du-departement-de-loire-atlantique.csv (commit 57bb01de): the header
+  is the fields' French titles ("Nom de l'attribuant", "Montant total de la subvention"...), dateConvention a
+  year alone ("2014"), idBeneficiaire a SIREN, an empty montant for an aid in kind, four more columns (prêt,
+  garantie, avantages en nature).
+- Département de la Vendée, 1_donnees_subventions_PDL/85-Vendee/
+  201906_Publication_données_Open_data_Subventions_Conventions.csv (commit 778b8ab6): separated by ``,``
+  while its amounts are written "27 000,00" without quotes: every record has one field too many (more when
+  conditionsVersement holds a comma). The same amounts in a ``;`` file are read.
+
+Each test checks read = loaded + rejected, the amounts as figures, and what the per-field report says.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest.errors import ContractError
+from ingest.fetch import fetch
+from ingest.load import load_source
+
+
+def load(tmp_path: Path, name: str, text: str):
+    con = duckdb.connect()
+    f = tmp_path / name
+    f.write_text(text, encoding="utf-8")
+    res = load_source(con, "subventions", [fetch("subventions", str(f), tmp_path / "snapshots")])
+    assert res.rows_read == res.rows_loaded + res.rows_rejected
+    return con, res
+
+
+MAINE_ET_LOIRE = (
+    "nomAttribuant;idAttribuant;dateConvention;natureDecision;referenceDecision;nomBeneficiaire;idBeneficiaire;objet;"
+    "montant;nature;conditionsVersement;datesPeriodeVersement;idRAE;notificationUE;pourcentageSubvention;Colonne1\n"
+    "Département de Maine-et-Loire;224 900 019 000 15';2017-06-10;délibération;2017_09-CP_0027;ACCORDANCE EN 2LA;"
+    "82 212 742 900 014;aide au fonctionnement des structures d'enseignement musical;24000.0;en numéraire;unique;"
+    "2017-10-06/2018-06-30;sans objet;non;1;\n"
+    "Département de Maine-et-Loire;224 900 019 000 15';2018-06-25;délibération;2018_06_CP_0012;"
+    "COMITE DEPARTEMENTAL OLYMPIQUE ET SPORTIF;37 988 759 900 056;\"- compensation loyer maison départementale des "
+    "sports\n- fonctionnemnt général\n- actions de partenariat\";122000.0;en numéraire;autre : 3 versements 42 000 - "
+    "55 000 - 5 000;2018-06-25/2019-06-30;sans objet;non;1;\n"
+    "Département de Maine-et-Loire;224 900 019 000 15';;délibération;2018_10_CP_0020;UNION FEMININE ANGERS BASKET;"
+    "49 784 521 400 012;saison sportive 2018-2019;60000.0;en numéraire;autre : 2 versements 29 Keuros-31 Keuros;"
+    "NC/2019-06-30;sans objet;non;1;\n"
+    "Département de Maine-et-Loire;224 900 019 000 15';2017-10-10;délibération;2017_07_CP_0024;"
+    "FAMILLES RURALES - FEDERATION DEPARTEMENTALE;7,86E+13;soutien à  la parentalité - référent technique des maisons "
+    "d'assistants maternels;42917.0;en numéraire;unique;2017-01-01/2017-12-31;sans objet;non;1;\n")
+
+
+def test_maine_et_loire_multiline_objet_and_spaced_sirets(tmp_path):
+    """The objet of three lines is a field, not a stray quote: the file loads (it was refused whole as damaged)."""
+    con, res = load(tmp_path, "224900019_conventions-de-subventions-du-departement-de-maine-et-loire.csv",
+                    MAINE_ET_LOIRE)
+    assert (res.rows_read, res.rows_loaded, res.rows_rejected) == (4, 4, 0)
+    assert con.execute("select idAttribuant, idBeneficiaire, montant, dateConvention, _line from raw.subventions "
+                       "order by _row").fetchall() == [
+        ("22490001900015", "82212742900014", "24000.0", "2017-06-10", 2),
+        ("22490001900015", "37988759900056", "122000.0", "2018-06-25", 3),
+        ("22490001900015", "49784521400012", "60000.0", None, 6),
+        ("22490001900015", "7,86E+13", "42917.0", "2017-10-10", 7)]
+    assert con.execute("select objet from raw.subventions where _row = 2").fetchone()[0].count("\n") == 2
+    # The SIRET in scientific notation is kept as published and said in the per-field report.
+    assert con.execute("select retained_value, rule from raw._field_report where original_value = '7,86E+13'"
+                       ).fetchone() == (None, "SIRET en notation scientifique (identifiant abîmé par un tableur, "
+                                              "chiffres perdus) : valeur inutilisable, gardée telle que publiée")
+
+
+LOIRE_ATLANTIQUE = (
+    "Nom de l'attribuant;Identification de l'attribuant;Date de la convention de subvention;Référence de la décision;"
+    "Nom du bénéficiaire;Identification du bénéficiaire;Objet de la subvention;Montant total de la subvention;"
+    "Nature de la subvention;Conditions de versement de la subvention;Date ou période de versement;"
+    "Identifiant RAE de l’aide au titre de laquelle la subvention est attribuée;"
+    "Aide d'Etat notifiée à la Commission Européenne;"
+    "Pourcentage du montant total de la subvention attribuée au bénéficiaire;Montant du prêt;Montant de la garantie;"
+    "Détail des avantages en nature;Estimation des avantages en nature\n"
+    "Département de Loire-Atlantique;22440002800011;2014;;CLUB DE PLONGEE DE LA COURONNEE;452474562;;250.0;"
+    "aide en numéraire;;2014;;;1;;;;\n"
+    "Département de Loire-Atlantique;22440002800011;2008;;MFR LIGNE;785967647;;25970.06;aide en numéraire;;2008;;;1;;;;\n"
+    "Département de Loire-Atlantique;22440002800011;2016;;ASSOCIATION USAGE LOCAUX BASE NAUTIQUE;799142930;;;"
+    "\"aide en numéraire;aide en nature\";;2016;;;1;;;Mise à dispo locaux mines Abbaretz;\n"
+    "Département de Loire-Atlantique;22440002800011;2012;;SAUVEGARDE MEDINA MAHDIA;;;5000.0;aide en numéraire;;2012;;;1;;;;\n")
+
+
+def test_loire_atlantique_french_titles_and_a_year_for_a_date(tmp_path):
+    """Headers in French titles are read by their second names; a year alone is the convention's year (it was
+    refused: required columns missing, then every row rejected for its date); an aid in kind without amount is
+    rejected with its reason, never counted 0."""
+    con, res = load(tmp_path, "224400028_subventions-aux-associations-du-departement-de-loire-atlantique.csv",
+                    LOIRE_ATLANTIQUE)
+    assert (res.rows_read, res.rows_loaded, res.rows_rejected) == (4, 3, 1)
+    assert con.execute("select nomBeneficiaire, montant, dateConvention, idBeneficiaire from raw.subventions "
+                       "order by _row").fetchall() == [
+        ("CLUB DE PLONGEE DE LA COURONNEE", "250.0", "2014", "452474562"),
+        ("MFR LIGNE", "25970.06", "2008", "785967647"),
+        ("SAUVEGARDE MEDINA MAHDIA", "5000.0", "2012", None)]
+    assert con.execute("select reason from raw.subventions_rejects").fetchone()[0] == (
+        "224400028_subventions-aux-associations-du-departement-de-loire-atlantique.csv, ligne 4 : "
+        "colonne « montant » (montant en euros) : valeur manquante")
+    # A SIREN where a SIRET is expected: kept as published, unusable for matching, said in the report.
+    assert con.execute("select count(*) from raw._field_report where column_name = 'idBeneficiaire' "
+                       "and rule like 'SIRET attendu (14 chiffres)%'").fetchone()[0] == 3
+
+
+VENDEE_HEADER = ("nomAttribuant,idAttribuant,dateConvention,referenceDecision,idBeneficiaire,nomBeneficiaire,objet,"
+                 "montant,nature,conditionsVersement,datesPeriodeVersement,IdRAE,notificationUE,pourcentageSubvention\n")
+VENDEE_ROWS = [
+    ("Conseil Départemental de la Vendée", "22850001300658", "2019-06-14", "1-7", "39743944900034",
+     "Comité d'Organisation de la Fête du Chrono des Herbiers", "CHRONO DES HERBIERS 2019", "27 000,00",
+     "aide en numéraire", "1er acompte : 50 % après signaure de la convention Solde : 50 % selon bilan financiers",
+     "2019-06-14_2020-12-31", "", "non", "1"),
+    ("Conseil Départemental de la Vendée", "22850001300658", "2019-06-14", "2-7", "54585028100035",
+     "SA d'HLM Vendée Logement esh", "Réhabilitation EHPAD AIZENAY", "68 616,25", "aide en numéraire",
+     "1er acpte : 10% présentation du certificat de début de travaux.", "2019-08-07_2023-08-06", "", "non", "1"),
+    ("Conseil Départemental de la Vendée", "22850001300658", "2018-03-22", "III F 1", "37920430800033",
+     "ICES - INSTITUT CATHOLIQUE D'ETUDES SUPERIEURES", "ICES EXTENSION DES LOCAUX", "1 500 000,00",
+     "aide en numéraire", "autre : 25% a la signature de la convention", "2018-03-22_2022-12-31", "", "non", "1"),
+]
+
+
+def test_vendee_amounts_with_unprotected_commas_refuse_the_file(tmp_path):
+    """The real Vendée file: "27 000,00" unquoted in a file separated by ",": the file is refused whole, with the
+    line and what to ask the publisher (every record was rejected one by one, the run saying nothing)."""
+    text = VENDEE_HEADER + "".join(",".join(r) + "\n" for r in VENDEE_ROWS) + "\n"
+    with pytest.raises(ContractError) as err:
+        load(tmp_path, "201906_Publication_données_Open_data_Subventions_Conventions.csv", text)
+    message = str(err.value)
+    assert "201906_Publication_données_Open_data_Subventions_Conventions.csv" in message
+    assert ("3 enregistrement(s) sur 3 n'ont pas le nombre de champs de l'en-tête (14), dès la ligne 2 (15 champs) : "
+            "des valeurs contiennent le séparateur « , » sans guillemets") in message
+    assert "refusé en entier" in message and "entre guillemets, ou séparé par « ; »" in message
+
+
+def test_amounts_written_for_people_in_a_semicolon_file(tmp_path):
+    """The Vendée amounts in a ";" file (and "12 500 €"): read as figures, each correction in the per-field
+    report; "12.500" (12,5 € or 12 500 €?) is rejected with its reason, never read as 12.5."""
+    rows = [r[:7] + (amount,) + r[8:] for r, amount in zip(VENDEE_ROWS * 2, (
+        "27 000,00", "68\u00a0616,25", "1 500 000,00", "12 500 €", "1.500,50", "12.500"))]
+    text = VENDEE_HEADER.replace(",", ";") + "".join(";".join(r) + "\n" for r in rows)
+    con, res = load(tmp_path, "subventions-vendee-2019.csv", text)
+    assert (res.rows_read, res.rows_loaded, res.rows_rejected) == (6, 5, 1)
+    assert con.execute("select montant, replace(montant, ',', '.')::double from raw.subventions order by _row"
+                       ).fetchall() == [("27000,00", 27000.0), ("68616,25", 68616.25), ("1500000,00", 1500000.0),
+                                        ("12500", 12500.0), ("1500,50", 1500.5)]
+    assert con.execute("select count(*) from raw._field_report where column_name = 'montant' and retained_value "
+                       "is not null and rule like 'montant écrit avec séparateurs de milliers%'").fetchone()[0] == 5
+    assert con.execute("select reason from raw.subventions_rejects").fetchone()[0] == (
+        "subventions-vendee-2019.csv, ligne 7 : colonne « montant » (montant en euros) : valeur « 12.500 » invalide : "
+        "montant ambigu : un seul séparateur suivi de trois chiffres (« 12.500 » : 12,5 € ou 12 500 € ?) : ligne "
+        "rejetée, à faire préciser par l'éditeur")
