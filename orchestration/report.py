@@ -185,7 +185,8 @@ def _dbt_message(con, node: dict, result: dict) -> str:
         return f"{label} — erreur : {(result.get('message') or '').strip()}"
     failures = result.get("failures")
     detail = f"{failures} ligne(s) en défaut" if failures is not None else (result.get("message") or "")
-    if (node.get("test_metadata") or {}).get("name") != "column_rules" and failures:
+    if (node.get("test_metadata") or {}).get("name") != "column_rules" and failures \
+            and (node.get("config") or {}).get("store_failures") and node.get("schema"):
         try:                                  # a test that stores its failures with a French `message` column
             messages = [m for (m,) in con.execute(
                 f'select message from "{node["schema"]}"."{node.get("alias") or node["name"]}" order by all limit 3'
