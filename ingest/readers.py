@@ -71,7 +71,15 @@ def detect_encoding(path: Path, source: str) -> str:
             decoder.decode(b"", final=True)
             return "utf-8"
         except UnicodeDecodeError:
+            pass
+        fh.seek(0)   # cp1252 leaves five bytes undefined: a file holding one is read as latin-1 (never a crash)
+        decoder = codecs.getincrementaldecoder("cp1252")()
+        try:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                decoder.decode(chunk)
             return "cp1252"
+        except UnicodeDecodeError:
+            return "latin-1"
 
 
 def non_data_reason(head: bytes) -> str | None:
@@ -111,6 +119,17 @@ def sniff_separator(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+#: First bytes of files that are not data the product reads, with what they are (French).
+BINARY_FORMATS = (
+    (b"\x1f\x8b", "une archive compressée gzip (.gz)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "un classeur Excel 97-2003 (.xls)"),
+    (b"%PDF", "un document PDF"),
+    (b"7z\xbc\xaf\x27\x1c", "une archive 7-Zip"),
+    (b"Rar!\x1a\x07", "une archive RAR"),
+    (b"\xfd7zXZ\x00", "une archive compressée xz"),
+)
+
+
 def sniff_format(path: Path, source: str) -> str:
     """``zip``, ``xlsx``, ``json``, ``geojson`` or ``csv``, from the first bytes (then the extension)."""
     _check_not_html_or_empty(path, source)
@@ -125,6 +144,14 @@ def sniff_format(path: Path, source: str) -> str:
             raise ContractError(source, f"archive ZIP tronquée ou corrompue ({exc}) : le téléchargement est "
                                         "probablement incomplet ; rien n'a été chargé.", location=str(path))
         return "xlsx" if "xl/workbook.xml" in names else "zip"
+    binary = next((what for magic, what in BINARY_FORMATS if head.startswith(magic)), None)
+    if binary is None and b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        binary = "un fichier binaire (octets nuls dès le début)"
+    if binary is not None:
+        raise ContractError(source, f"le fichier reçu est {binary}, pas un fichier de données lisible par le "
+                                    "produit (CSV, ZIP, XLSX, JSON, GeoJSON) : rien n'a été chargé. Téléchargez "
+                                    "l'édition CSV ou ZIP de la publication, ou décompressez le fichier avant de le "
+                                    "déposer.", location=str(path))
     if head.startswith(b"PAR1"):
         raise ContractError(source, "fichier Parquet : ce format n'est pas lu par le produit, rien n'a été chargé. "
                                     "Téléchargez l'édition CSV publiée sur la même page (l'INSEE publie ses fichiers "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import http.server
+import re
 import threading
 from pathlib import Path
 
@@ -228,3 +229,33 @@ def test_cog_cut_at_a_line_end_on_a_first_load_is_refused_by_the_referential_che
     assert sorted(stored) == sorted(missing + [last]) and stored[last] == in_last and not any(
         stored[d] for d in missing)
     assert "test(s) dbt bloquant(s) en échec : assert_referential_files_complete" in out
+
+
+@pytest.mark.parametrize("make, what", [
+    (lambda data: __import__("gzip").compress(data), "une archive compressée gzip (.gz)"),
+    (lambda data: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + data[:2000], "un classeur Excel 97-2003 (.xls)"),
+    (lambda data: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "un document PDF"),
+    (lambda data: data[:100] + b"\x00\x00\x00\x00" + data[100:4000], "un fichier binaire (octets nuls dès le début)"),
+])
+def test_a_binary_file_under_a_csv_name_is_refused_in_french(tmp_path, shared_data, make, what):
+    """The France Services list gzipped (a server or a colleague compressed it), an old .xls saved as .csv, a
+    PDF, a file with NUL bytes: before, the CSV reader crashed with an English UnicodeDecodeError ('charmap'
+    codec) that named no file; now each is refused whole, in French, saying what the file is."""
+    data = (shared_data / FS_2024).read_bytes()
+    snap = snapshot(tmp_path, "france_services", "liste-fs.csv", make(data))
+    with pytest.raises(ContractError, match=rf"liste-fs.csv\) : le fichier reçu est {re.escape(what)}, pas un fichier "
+                                            r"de données lisible par le produit .* rien n'a été chargé"):
+        load_source(duckdb.connect(), "france_services", [snap])
+
+
+def test_a_latin1_file_with_a_byte_cp1252_leaves_undefined_loads(tmp_path):
+    """0x81, 0x8D, 0x8F, 0x90, 0x9D are undefined in cp1252: a latin-1 file holding one (a control character
+    pasted in a name) was a UnicodeDecodeError; it is read as latin-1, every row loaded, accents kept."""
+    text = ("insee_com,lib_com,niveau_densite\n96001,Sainte-Hélène\x81,Petites villes\n"
+            "96002,Évreux,Bourgs ruraux\n")
+    snap = snapshot(tmp_path, "grille_densite", "densite.csv", text.encode("latin-1"))
+    con = duckdb.connect()
+    res = load_source(con, "grille_densite", [snap])
+    assert (res.rows_read, res.rows_loaded, res.files[0].encoding) == (2, 2, "latin-1")
+    assert con.execute("select lib_com from raw.grille_densite order by _row").fetchall() == [
+        ("Sainte-Hélène\x81",), ("Évreux",)]
