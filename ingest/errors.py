@@ -9,6 +9,7 @@ class IngestError(Exception):
     def __init__(self, source: str, message: str, *, location: str | None = None):
         self.source = source
         self.location = location
+        self.reason = message
         where = f" ({location})" if location else ""
         super().__init__(f"Source « {source} »{where} : {message}")
 
