@@ -144,6 +144,10 @@ def sniff_format(path: Path, source: str) -> str:
             raise ContractError(source, f"archive ZIP tronquée ou corrompue ({exc}) : le téléchargement est "
                                         "probablement incomplet ; rien n'a été chargé.", location=str(path))
         return "xlsx" if "xl/workbook.xml" in names else "zip"
+    if head.startswith(b"PAR1"):
+        raise ContractError(source, "fichier Parquet : ce format n'est pas lu par le produit, rien n'a été chargé. "
+                                    "Téléchargez l'édition CSV publiée sur la même page (l'INSEE publie ses fichiers "
+                                    "détail en CSV zippé et en Parquet).", location=str(path))
     binary = next((what for magic, what in BINARY_FORMATS if head.startswith(magic)), None)
     if binary is None and b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         binary = "un fichier binaire (octets nuls dès le début)"
@@ -152,10 +156,6 @@ def sniff_format(path: Path, source: str) -> str:
                                     "produit (CSV, ZIP, XLSX, JSON, GeoJSON) : rien n'a été chargé. Téléchargez "
                                     "l'édition CSV ou ZIP de la publication, ou décompressez le fichier avant de le "
                                     "déposer.", location=str(path))
-    if head.startswith(b"PAR1"):
-        raise ContractError(source, "fichier Parquet : ce format n'est pas lu par le produit, rien n'a été chargé. "
-                                    "Téléchargez l'édition CSV publiée sur la même page (l'INSEE publie ses fichiers "
-                                    "détail en CSV zippé et en Parquet).", location=str(path))
     if ext in (".zip", ".xlsx"):
         raise ContractError(source, f"le fichier devait être une archive {ext[1:].upper()} mais son contenu n'en "
                                     "est pas une (téléchargement tronqué ou page d'erreur ?).", location=str(path))
