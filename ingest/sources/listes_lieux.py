@@ -31,6 +31,12 @@ SOURCE = Source(
         "Lignes sans code commune : placées par code postal, puis code postal et nom de commune, puis coordonnées "
         "(placement_method) ; les autres sont listées dans quality_unplaced_places avec la raison.",
         "Fichier qui ne correspond pas à sa correspondance (colonne nommée absente, moins de colonnes qu'une "
-        "position) : refusé en entier, message qui nomme le fichier, la correspondance et la colonne.",
+        "position, header = false sur un fichier qui a une ligne d'en-tête) : refusé en entier, message qui nomme "
+        "le fichier, la correspondance et la colonne.",
+        "Coordonnées dans une seule colonne (geo_point_2d des exports OpenDataSoft, « 45.1, 3.2 ») : lues par le "
+        "champ coordonnees de la correspondance ; une valeur qui n'est pas une paire de nombres rejette la ligne.",
+        "La même ligne deux fois (sans identifiant, mêmes valeurs dans toutes les colonnes lues) : la seconde "
+        "rejetée avec la ligne de la première.",
+        "Clé de correspondance mal orthographiée (headr, [statut]) : correspondance refusée avec la clé voulue.",
     ),
 )
