@@ -76,9 +76,14 @@ class Contract:
     """Columns the loader derives from the published values (``Meaning``), present in every raw table."""
     departement: str | None = None
     """The column that holds the département: it says which zero a commune code lost (``normalize``)."""
-    max_record_lines: int = 1
+    max_record_lines: int | None = 1
     """Physical lines a CSV record may span (fields with embedded line breaks): a record spanning more is a
-    stray quote that swallowed the lines after it, and the file is refused."""
+    stray quote that swallowed the lines after it, and the file is refused (None: no bound)."""
+    last_line_end: bool = True
+    """The publisher ends its files with a line end: a last record without one is a transfer cut there (its
+    last value may be cut too), and the file is refused. False for the files the team drops in (answers,
+    grants, lists of places): spreadsheet and online-table exports often write no line end after the last
+    record, which RFC 4180 allows; the last record is then read, and a warning shows it to be checked."""
     max_row_drop: float | None = None
     """Largest share of rows a file may lose against the previous snapshot of the same location before it
     is taken for a truncated file and refused (None: no bound, e.g. files cut to the territory)."""

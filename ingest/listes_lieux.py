@@ -53,7 +53,7 @@ from ingest.contracts import DECIMAL, Column, Contract, normalize_value, spellin
 from ingest.errors import ContractError
 from ingest.fetch import Snapshot, mark_loaded
 from ingest.load import LINEAGE, FileResult, LoadResult, replace_raw, swapped_coordinates, swapped_reason
-from ingest.readers import detect_encoding, ends_with_line_end, read_table, sniff_format
+from ingest.readers import read_table
 
 SOURCE = "listes_lieux"
 MAPPINGS_DIR = PROJECT_ROOT / "config" / "listes_lieux"
@@ -81,6 +81,9 @@ TOP_KEYS = ("name", "date", "files", "header", "columns", "status")
 STATUSES = ("ouvert", "projet", "ferme")
 # raw.listes_lieux: the list, its mapping, every field (as published, identifiers corrected), the status code
 RAW_COLUMNS = ("liste", "millesime", "correspondance", *FIELDS, "statut_code")
+# A list read with its header: records may span lines (free text), and the last one may have no line end
+# (spreadsheet and online-table exports write none; readers.read_csv warns and shows it).
+LIST_FILE = Contract(columns=(), source=SOURCE, max_record_lines=None, last_line_end=False)
 _DECIMAL = re.compile(DECIMAL)
 _POSTCODE = re.compile(r"\d{5}")
 _COMMUNE = re.compile(r"\d{5}|2[AB]\d{3}", re.IGNORECASE)
@@ -210,7 +213,7 @@ def _label(code: str) -> str:
 def _read(snap: Snapshot, mapping: ListMapping):
     """Header (or None), records and what was detected; the column index of each mapped field."""
     if mapping.header:
-        header, records, detected = read_table(Path(snap.path), SOURCE)
+        header, records, detected = read_table(Path(snap.path), SOURCE, LIST_FILE)
         keys = [h.strip().lower() for h in header]
         index: dict[str, int] = {}
         for code, name in mapping.columns.items():
@@ -226,7 +229,7 @@ def _read(snap: Snapshot, mapping: ListMapping):
         return header, records, detected, index
     positions = max(mapping.columns.values())
     contract = Contract(columns=tuple(Column(name=f"colonne_{i}") for i in range(1, positions + 1)), header=False,
-                        source=SOURCE)
+                        source=SOURCE, max_record_lines=None, last_line_end=False)
     _, records, detected = read_table(Path(snap.path), SOURCE, contract)
     records = iter(records)
     first = next(records, None)
@@ -315,31 +318,7 @@ def _clean_identifier(code: str, value: str, line: int, column: str, result: Fil
     return value
 
 
-def _check_line_end(snap: Snapshot) -> None:
-    """A CSV whose last line has no line end is refused whole (:func:`ingest.readers.read_csv`: a transfer
-    cut there leaves a last value cut too); a list often comes from a spreadsheet or an online table whose
-    export writes no line end after the last line, so the message shows that line and says what to do."""
-    path = Path(snap.path)
-    if sniff_format(path, SOURCE) != "csv":
-        return
-    encoding = detect_encoding(path, SOURCE)
-    if ends_with_line_end(path, encoding):
-        return
-    with path.open("rb") as fh:
-        fh.seek(max(0, path.stat().st_size - 400))
-        tail = fh.read().decode(encoding.replace("-sig", ""), errors="replace")
-    last = tail.splitlines()[-1] if tail.splitlines() else tail
-    shown = last if len(last) <= 80 else "…" + last[-80:]
-    raise ContractError(SOURCE, (
-        f"le fichier {Path(snap.location).name} n'a pas de fin de ligne après sa dernière ligne (« {shown} ») : "
-        "il a peut-être été coupé pendant le transfert, sa dernière valeur serait alors incomplète. Le fichier est "
-        "refusé en entier. S'il a été téléchargé, téléchargez-le de nouveau ; s'il vient d'un tableur ou d'un "
-        "export en ligne (certains n'écrivent pas de fin de ligne après la dernière ligne) et que cette dernière "
-        "ligne est complète, ajoutez un retour à la ligne à la fin du fichier."), location=snap.location)
-
-
 def _read_file(snap: Snapshot, mapping: ListMapping, seen: dict[tuple, str]):
-    _check_line_end(snap)
     header, records, detected, index = _read(snap, mapping)
     name = Path(snap.location).name
     result = FileResult(snapshot=snap, encoding=detected["encoding"], separator=detected["separator"],
@@ -407,6 +386,7 @@ def _read_file(snap: Snapshot, mapping: ListMapping, seen: dict[tuple, str]):
                                            "orthographe à [status])"))
         result.rows_loaded += 1
         loaded.append((rec, values, status))
+    result.warnings.extend(detected.get("warnings", ()))     # the reader's (a last line without line end)
     if unknown_status:
         shown = ", ".join(f"« {v} »" for v in sorted(unknown_status)[:5])
         result.warnings.append(f"statut(s) inconnu(s) de la correspondance {mapping.path.name} ({shown}) : « non "

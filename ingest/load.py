@@ -321,6 +321,7 @@ def _python_file(snap: Snapshot, contract: Contract, seen_keys: dict[tuple, str]
             rejects["reason"].append(f"{file_name}, ligne {rec.line} : {reason}")
             rejects["record"].append(json.dumps(record, ensure_ascii=False))
     check_widths(wrong_width, result.rows_read, width, detected.get("separator"), source, snap.location)
+    result.warnings.extend(detected.get("warnings", ()))     # the reader's, once every record is read
     for column, values in unknown.items():
         shown = ", ".join(f"« {v} »" for v in sorted(values)[:5])
         result.warnings.append(f"colonne « {column} » : valeur(s) inconnue(s) du millésime {vintage.name} ({shown}) : "

@@ -193,6 +193,8 @@ def read_csv(path: Path, source: str, contract: "Contract | None" = None
 
     max_lines = contract.max_record_lines if contract is not None else None
     complete = ends_with_line_end(path, encoding)
+    strict_end = contract is None or contract.last_line_end
+    warnings: list[str] = []
 
     def records() -> Iterator[Record]:
         try:
@@ -212,9 +214,17 @@ def read_csv(path: Path, source: str, contract: "Contract | None" = None
                 if row == 0 and not has_header and values:
                     values[0] = values[0].lstrip("\ufeff")
                 row += 1
-                yield Record(row=row, line=start_line, values=values)
+                last = Record(row=row, line=start_line, values=values)
+                yield last
                 start_line = reader.line_num + 1
-            if row and not complete:
+            if row and not complete and not strict_end:
+                shown = sep.join(last.values)
+                shown = shown if len(shown) <= 80 else "…" + shown[-80:]
+                warnings.append(
+                    f"dernier enregistrement (ligne {last.line}) sans fin de ligne : lu, comme le permet le format CSV "
+                    f"(les exports de tableurs et de formulaires en ligne l'omettent souvent) ; si le fichier a été "
+                    f"coupé pendant un transfert, sa dernière valeur serait incomplète : vérifiez-la (« {shown} »).")
+            elif row and not complete:
                 raise ContractError(source, (
                     f"fichier tronqué : le dernier enregistrement (ligne {start_line - 1}) n'a pas de fin de ligne, "
                     "le transfert a probablement été coupé (sa dernière valeur peut être incomplète). Le fichier "
@@ -224,7 +234,7 @@ def read_csv(path: Path, source: str, contract: "Contract | None" = None
         finally:
             fh.close()
 
-    return header, records(), {"encoding": encoding, "separator": sep, "format": "csv"}
+    return header, records(), {"encoding": encoding, "separator": sep, "format": "csv", "warnings": warnings}
 
 
 # --------------------------------------------------------------------------------------- JSON

@@ -159,3 +159,20 @@ def test_amounts_written_for_people_in_a_semicolon_file(tmp_path):
         "subventions-vendee-2019.csv, ligne 7 : colonne « montant » (montant en euros) : valeur « 12.500 » invalide : "
         "montant ambigu : un seul séparateur suivi de trois chiffres (« 12.500 » : 12,5 € ou 12 500 € ?) : ligne "
         "rejetée, à faire préciser par l'éditeur")
+
+
+def test_grants_file_without_final_line_end_is_read_with_a_warning(tmp_path):
+    """A grants file exported from a spreadsheet without a line end after its last record (RFC 4180 allows
+    it): every grant loads, and the file's warning shows the last record to be checked; the same bytes for a
+    publisher's file (France Services) are refused as a cut transfer (tests/test_damaged_files.py)."""
+    text = ("nomAttribuant;idAttribuant;dateConvention;nomBeneficiaire;idBeneficiaire;objet;montant\r\n"
+            "Commune d'Exemple;;2023-03-01;Association La Fabrique;;Fonctionnement;12000\r\n"
+            "Commune d'Exemple;;2023-04-12;Coworking du Val;;Animation;3500.50")
+    f = tmp_path / "subventions_2023.csv"
+    f.write_bytes(text.encode("utf-8"))
+    con = duckdb.connect()
+    res = load_source(con, "subventions", [fetch("subventions", str(f), tmp_path / "snapshots")])
+    assert (res.rows_read, res.rows_loaded, res.rows_rejected) == (2, 2, 0)
+    [warning] = [w for w in res.files[0].warnings if "sans fin de ligne" in w]
+    assert "ligne 3" in warning and "Coworking du Val;;Animation;3500.50" in warning
+    assert con.execute("select montant from raw.subventions order by _row").fetchall() == [("12000",), ("3500.50",)]

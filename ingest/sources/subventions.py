@@ -56,5 +56,8 @@ SOURCE = Source(
         # publishes an objet of three lines ("- compensation loyer ...\n- fonctionnement général\n- actions de
         # partenariat"). A record spanning more lines than this is a stray quote.
         max_record_lines=20,
+        # Files the team drops in, often exported from a spreadsheet or an open-data portal: a last record
+        # without line end is read, with a warning that shows it (readers.read_csv).
+        last_line_end=False,
     ),
 )
