@@ -40,7 +40,7 @@ from ingest.config import PROJECT_ROOT, Settings
 from ingest.errors import ContractError, IngestError
 from ingest.fetch import Snapshot
 from ingest.load import LINEAGE, FileResult, LoadResult, replace_raw
-from ingest.readers import read_csv
+from ingest.readers import BINARY_FORMATS, read_csv
 from ingest.surveys.schema import BY_CODE, FIELDS
 from ingest.surveys.validate import ERROR, WARNING, Finding, key, validate_columns
 
@@ -58,6 +58,8 @@ class Mapping:
     wave_from: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     columns: dict[str, str] = field(default_factory=dict)   # header key -> field code
+    unfinished_if_empty: tuple[str, ...] = ()   # a column left empty by an answer never submitted
+    draft: tuple[str, ...] = ()                 # a column saying "1" / "oui" for a draft
 
 
 def load_mappings(folder: Path = MAPPINGS_DIR) -> list[Mapping]:
@@ -73,7 +75,9 @@ def load_mappings(folder: Path = MAPPINGS_DIR) -> list[Mapping]:
                 cols[key(h)] = code
         out.append(Mapping(name=spec.get("name", path.stem), detect=tuple(key(h) for h in spec.get("detect", [])),
                            wave_from=tuple(key(h) for h in spec.get("wave_from", [])),
-                           ignore=tuple(key(h) for h in spec.get("ignore", [])), columns=cols))
+                           ignore=tuple(key(h) for h in spec.get("ignore", [])), columns=cols,
+                           unfinished_if_empty=tuple(key(h) for h in spec.get("unfinished_if_empty", [])),
+                           draft=tuple(key(h) for h in spec.get("draft", []))))
     return out
 
 
@@ -95,30 +99,57 @@ class Layout:
     ignored: list[str]
     unknown: list[str]
     duplicates: list[tuple[str, str]]      # (header, field code) mapped twice
+    approximate: list[tuple[str, str]] = field(default_factory=list)   # (header, field code) matched by its start/end
+    unfinished_column: int | None = None   # empty for an answer never submitted (LimeSurvey submitdate)
+    draft_column: int | None = None        # "1" for a draft (Webform / Framaforms)
+    #: a multi-choice question exported one column per option (Webform « separate »): field code -> [(column
+    #: index, option label)], the question's text on the header line above the options
+    options: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 
 
-def resolve_layout(header: list[str], mappings: list[Mapping], location: str) -> Layout:
-    keys = [key(h or "") for h in header]
+def _best_mapping(keys: list[str], mappings: list[Mapping]) -> Mapping | None:
     best, best_score = None, 0
     for m in mappings:
         score = 10 * sum(k in m.detect for k in keys) + sum(k in m.columns for k in keys)
         if score > best_score:
             best, best_score = m, score
+    return best
+
+
+def _approximate_code(k: str, aliases: dict[str, str]) -> str | None:
+    """"Surface (m²) *" or "Q11. Surface" : a known alias at the start or the end of the header."""
+    return next((c for a, c in aliases.items() if len(a) > 3 and (k.startswith(a + " ") or k.endswith(" " + a))),
+                None)
+
+
+def resolve_layout(header: list[str], mappings: list[Mapping], location: str,
+                   above: list[str] | None = None) -> Layout:
+    """The columns of ``header`` mapped to the schema (``above``: the header line above it, in an export
+    with several header lines, whose texts name the questions exported one column per option)."""
+    keys = [key(h or "") for h in header]
+    best = _best_mapping(keys + [key(h or "") for h in above or []], mappings)
     aliases = _base_aliases()
     if best is not None:
         aliases = {**aliases, **best.columns}
+    ignore = set(best.ignore) if best is not None else set()
     fields, seen, ignored, unknown, dups = {}, {}, [], [], []
-    wave_column = None
+    approx: dict[int, str] = {}     # column index -> field code, matched by the header's start or end
+    wave_column = unfinished = draft = None
     for i, (h, k) in enumerate(zip(header, keys)):
-        code = aliases.get(k)
-        if code is None and k:
-            # "Surface (m²) *" or "Q11. Surface" : a known alias at the start or the end of the header
-            code = next((c for a, c in aliases.items() if len(a) > 3 and (k.startswith(a + " ") or k.endswith(" " + a))),
-                        None)
         if best is not None and k in best.wave_from and wave_column is None:
             wave_column = i
+        if best is not None and k in best.unfinished_if_empty and unfinished is None:
+            unfinished = i
+        if best is not None and k in best.draft and draft is None:
+            draft = i
+        code = aliases.get(k)
+        if code is None and k and k not in ignore:
+            # a column of the tool ("Adresse e-mail", "Adresse IP") is never matched by its first word
+            code = _approximate_code(k, aliases)
+            if code is not None:
+                approx[i] = code
         if code is None:
-            if best is not None and k in best.ignore or not k:
+            if k in ignore or not k:
                 ignored.append(h)
             else:
                 unknown.append(h)
@@ -128,6 +159,32 @@ def resolve_layout(header: list[str], mappings: list[Mapping], location: str) ->
             continue
         seen[code] = i
         fields[i] = code
+    options: dict[str, list[tuple[int, str]]] = {}
+    for i, text in enumerate((above or [])[:len(header)]):
+        k = key(text or "")
+        code = aliases.get(k) or (_approximate_code(k, aliases) if k else None)
+        if code is None or BY_CODE[code].kind != "multi" or code in options:
+            continue
+        if (code in seen and seen[code] not in approx) or (i in fields and i not in approx):
+            continue   # the question has its own column, or the option's column is a question of its own
+
+        def free(j: int) -> bool:
+            # a column of the same question: no text above it, not a question of its own
+            return (j < len(header) and not (above[j] if j < len(above) else "") and (j not in fields or j in approx)
+                    and key(header[j] or "") not in ignore)
+        span = [i]
+        while free(span[-1] + 1):
+            span.append(span[-1] + 1)
+        for j in span:   # an option's label read as a question by its first or last word ("France Services")
+            if j in fields:
+                if seen.get(fields[j]) == j:
+                    del seen[fields[j]]
+                del fields[j]
+                approx.pop(j, None)
+        options[code] = [(j, header[j]) for j in span]
+        seen[code] = i
+        taken = {header[j] for j in span}
+        unknown = [h for h in unknown if h not in taken]
     missing = [c for c in ("nom_lieu", "code_commune") if c not in seen]
     if missing:
         raise ContractError(SOURCE, "colonne(s) obligatoire(s) introuvable(s) : "
@@ -135,7 +192,9 @@ def resolve_layout(header: list[str], mappings: list[Mapping], location: str) ->
                             + f" (ligne d'en-tête). Colonnes trouvées : {', '.join(h for h in header if h)}. "
                               "Ajouter leurs intitulés à un fichier de config/survey_mappings/.", location=location)
     return Layout(mapping=best.name if best else "modèle de l'observatoire", fields=fields, wave_column=wave_column,
-                  ignored=ignored, unknown=unknown, duplicates=dups)
+                  ignored=ignored, unknown=unknown, duplicates=dups,
+                  approximate=[(header[i], code) for i, code in approx.items()],
+                  unfinished_column=unfinished, draft_column=draft, options=options)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -159,13 +218,19 @@ def _cell(v) -> str | None:
     return s or None
 
 
+_XLSX_DAMAGED = ("classeur XLSX illisible : le fichier est abîmé ou tronqué (transfert coupé ?), protégé par un mot de "
+                 "passe, ou n'est pas un classeur Excel. Le fichier est refusé en entier ; ouvrez-le dans le tableur "
+                 "et enregistrez-le de nouveau au format .xlsx, ou téléchargez de nouveau l'export")
+
+
 def read_xlsx(path: Path, location: str) -> tuple[list[str], Iterator[tuple[int, int, list]]]:
     import openpyxl
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is reported the same way
-        raise ContractError(SOURCE, f"classeur XLSX illisible : {exc}", location=location) from exc
+        raise ContractError(SOURCE, _XLSX_DAMAGED + f" (détail technique : {type(exc).__name__})",
+                            location=location) from exc
     sheets = [ws for ws in wb.worksheets if key(ws.title) not in SKIP_SHEETS] or wb.worksheets
     ws = sheets[0]
     rows = ws.iter_rows(values_only=True)
@@ -180,7 +245,7 @@ def read_xlsx(path: Path, location: str) -> tuple[list[str], Iterator[tuple[int,
         raise ContractError(SOURCE, f"la feuille « {ws.title} » est vide.", location=location)
 
     def records():
-        n = 0
+        n, line = 0, header_line
         try:
             for line, values in enumerate(rows, start=header_line + 1):
                 cells = [_cell(v) for v in values]
@@ -191,6 +256,9 @@ def read_xlsx(path: Path, location: str) -> tuple[list[str], Iterator[tuple[int,
                 if len(cells) > len(header) and not any(cells[len(header):]):
                     cells = cells[:len(header)]
                 yield n, line, cells
+        except Exception as exc:  # noqa: BLE001 - a sheet cut or damaged inside the archive
+            raise ContractError(SOURCE, _XLSX_DAMAGED + f" (feuille « {ws.title} », après la ligne {line} ; détail "
+                                f"technique : {type(exc).__name__})", location=location) from exc
         finally:
             wb.close()
 
@@ -204,8 +272,22 @@ def read_any(snap: Snapshot) -> tuple[list[str], Iterator[tuple[int, int, list]]
     if magic == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
         header, recs = read_xlsx(path, snap.location)
         return header, recs, {"encoding": "xlsx", "separator": ""}
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    binary = next((what for m, what in BINARY_FORMATS if head.startswith(m)), None)
+    if binary is not None:
+        raise ContractError(SOURCE, f"le fichier reçu est {binary}, pas un questionnaire lisible : l'ouvrir dans le "
+                            "tableur et l'enregistrer au format .xlsx ou CSV, puis le déposer de nouveau. Rien n'a "
+                            "été chargé de ce fichier.", location=snap.location)
     header, recs, detected = read_csv(path, SOURCE)
-    return header, ((r.row, r.line, [v if v != "" else None for v in r.values]) for r in recs), detected
+    width = len(header)
+
+    def cells(values: list[str]) -> list:
+        if len(values) > width and not any(v.strip() for v in values[width:]):
+            values = values[:width]   # empty cells after the last column (a spreadsheet's trailing « ; »)
+        return [v if v != "" else None for v in values]
+
+    return header, ((r.row, r.line, cells(r.values)) for r in recs), detected
 
 
 # ------------------------------------------------------------------------------------------------
@@ -224,6 +306,7 @@ class Answer:
     findings: list[Finding]
     columns: dict[str, str]              # field code -> header in the file
     reasons: list[str] = field(default_factory=list)   # row-level reasons (duplicates)
+    notes: list[Finding] = field(default_factory=list)  # found while reading (the wave taken from the file name)
 
     @property
     def rejected(self) -> bool:
@@ -378,40 +461,113 @@ class _ReadFile:
     typed: dict[str, list] = field(default_factory=dict)      # field code -> what each pending answer typed
 
 
+#: header lines an export may write above its column names (Drupal Webform / Framaforms: the form's title,
+#: then « Submission Details » and the questions exported one column per option)
+MAX_LINES_ABOVE_HEADER = 2
+TRUE_WORDS = {"1", "oui", "yes", "y", "o", "vrai", "true", "x"}
+
+
+def _find_header(header: list[str], records: Iterator, mappings: list[Mapping], location: str):
+    """(header, the header line above it or None, lines above the header, the header's line, layout, records):
+    the column names are on the first line, or on the second or third under a title (a Webform / Framaforms
+    export)."""
+    above: list[list] = []
+    candidate, first_error, line = header, None, 1
+    while True:
+        try:
+            layout = resolve_layout(candidate, mappings, location, above[-1] if above else None)
+            return candidate, (above[-1] if above else None), len(above), line, layout, records
+        except ContractError as exc:
+            first_error = first_error or exc
+            if len(above) >= MAX_LINES_ABOVE_HEADER:
+                raise first_error from None
+            nxt = next(records, None)
+            if nxt is None:
+                raise first_error from None
+            above.append([c or "" for c in candidate])
+            candidate, line = [c or "" for c in nxt[2]], nxt[1]
+
+
+def _header_finding(name: str, line: int, champ: str, column: str, problem: str, action: str) -> dict:
+    return {"fichier": name, "ligne": line, "vague": "", "lieu": "", "champ": champ, "colonne": column,
+            "valeur": column, "valeur_retenue": "", "probleme": problem, "action": action, "gravite": WARNING}
+
+
 def _read_file(snap: Snapshot, name: str, mappings: list[Mapping]) -> _ReadFile:
     header, records, detected = read_any(snap)
-    layout = resolve_layout(header, mappings, snap.location)
+    header, above, n_above, header_line, layout, records = _find_header(header, records, mappings, snap.location)
     out = _ReadFile(detected["encoding"], detected["separator"], 0, [], [])
     file_wave = _wave_from_text(Path(name).stem)
+    if n_above:
+        out.findings.append(_header_finding(
+            name, header_line, "en-tête", "", f"{n_above} ligne(s) de titre au-dessus des intitulés de colonnes "
+            "(export Webform / Framaforms)", f"ligne(s) ignorée(s) : intitulés lus à la ligne {header_line}"))
     for h in layout.unknown:
-        out.findings.append({"fichier": name, "ligne": 1, "vague": "", "lieu": "", "champ": "en-tête",
-                             "colonne": h, "valeur": h, "valeur_retenue": "", "probleme": "colonne non reconnue",
-                             "action": "colonne ignorée (l'ajouter à un fichier de config/survey_mappings/ si "
-                                       "elle correspond à un champ)", "gravite": WARNING})
+        out.findings.append(_header_finding(name, header_line, "en-tête", h, "colonne non reconnue",
+                                            "colonne ignorée (l'ajouter à un fichier de config/survey_mappings/ si "
+                                            "elle correspond à un champ)"))
     for h, code in layout.duplicates:
-        out.findings.append({"fichier": name, "ligne": 1, "vague": "", "lieu": "", "champ": BY_CODE[code].label,
-                             "colonne": h, "valeur": h, "valeur_retenue": "", "probleme": "second intitulé pour "
-                             "le même champ", "action": "colonne ignorée", "gravite": WARNING})
+        out.findings.append(_header_finding(name, header_line, BY_CODE[code].label, h,
+                                            "second intitulé pour le même champ", "colonne ignorée"))
+    for h, code in layout.approximate:
+        out.findings.append(_header_finding(
+            name, header_line, BY_CODE[code].label, h, f"intitulé rapproché du champ « {BY_CODE[code].label} » par "
+            "son début ou sa fin", "colonne lue pour ce champ : vérifier ; sinon ajouter l'intitulé exact à un "
+            "fichier de config/survey_mappings/"))
+    for code, opts in layout.options.items():
+        out.findings.append(_header_finding(
+            name, header_line, BY_CODE[code].label, ", ".join(label for _, label in opts),
+            f"question « {above[opts[0][0]]} » exportée en une colonne par option",
+            "options cochées réunies dans le champ, séparées par « ; »"))
     columns = {code: header[idx] for idx, code in layout.fields.items()}
+    columns |= {code: above[opts[0][0]] for code, opts in layout.options.items()}
     width = len(header)
     rows: list[list] = []      # the cells of the answers to validate
     for row, line, cells in records:
         out.rows_read += 1
+        row -= n_above
+        if len(cells) > width and not any(cells[width:]):
+            cells = cells[:width]
         record = dict(zip(header, cells)) if len(cells) == width else {"valeurs": cells}
+        reason = None
         if len(cells) != width:
+            reason = f"nombre de champs incorrect : {len(cells)} au lieu de {width}"
+        elif layout.unfinished_column is not None and not cells[layout.unfinished_column]:
+            reason = (f"réponse non terminée : la colonne « {header[layout.unfinished_column]} » est vide (le lieu n'a "
+                      "pas validé le questionnaire) ; l'exporter avec les seules réponses complètes, ou relancer le lieu")
+        elif layout.draft_column is not None and key(cells[layout.draft_column] or "") in TRUE_WORDS:
+            reason = (f"brouillon non envoyé (colonne « {header[layout.draft_column]} » : "
+                      f"{cells[layout.draft_column]}) ; relancer le lieu pour qu'il envoie sa réponse")
+        if reason is not None:
             out.answers.append(Answer(0, name, snap.sha256, row, line, record, {c.code: None for c in FIELDS}, [],
-                                      columns, [f"nombre de champs incorrect : {len(cells)} au lieu de {width}"]))
+                                      columns, [reason]))
             continue
         answer = Answer(0, name, snap.sha256, row, line, record, {}, [], columns)
         out.answers.append(answer)
         out.pending.append(answer)
         rows.append(cells)
     out.typed = {code: [cells[idx] for cells in rows] for idx, code in layout.fields.items()}
+    for code, opts in layout.options.items():   # "X" under each option ticked (the text typed under « Autre »)
+        out.typed[code] = [";".join(label if key(cells[j] or "") in TRUE_WORDS else cells[j]
+                                    for j, label in opts if cells[j]) or None for cells in rows]
     years = out.typed.setdefault("annee", [None] * len(rows))
+    sent = ([_wave_from_text(cells[layout.wave_column]) for cells in rows] if layout.wave_column is not None
+            else [None] * len(rows))
+    if file_wave and not any(years):
+        dated = [int(y) for y in sent if y]
+        if dated and all(y < int(file_wave) or y > int(file_wave) + 1 for y in dated):
+            raise ContractError(SOURCE, (
+                f"le nom du fichier annonce la vague {file_wave} mais toutes ses réponses datées ont été envoyées en "
+                f"{', '.join(sorted(set(map(str, dated))))} (colonne « {header[layout.wave_column]} ») : fichier d'une "
+                "autre année déposé par erreur ? Le fichier est refusé en entier ; renommez-le avec l'année de sa "
+                "vague, ou ajoutez une colonne « Année de l'enquête »."), location=snap.location)
     for i, year in enumerate(years):
-        if not year:   # the wave from the wave column (a timestamp), else from the file name
-            wave = _wave_from_text(rows[i][layout.wave_column]) if layout.wave_column is not None else None
-            years[i] = wave or file_wave
+        if not year:   # the wave from the file name, else from the wave column (a timestamp)
+            years[i] = file_wave or sent[i]
+            if file_wave and sent[i] and sent[i] != file_wave:
+                out.pending[i].notes = [Finding("annee", rows[i][layout.wave_column], file_wave,
+                                                    f"réponse envoyée en {sent[i]}, rattachée à la vague {file_wave} "
+                                                    "du nom du fichier", f"valeur retenue : {file_wave}", WARNING)]
     return out
 
 
@@ -431,7 +587,13 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
     pending: list[Answer] = []
     typed: dict[str, list] = {f.code: [] for f in FIELDS}
     for i, snap in enumerate(snapshots):
-        read = _read_file(snap, Path(snap.location).name, mappings)
+        try:
+            read = _read_file(snap, Path(snap.location).name, mappings)
+        except ContractError as exc:
+            if exc.location == snap.location:
+                raise
+            # the CSV reader names the archived copy it read: the team knows the file it dropped in the inbox
+            raise ContractError(exc.source, exc.reason, location=snap.location) from exc
         files.append(FileResult(snapshot=snap, encoding=read.encoding, separator=read.separator,
                                 rows_read=read.rows_read))
         file_findings += read.findings
@@ -444,7 +606,7 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
     # every answer of every file validated at once, column by column (each distinct value of a field
     # cleaned once)
     for a, cleaned, findings in zip(pending, *validate_columns(typed, len(pending))):
-        a.values, a.findings = cleaned, findings
+        a.values, a.findings = cleaned, a.notes + findings
     _deduplicate(answers)
 
     report: list[dict] = list(file_findings)

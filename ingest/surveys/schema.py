@@ -64,8 +64,10 @@ FUNDERS = (("etat", "État"), ("region", "Région"), ("departement", "Départeme
 FIELDS: tuple[Field, ...] = (
     # --- Vague et identité du lieu
     Field("annee", "Année de l'enquête", "year", required=True, minimum=2000, maximum=2100, group="Vague",
-          help="Année de la vague d'enquête (une vague par an). Déduite du nom du fichier ou de l'horodatage "
-               "quand la colonne manque."),
+          help="Année de la vague d'enquête (une vague par an). Quand la colonne manque : l'année du nom du "
+               "fichier (une réponse envoyée une autre année est signalée), sinon celle de l'horodatage de la "
+               "réponse ; un fichier dont toutes les réponses datées sont d'une autre année que celle de son nom "
+               "est refusé en entier."),
     Field("identifiant_lieu", "Identifiant du lieu", "text", group="Identité du lieu",
           help="Pré-rempli par l'observatoire (ex. TL2019-123) ; laisser vide pour un nouveau lieu."),
     Field("nom_lieu", "Nom du lieu", "text", required=True, group="Identité du lieu"),
@@ -192,6 +194,15 @@ FREE_TEXT_RULES = """\
   même SIRET, ou même nom dans la même commune) qui répond deux fois à la même vague -> la dernière réponse est
   retenue, la précédente en quarantaine avec la référence de la ligne retenue. Un lieu qui répond à plusieurs
   vagues garde une réponse par vague, rapprochées d'une vague à l'autre.
+- Exports des outils de formulaire (`config/survey_mappings/`) : une réponse jamais validée (LimeSurvey :
+  `submitdate` vide) ou un brouillon (Framaforms : `Draft` = 1) est mis en quarantaine ; les lignes de titre
+  au-dessus des intitulés (Framaforms : titre du formulaire, « Submission Details ») sont sautées ; une question à
+  choix multiples exportée en une colonne par option (« X » sous chaque option cochée) est réunie en un champ ;
+  une colonne technique de l'outil (« Adresse e-mail », « Adresse IP ») n'est jamais lue comme l'adresse du lieu ;
+  un intitulé rapproché d'un champ par son seul début ou sa fin est signalé dans le rapport ;
+- Fichiers abîmés, refusés en entier avec un message qui nomme le fichier déposé : CSV tronqué (dernière ligne
+  sans fin de ligne), classeur XLSX tronqué ou protégé, classeur Excel 97-2003 (.xls), fichier d'une autre année
+  renommé pour cette vague ; des cellules vides après la dernière colonne (« ; » final d'un tableur) sont sans effet.
 """
 
 
