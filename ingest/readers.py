@@ -198,7 +198,7 @@ def read_csv(path: Path, source: str, contract: "Contract | None" = None
 
     def records() -> Iterator[Record]:
         try:
-            row = 0
+            row, last, width = 0, None, len(header)
             start_line = reader.line_num + 1
             for values in reader:
                 if not values or (len(values) == 1 and values[0] == ""):
@@ -214,10 +214,13 @@ def read_csv(path: Path, source: str, contract: "Contract | None" = None
                 if row == 0 and not has_header and values:
                     values[0] = values[0].lstrip("\ufeff")
                 row += 1
+                width = len(last.values) if last is not None else len(header)   # the record before, or the header
                 last = Record(row=row, line=start_line, values=values)
                 yield last
                 start_line = reader.line_num + 1
-            if row and not complete and not strict_end:
+            # the last record as wide as the one before it: whole as far as the file can tell (read, warned);
+            # narrower, it was cut (refused whole)
+            if row and not complete and not strict_end and len(last.values) == width:
                 shown = sep.join(last.values)
                 shown = shown if len(shown) <= 80 else "…" + shown[-80:]
                 warnings.append(

@@ -210,3 +210,15 @@ def test_the_same_file_dropped_twice_and_the_blank_template(tmp_path):
                                "enquete_modele.csv": template})
     assert (res.rows_read, res.rows_loaded, res.rows_rejected) == (4, 2, 2)
     assert all("doublon" in r for r in rejected(con).values())
+
+
+def test_an_export_without_final_line_end_loads_with_a_warning(tmp_path):
+    """A Google Forms or spreadsheet export without a line end after its last answer (RFC 4180 allows it):
+    every answer loads and the file's warning shows the last one to be checked; cut inside its last answer
+    (fewer fields than the answer before), the file is refused whole (test above)."""
+    header = ["Horodateur", "Nom de votre tiers-lieu", "Code INSEE de la commune"]
+    rows = [["2025/03/14 10:22:11 UTC+1", "La Ruche", "01053"], ["2025/03/20 09:00:00 UTC+1", "Le Hangar", "01004"]]
+    con, res = load(tmp_path, {"enquete_2025.csv": quoted(header, *rows).rstrip("\n")})
+    assert (res.rows_read, res.rows_loaded, res.rows_rejected) == (2, 2, 0)
+    [warning] = [w for w in res.files[0].warnings if "sans fin de ligne" in w]
+    assert warning.startswith("dernier enregistrement (ligne 3) sans fin de ligne") and "Le Hangar" in warning

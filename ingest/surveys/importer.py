@@ -37,6 +37,7 @@ import duckdb
 import pyarrow as pa
 
 from ingest.config import PROJECT_ROOT, Settings
+from ingest.contracts import Contract
 from ingest.errors import ContractError, IngestError
 from ingest.fetch import Snapshot
 from ingest.load import LINEAGE, FileResult, LoadResult, replace_raw
@@ -45,6 +46,9 @@ from ingest.surveys.schema import BY_CODE, FIELDS
 from ingest.surveys.validate import ERROR, WARNING, Finding, key, validate_columns
 
 SOURCE = "surveys"
+# An answers file: free-text answers span lines, and a form tool's or a spreadsheet's export may end without a
+# line end after its last answer (read, with a warning that shows it: readers.read_csv).
+ANSWER_FILE = Contract(columns=(), source=SOURCE, max_record_lines=None, last_line_end=False)
 MAPPINGS_DIR = PROJECT_ROOT / "config" / "survey_mappings"
 SKIP_SHEETS = {"lisez moi", "listes", "readme", "lisez-moi"}
 REPORT_COLUMNS = ("fichier", "ligne", "vague", "lieu", "champ", "colonne", "valeur", "valeur_retenue", "probleme",
@@ -279,7 +283,7 @@ def read_any(snap: Snapshot) -> tuple[list[str], Iterator[tuple[int, int, list]]
         raise ContractError(SOURCE, f"le fichier reçu est {binary}, pas un questionnaire lisible : l'ouvrir dans le "
                             "tableur et l'enregistrer au format .xlsx ou CSV, puis le déposer de nouveau. Rien n'a "
                             "été chargé de ce fichier.", location=snap.location)
-    header, recs, detected = read_csv(path, SOURCE)
+    header, recs, detected = read_csv(path, SOURCE, ANSWER_FILE)
     width = len(header)
 
     def cells(values: list[str]) -> list:
@@ -459,6 +463,7 @@ class _ReadFile:
     answers: list[Answer]         # file_index 0 (set when loaded)
     pending: list[Answer] = field(default_factory=list)       # the answers to validate (values not set yet)
     typed: dict[str, list] = field(default_factory=dict)      # field code -> what each pending answer typed
+    warnings: list[str] = field(default_factory=list)         # the reader's (a last line without line end)
 
 
 #: header lines an export may write above its column names (Drupal Webform / Framaforms: the form's title,
@@ -568,6 +573,7 @@ def _read_file(snap: Snapshot, name: str, mappings: list[Mapping]) -> _ReadFile:
                 out.pending[i].notes = [Finding("annee", rows[i][layout.wave_column], file_wave,
                                                     f"réponse envoyée en {sent[i]}, rattachée à la vague {file_wave} "
                                                     "du nom du fichier", f"valeur retenue : {file_wave}", WARNING)]
+    out.warnings = list(detected.get("warnings", ()))   # known once every record is read
     return out
 
 
@@ -595,7 +601,7 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
             # the CSV reader names the archived copy it read: the team knows the file it dropped in the inbox
             raise ContractError(exc.source, exc.reason, location=snap.location) from exc
         files.append(FileResult(snapshot=snap, encoding=read.encoding, separator=read.separator,
-                                rows_read=read.rows_read))
+                                rows_read=read.rows_read, warnings=list(read.warnings)))
         file_findings += read.findings
         for a in read.answers:
             a.file_index = i
