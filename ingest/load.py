@@ -601,7 +601,7 @@ def load_source(con: duckdb.DuckDBPyConnection, source: str, snapshots: list[Sna
         declared = sources.SOURCES.get(source)
         if declared is None:
             raise ContractError(source, "cette source n'est pas déclarée (ajoutez ingest/sources/<source>.py).")
-        if declared.contract is None:
+        if declared.contract is None or declared.loader is not None:   # the source's own loader (surveys...)
             return sources.load(con, source, snapshots)
         contract = declared.contract
     seen: dict[tuple, str] = {}

@@ -109,8 +109,13 @@ def test_survey_siret_in_scientific_notation_is_rejected(tmp_path):
     text = ("annee;nom_lieu;siret;code_commune\n2024;La Fabrique;1,23457E+13;01053\n"
             "2024;Le Relais;12345678901234;01053\n").encode()
     con, res = load(tmp_path, "surveys", {"enquete.csv": text})
-    assert (res.rows_loaded, res.rows_rejected) == (1, 1)
-    assert "valeur « 1,23457E+13 » en notation scientifique" in rejects(con, "surveys")[0]
+    # the surveys' own loader (ingest.surveys.importer): the answer is kept, its SIRET is not (never coerced
+    # to 12345700000000), and the answers' report says why and what to do
+    assert (res.rows_loaded, res.rows_rejected) == (2, 0)
+    assert con.execute("select nom_lieu, siret from raw.surveys order by nom_lieu").fetchall() == [
+        ("La Fabrique", None), ("Le Relais", "12345678901234")]
+    assert con.execute("select valeur, probleme, action from raw.surveys_report where lieu = 'La Fabrique'").fetchall() \
+        == [("1,23457E+13", "SIRET abîmé par le tableur (notation scientifique)", "SIRET ignoré : le ressaisir au format texte")]
 
 
 def test_swapped_latitude_longitude_is_rejected(tmp_path):
