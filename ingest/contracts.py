@@ -115,6 +115,12 @@ class Vintage:
     columns: dict[str, str] = field(default_factory=dict)
     meanings: tuple[Meaning, ...] = ()
     description: str = ""
+    absent: tuple[str, ...] = ()
+    """Required columns of the contract this layout never published (a file of this vintage loads without
+    them, null in raw); the columns standing in for them are in ``not_empty``."""
+    not_empty: tuple[str, ...] = ()
+    """Columns a row of this vintage must fill (rejected with its reason otherwise), e.g. the commune code
+    of a layout that has no other place to write it."""
 
 
 def spelling(value: str) -> str:

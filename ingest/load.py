@@ -13,7 +13,7 @@ import json
 import os
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -188,11 +188,17 @@ def resolve_header(header: list[str], contract: Contract, source: str, location:
             while name in names:
                 name += "_bis"
         names.append(name)
-    missing = [c.name for c in contract.columns if c.required and c.name not in names]
+    exempt = set(vintage.absent) if vintage is not None else set()
+    missing = [c.name for c in contract.columns if c.name not in names and (
+        (c.required and c.name not in exempt) or (vintage is not None and c.name in vintage.not_empty))]
     if missing:
         cols = ", ".join(f"« {m} »" for m in missing)
         raise ContractError(source, f"colonne(s) obligatoire(s) absente(s) : {cols} (ligne 1, en-tête). "
-                                    f"Colonnes trouvées : {', '.join(header)}.", location=location)
+                                    f"Colonnes trouvées : {', '.join(header)}. Rien n'a été chargé : vérifiez que "
+                                    "le fichier est bien celui de la source, tel que publié (les éditions lues sont "
+                                    "décrites dans docs/sources.md) ; si l'éditeur a renommé ces colonnes, signalez-le "
+                                    "à l'équipe technique (un nom de colonne à ajouter à la déclaration).",
+                            location=location)
     if vintage is not None:
         extra["_vintage"] = vintage.name
     return names, extra
@@ -226,7 +232,9 @@ def _python_file(snap: Snapshot, contract: Contract, seen_keys: dict[tuple, str]
     vintage = detect_vintage(header, contract)
     names, extra = resolve_header(header, contract, source, snap.location, vintage)
     patterns = compile_patterns(contract)
-    checks = [(names.index(c.name), c, patterns.get(c.name)) for c in contract.columns if c.name in names]
+    filled = set(vintage.not_empty) if vintage is not None else set()
+    checks = [(names.index(c.name), replace(c, not_empty=True) if c.name in filled else c, patterns.get(c.name))
+              for c in contract.columns if c.name in names]
     normalize = [(names.index(c.name), c.normalize) for c in contract.columns if c.normalize and c.name in names]
     dep_idx = names.index(contract.departement) if contract.departement in names else None
     meanings = [(m, names.index(m.column)) for m in (vintage.meanings if vintage else ()) if m.column in names]
@@ -414,7 +422,7 @@ def _fast_file(con: duckdb.DuckDBPyConnection, snap: Snapshot, contract: Contrac
     """Load one CSV (zipped or not) with DuckDB and SQL checks; None when the file needs the Python path."""
     source = contract.source
     path, member = Path(snap.path), None
-    if not contract.header or any(v.meanings for v in contract.vintages) \
+    if not contract.header or any(v.meanings or v.not_empty for v in contract.vintages) \
             or any(c.normalize for c in contract.columns) or not _use_fast(path, fast):
         return None   # vintages whose values mean something, identifier corrections: the Python path
     fmt = sniff_format(path, source)

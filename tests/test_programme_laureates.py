@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from ingest.demo import layout
+from ingest.errors import ContractError
 from ingest.fetch import fetch
 from ingest.load import load_source
 from tests.test_indicators import dbt, write_tiny_mirror
@@ -170,3 +171,80 @@ def test_demo_one_conseillers_numeriques_figure(demo_warehouse, demo_mirror):
     figures = _one_figure_per_programme(demo_warehouse)
     assert figures["conseiller_numerique"] == (pytest.approx(total), pytest.approx(total - unplaced),
                                                pytest.approx(unplaced))
+
+
+# The older Petites villes de demain file of anct-carto/superposeur-anct, data/geom/geojson/pvd_geom.geojson
+# (commit 8bf803a0cb25665acb7412f29aa31230d63b7017): one feature per commune, the convention in id_pvd, the
+# commune code in insee_com, no id_territoire nor liste_geo; features as published (Valserhône, Nantua whose
+# number skips, Saint-Georges with an empty date_signature, Bouillante, Les Avirons), and damaged copies: a code
+# that lost its zero in a spreadsheet, an empty code (rejected: this layout has no liste_geo to read it from).
+OLD_PVD = [
+    ("01033", "Valserhône", "pvd-84-01-1", "2021-03-12", "FR", 16434, "01", "84", "240100891", 5.796751118709773,
+     46.124066507073991),
+    ("01269", "Nantua", "pvd-84-01-24", "2021-06-01", "FR", 3453, "01", "84", "200042935", 5.613017691085362,
+     46.153868146514817),
+    ("97308", "Saint-Georges", "pvd-03-973-1", "", "GF", 4303, "973", "03", "249730052", -52.132582114040801,
+     3.741918070706922),
+    ("97106", "Bouillante", "pvd-01-971-1", "2021-05-28", "GP", 6760, "971", "01", "249710070",
+     -61.754143027145091, 16.143720684734344),
+    ("97401", "Les Avirons", "pvd-04-974-1", "2022-04-08", "RE", 11470, "974", "04", "249740077", 55.358656053907168,
+     -21.209753099837656),
+    ("1034", "Belley", "pvd-84-01-2", "2021-04-22", "FR", 9207, "01", "84", "200040350", 5.683930544692068,
+     45.74994446018389),
+    ("", "Gex", "pvd-84-01-7", "2021-07-01", "FR", 13177, "01", "84", "240100750", 6.046814453855585,
+     46.346861357998478),
+]
+
+
+def write_old_pvd(path: Path, rows=OLD_PVD) -> Path:
+    lines = [json.dumps({"type": "Feature", "properties": {
+        "insee_com": com, "lib_com.x": name, "id_pvd": ref, "date_signature": signed, "lib_com.y": name,
+        "lib_com_carto": name, "iso_territoire_2": iso, "pop": pop, "insee_dep": dep, "insee_reg": reg,
+        "siren_epci": epci}, "geometry": {"type": "Point", "coordinates": [lon, lat]}}, ensure_ascii=False)
+        for com, name, ref, signed, iso, pop, dep, reg, epci, lon, lat in rows]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('{\n"type": "FeatureCollection",\n"name": "pvd_geom",\n'
+                    '"crs": { "type": "name", "properties": { "name": "urn:ogc:def:crs:OGC:1.3:CRS84" } },\n'
+                    '"features": [\n' + ",\n".join(lines) + "\n]\n}\n", encoding="utf-8")
+    return path
+
+
+def test_old_pvd_layout_is_read_as_a_vintage(tmp_path):
+    con = duckdb.connect()
+    res = load_source(con, "programme_laureates",
+                      [fetch("programme_laureates", str(write_old_pvd(tmp_path / "pvd_geom.geojson")),
+                             tmp_path / "snapshots")])
+    assert (res.rows_read, res.rows_loaded, res.rows_rejected) == (7, 5, 2)
+    assert res.files[0].vintage == "Petites villes de demain, fichier d'origine (id_pvd, insee_com)"
+    assert con.execute("select id_territoire, id_geo, lib_geo, date_signature, liste_geo, _vintage "
+                       "from raw.programme_laureates order by _row").fetchall() == [
+        ("pvd-84-01-1", "01033", "Valserhône", "2021-03-12", None, res.files[0].vintage),
+        ("pvd-84-01-24", "01269", "Nantua", "2021-06-01", None, res.files[0].vintage),
+        ("pvd-03-973-1", "97308", "Saint-Georges", None, None, res.files[0].vintage),
+        ("pvd-01-971-1", "97106", "Bouillante", "2021-05-28", None, res.files[0].vintage),
+        ("pvd-04-974-1", "97401", "Les Avirons", "2022-04-08", None, res.files[0].vintage)]
+    reasons = [r[0] for r in con.execute("select reason from raw.programme_laureates_rejects order by _row").fetchall()]
+    assert len(reasons) == 2
+    # (the reasons name the column by its canonical name, id_geo, as for every source; the record keeps insee_com)
+    assert reasons[0] == "pvd_geom.geojson, ligne 11 : colonne « id_geo » (code commune INSEE) : valeur « 1034 » invalide"
+    assert reasons[1] == "pvd_geom.geojson, ligne 12 : colonne « id_geo » (code commune INSEE) : valeur manquante"
+
+
+def test_today_layout_still_needs_its_liste_geo_and_the_old_one_its_code_column(tmp_path):
+    """A file of neither layout is refused whole, naming what is missing and what to do."""
+    no_liste = tmp_path / "a" / "pvd_geom.geojson"
+    no_liste.parent.mkdir()
+    no_liste.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id_territoire": "pvd-01-971-1", "lib_territoire": "Bouillante"},
+         "geometry": {"type": "Point", "coordinates": [-61.75, 16.14]}}]}), encoding="utf-8")
+    no_code = tmp_path / "b" / "pvd_geom.geojson"
+    no_code.parent.mkdir()
+    no_code.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id_pvd": "pvd-84-01-1", "lib_com.x": "Valserhône"},
+         "geometry": {"type": "Point", "coordinates": [5.79, 46.12]}}]}), encoding="utf-8")
+    for path, missing in ((no_liste, "« liste_geo »"), (no_code, "« id_geo »")):
+        with pytest.raises(ContractError) as err:
+            load_source(duckdb.connect(), "programme_laureates",
+                        [fetch("programme_laureates", str(path), tmp_path / "snapshots")])
+        assert missing in str(err.value) and "pvd_geom.geojson" in str(err.value)
+        assert "Rien n'a été chargé" in str(err.value)

@@ -10,7 +10,7 @@ commune when a convention covers several: "A (01001), B (01002)" or "A (01001); 
 from which no code can be read is rejected with its reason.
 """
 
-from ingest.contracts import DECIMAL, INSEE_COMMUNE, Contract, _c
+from ingest.contracts import DECIMAL, INSEE_COMMUNE, Contract, Vintage, _c
 from ingest.sources.base import Source
 
 # "Name (code)" items separated by "," or ";": every item must end with a commune code between brackets
@@ -35,6 +35,8 @@ SOURCE = Source(
         "ligne par commune ; un texte dont aucun code ne peut être lu est rejeté avec sa raison.",
         "Petites villes de demain : date de signature vide pour certaines conventions : gardée vide "
         "(« non renseignée »), la commune reste lauréate.",
+        "Petites villes de demain, fichier d'origine (id_pvd, insee_com, sans liste_geo ni lib_territoire) : lu comme "
+        "un millésime ; une ligne sans code commune valable est rejetée avec sa raison.",
     ),
     locations={
         # Repository anct-carto/superposeur-anct, data/geom/: the programmes' laureates as commune points
@@ -65,5 +67,15 @@ SOURCE = Source(
         ),
         key=("id_territoire", "liste_geo"),
         coordinates=("latitude", "longitude"),
+        vintages=(
+            # The layout of every programme file today (data/geom/geojsonV2/, data/geom/old/).
+            Vintage("superposeur ANCT (id_territoire, liste_geo)", signature=("id_territoire",)),
+            # The older Petites villes de demain file (data/geom/geojson/pvd_geom.geojson, commit 8bf803a0): one
+            # feature per commune, the convention in id_pvd, the commune code in insee_com (a real vintage of
+            # the same list: read, each row needing its code since there is no liste_geo to read it from).
+            Vintage("Petites villes de demain, fichier d'origine (id_pvd, insee_com)", signature=("id_pvd",),
+                    columns={"id_pvd": "id_territoire", "lib_com.x": "lib_geo"},
+                    absent=("liste_geo",), not_empty=("id_geo",)),
+        ),
     ),
 )
