@@ -49,7 +49,9 @@ from ingest.fetch import fetch
 from ingest.load import load_source
 
 
-def load_flows(tmp_path: Path, name: str, content: bytes | dict[str, str]):
+def load_file(tmp_path: Path, source: str, name: str, content: bytes | dict[str, str], con=None):
+    """``content`` (bytes, or the members of a zip) written as ``name``, fetched and loaded by the source's
+    loader (load_source hands the detail file to its own)."""
     f = tmp_path / name
     if isinstance(content, dict):
         with zipfile.ZipFile(f, "w") as zf:
@@ -57,10 +59,14 @@ def load_flows(tmp_path: Path, name: str, content: bytes | dict[str, str]):
                 zf.writestr(member, text)
     else:
         f.write_bytes(content)
-    con = duckdb.connect()
-    res = load_source(con, "mobpro_flows", [fetch("mobpro_flows", str(f), tmp_path / "snapshots")])
+    con = con or duckdb.connect()
+    res = load_source(con, source, [fetch(source, str(f), tmp_path / "snapshots")])
     assert res.rows_read == res.rows_loaded + res.rows_rejected
     return con, res
+
+
+def load_flows(tmp_path: Path, name: str, content: bytes | dict[str, str]):
+    return load_file(tmp_path, "mobpro_flows", name, content)
 
 
 FLOW_ROWS = (
@@ -143,17 +149,7 @@ DETAIL_ROWS = (
 
 
 def load_detail(tmp_path: Path, name: str, content: bytes | dict[str, str], con=None):
-    f = tmp_path / name
-    if isinstance(content, dict):
-        with zipfile.ZipFile(f, "w") as zf:
-            for member, text in content.items():
-                zf.writestr(member, text)
-    else:
-        f.write_bytes(content)
-    con = con or duckdb.connect()
-    res = sources.load(con, "mobpro_detail", [fetch("mobpro_detail", str(f), tmp_path / "snapshots")])
-    assert res.rows_read == res.rows_loaded + res.rows_rejected
-    return con, res
+    return load_file(tmp_path, "mobpro_detail", name, content, con)
 
 
 def test_detail_2019_archive_named_by_data_gouv_takes_the_year_of_its_data_file(tmp_path):
