@@ -39,6 +39,7 @@ LIST_ROWS = [
     ["R4", "Tiers-lieu perdu", "", "9999", "Nulle-Part", "", "", "ouvert", ""],        # unknown postcode, no coords
     ["R5", "Ligne coupée"],                                                          # damaged: 2 fields of 9
     ["R6", "Coworking du Bourg", "1 place de l'Église", "9100", "Béta", "", "", "fermé", ""],  # accents ignored
+    ["R7", "Pépinière de la CCI", "BP 212", "9301", "DELTA CEDEX 1", "", "", "ouvert", ""],  # CEDEX: no commune's code
 ]
 MAPPING = """name = "Réseau régional de test"
 date = "2025-06"
@@ -81,7 +82,7 @@ def test_headerless_list_loads_through_its_mapping(tmp_path):
     con = duckdb.connect()
     res = _load_list(con, write_list(tmp_path / "in"), tmp_path / "snap")
     f = res.files[0]
-    assert (res.rows_read, res.rows_loaded, res.rows_rejected) == (6, 5, 1)
+    assert (res.rows_read, res.rows_loaded, res.rows_rejected) == (7, 6, 1)
     assert (f.encoding, f.separator, f.vintage) == ("cp1252", "\t", "2025-06")
     rows = con.execute("select identifiant, nom_lieu, code_postal, commune, latitude, statut, statut_code, liste "
                        "from raw.listes_lieux order by _row").fetchall()
@@ -91,6 +92,7 @@ def test_headerless_list_loads_through_its_mapping(tmp_path):
         ("R3", "Fablab des Champs", None, None, "45,0001", "OUVERT", "ouvert", "Réseau régional de test"),
         ("R4", "Tiers-lieu perdu", "09999", "Nulle-Part", None, "ouvert", "ouvert", "Réseau régional de test"),
         ("R6", "Coworking du Bourg", "09100", "Béta", None, "fermé", "ferme", "Réseau régional de test"),
+        ("R7", "Pépinière de la CCI", "09301", "DELTA CEDEX 1", None, "ouvert", "ouvert", "Réseau régional de test"),
     ]
     assert con.execute("select reason from raw.listes_lieux_rejects").fetchall() == [
         ("reseau_test.txt, ligne 5 : nombre de champs incorrect : 2 au lieu de 9 (ligne abîmée ou séparateur en trop)",)]
@@ -98,10 +100,10 @@ def test_headerless_list_loads_through_its_mapping(tmp_path):
     report = con.execute("select line, column_name, original_value, retained_value, rule from raw._field_report "
                          "where retained_value is not null order by line").fetchall()
     assert report == [(line, "colonne 4", pc, "0" + pc, "code postal de 4 chiffres : zéro initial rendu")
-                      for line, pc in ((1, "9100"), (2, "9200"), (4, "9999"), (6, "9100"))]
+                      for line, pc in ((1, "9100"), (2, "9200"), (4, "9999"), (6, "9100"), (7, "9301"))]
     manifest = con.execute("select rows_read, rows_loaded, rows_rejected, vintage, corrections "
                            "from raw._manifest where source = 'listes_lieux'").fetchall()
-    assert manifest == [(6, 5, 1, "2025-06", 4)]
+    assert manifest == [(7, 6, 1, "2025-06", 5)]
 
 
 def test_unknown_status_is_reported_not_guessed(tmp_path):
@@ -207,6 +209,7 @@ def test_every_row_of_the_list_is_placed_or_reported(tiny_with_list):
         RID + "R3": ("96004", "coordonnees_commune_la_plus_proche"),
         RID + "R4": (None, None),
         RID + "R6": ("96002", "code_postal_nom_commune"),
+        RID + "R7": ("96004", "code_postal_cedex_nom_commune"),   # the only Delta whose postcodes start with 09
     }
     unplaced = con.execute("select place_id, unplaced_reason, source_file, source_row, postcode "
                            "from marts.quality_unplaced_places where source_name = 'listes_lieux'").fetchall()
@@ -214,10 +217,10 @@ def test_every_row_of_the_list_is_placed_or_reported(tiny_with_list):
                          "inconnu ; commune « Nulle-Part » absente des communes de ce code postal ; pas de coordonnées",
                          "reseau_test.txt", 4, "09999")]
     # read = placed + unplaced + rejected (the damaged row, in raw.listes_lieux_rejects)
-    assert con.execute("select n_rows, n_placed_by_postcode, n_placed_by_postcode_and_name, n_placed_by_coordinates, "
-                       "n_unplaced from marts.quality_place_placement where source_name = 'listes_lieux'"
-                       ).fetchone() == (5, 1, 2, 1, 1)
-    assert res.rows_read == 5 + con.execute("select count(*) from raw.listes_lieux_rejects").fetchone()[0]
+    assert con.execute("select n_rows, n_placed_by_postcode, n_placed_by_postcode_and_name, n_placed_by_cedex_and_name, "
+                       "n_placed_by_coordinates, n_unplaced from marts.quality_place_placement "
+                       "where source_name = 'listes_lieux'").fetchone() == (6, 1, 2, 1, 1, 1)
+    assert res.rows_read == 6 + con.execute("select count(*) from raw.listes_lieux_rejects").fetchone()[0]
 
 
 @pytest.mark.slow   # a dbt build of the tiny territory with the list
@@ -237,7 +240,8 @@ def test_the_place_also_in_the_inventory_is_recognised(tiny_with_list):
     # only a list knows is a real place, not a tiers-lieu of the indicators)
     rows = dict(con.execute("select source_record_id, place_id from marts.dim_place_source "
                             "where source_name = 'listes_lieux'").fetchall())
-    assert rows == {RID + "R1": "TL2019-1", RID + "R2": None, RID + "R3": None, RID + "R4": None, RID + "R6": None}
+    assert rows == {RID + "R1": "TL2019-1", RID + "R2": None, RID + "R3": None, RID + "R4": None, RID + "R6": None,
+                    RID + "R7": None}
 
 
 # ---------------------------------------------------------------------------------------------- demo

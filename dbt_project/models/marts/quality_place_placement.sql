@@ -10,6 +10,7 @@ select
     count(*) filter (where placement_method = 'code_insee_commune_parente') as n_placed_by_parent_code,
     count(*) filter (where placement_method = 'code_insee_fusionne')    as n_placed_by_merged_code,
     count(*) filter (where placement_method = 'code_postal')            as n_placed_by_postcode,
-    count(*) filter (where placement_method = 'code_postal_nom_commune') as n_placed_by_postcode_and_name
+    count(*) filter (where placement_method = 'code_postal_nom_commune') as n_placed_by_postcode_and_name,
+    count(*) filter (where placement_method = 'code_postal_cedex_nom_commune') as n_placed_by_cedex_and_name
 from {{ ref('int_place_placement') }}
 group by source_name
