@@ -723,3 +723,27 @@ def test_demo_nearest_distances_equal_brute_force(demo_warehouse):
         for kind, targets in kinds.items():
             expected = round(min(_haversine(lat, lon, p[2], p[3]) for p in targets), 3)
             assert got[(code, kind)] == pytest.approx(expected, abs=1e-9), (code, kind)
+
+
+def test_an_answer_with_an_unknown_place_identifier_is_a_warning(tiny, tmp_path):
+    """The 2025 answer of « Lieu Trois » carries a mistyped identifier (TL2019-9 for TL2019-3): it is still
+    matched, by its name in its commune (Delta), and the warning-level dbt test assert_survey_place_ids_known
+    names the answer, its file and record, and says to correct the identifier; the build goes on."""
+    import shutil
+
+    db = tmp_path / "typo.duckdb"
+    shutil.copyfile(tiny[1], db)
+    w = duckdb.connect(str(db))
+    w.execute("update raw.surveys set identifiant_lieu = 'TL2019-9' where identifiant_lieu = 'TL2019-3'")
+    w.close()
+    proc = dbt("build", "--select", "stg_surveys+", db=db, target=tmp_path / "target")
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    assert "WARN 1 assert_survey_place_ids_known" in proc.stdout
+    con = duckdb.connect(str(db), read_only=True)
+    assert rows(con, "select place_id, match_method from intermediate.int_survey_matches where place_ref = 'TL2019-9'") \
+        == [("TL2019-3", "nom_commune")]
+    assert rows(con, "select message from dbt_test__audit.assert_survey_place_ids_known") == [(
+        "Réponse « Lieu Trois » (enquete.csv, enregistrement 4, vague 2025) : identifiant de lieu « TL2019-9 » "
+        "inconnu de l'inventaire ; rapprochée par son nom dans sa commune ; corrigez l'identifiant dans le fichier "
+        "de réponses.",)]
+    con.close()
