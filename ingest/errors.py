@@ -13,6 +13,14 @@ class IngestError(Exception):
         where = f" ({location})" if location else ""
         super().__init__(f"Source « {source} »{where} : {message}")
 
+    def name_file(self, location: str) -> None:
+        """Name the file by ``location`` when the error names one: the readers name the archived copy they
+        read, the team knows the file by its location (the URL or path of the configuration, the file dropped
+        in the inbox)."""
+        if self.location is not None and self.location != location:
+            self.location = location
+            self.args = (f"Source « {self.source} » ({location}) : {self.reason}",)
+
 
 class FetchError(IngestError):
     """Download failed and no earlier snapshot can stand in for it."""

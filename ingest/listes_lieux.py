@@ -411,12 +411,7 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
         try:
             result, rows, rejected = _read_file(snap, mapping, seen)
         except ContractError as exc:
-            if exc.location is not None and exc.location != snap.location:
-                # the readers name the archived copy they read: the team knows the file by its location
-                # (the path or URL of the configuration), as ingest.load.load_source says it
-                renamed = ContractError(exc.source, exc.reason, location=snap.location)
-                renamed.snapshot = snap
-                raise renamed from exc
+            exc.name_file(snap.location)
             exc.snapshot = snap   # load_or_keep_previous: the previous copy of this file may stand in
             raise
         files.append(result)

@@ -627,12 +627,7 @@ def load_source(con: duckdb.DuckDBPyConnection, source: str, snapshots: list[Sna
                     done = _python_file(snap, contract, seen, part, con)
                 check_row_drop(done[0], contract)
             except ContractError as exc:
-                if exc.location is not None and exc.location != snap.location:
-                    # the readers name the archived copy they read: the team knows the file by its location
-                    # (the URL or the path of the configuration, the file dropped in the inbox)
-                    renamed = ContractError(exc.source, exc.reason, location=snap.location)
-                    renamed.snapshot = snap
-                    raise renamed from exc
+                exc.name_file(snap.location)
                 exc.snapshot = snap          # the damaged file: the caller may fall back on its previous snapshot
                 raise
             files.append(done[0])

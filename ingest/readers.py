@@ -130,6 +130,11 @@ BINARY_FORMATS = (
 )
 
 
+def binary_kind(head: bytes) -> str | None:
+    """What a file is (French) when its first bytes are those of a :data:`BINARY_FORMATS` format, else None."""
+    return next((what for magic, what in BINARY_FORMATS if head.startswith(magic)), None)
+
+
 def sniff_format(path: Path, source: str) -> str:
     """``zip``, ``xlsx``, ``json``, ``geojson`` or ``csv``, from the first bytes (then the extension)."""
     _check_not_html_or_empty(path, source)
@@ -148,7 +153,7 @@ def sniff_format(path: Path, source: str) -> str:
         raise ContractError(source, "fichier Parquet : ce format n'est pas lu par le produit, rien n'a été chargé. "
                                     "Téléchargez l'édition CSV publiée sur la même page (l'INSEE publie ses fichiers "
                                     "détail en CSV zippé et en Parquet).", location=str(path))
-    binary = next((what for magic, what in BINARY_FORMATS if head.startswith(magic)), None)
+    binary = binary_kind(head)
     if binary is None and b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         binary = "un fichier binaire (octets nuls dès le début)"
     if binary is not None:

@@ -41,7 +41,7 @@ from ingest.contracts import Contract
 from ingest.errors import ContractError, IngestError
 from ingest.fetch import Snapshot
 from ingest.load import LINEAGE, FileResult, LoadResult, replace_raw
-from ingest.readers import BINARY_FORMATS, read_csv
+from ingest.readers import binary_kind, read_csv
 from ingest.surveys.schema import BY_CODE, FIELDS
 from ingest.surveys.validate import ERROR, WARNING, Finding, key, validate_columns
 
@@ -278,20 +278,13 @@ def read_any(snap: Snapshot) -> tuple[list[str], Iterator[tuple[int, int, list]]
         return header, recs, {"encoding": "xlsx", "separator": ""}
     with path.open("rb") as fh:
         head = fh.read(8)
-    binary = next((what for m, what in BINARY_FORMATS if head.startswith(m)), None)
+    binary = binary_kind(head)
     if binary is not None:
         raise ContractError(SOURCE, f"le fichier reçu est {binary}, pas un questionnaire lisible : l'ouvrir dans le "
                             "tableur et l'enregistrer au format .xlsx ou CSV, puis le déposer de nouveau. Rien n'a "
                             "été chargé de ce fichier.", location=snap.location)
     header, recs, detected = read_csv(path, SOURCE, ANSWER_FILE)
-    width = len(header)
-
-    def cells(values: list[str]) -> list:
-        if len(values) > width and not any(v.strip() for v in values[width:]):
-            values = values[:width]   # empty cells after the last column (a spreadsheet's trailing « ; »)
-        return [v if v != "" else None for v in values]
-
-    return header, ((r.row, r.line, cells(r.values)) for r in recs), detected
+    return header, ((r.row, r.line, [v if v != "" else None for v in r.values]) for r in recs), detected
 
 
 # ------------------------------------------------------------------------------------------------
@@ -531,8 +524,8 @@ def _read_file(snap: Snapshot, name: str, mappings: list[Mapping]) -> _ReadFile:
     for row, line, cells in records:
         out.rows_read += 1
         row -= n_above
-        if len(cells) > width and not any(cells[width:]):
-            cells = cells[:width]
+        if len(cells) > width and not any((c or "").strip() for c in cells[width:]):
+            cells = cells[:width]   # empty cells after the last column (a spreadsheet's trailing « ; »)
         record = dict(zip(header, cells)) if len(cells) == width else {"valeurs": cells}
         reason = None
         if len(cells) != width:
@@ -596,10 +589,8 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
         try:
             read = _read_file(snap, Path(snap.location).name, mappings)
         except ContractError as exc:
-            if exc.location == snap.location:
-                raise
-            # the CSV reader names the archived copy it read: the team knows the file it dropped in the inbox
-            raise ContractError(exc.source, exc.reason, location=snap.location) from exc
+            exc.name_file(snap.location)     # the CSV reader names the archived copy it read
+            raise
         files.append(FileResult(snapshot=snap, encoding=read.encoding, separator=read.separator,
                                 rows_read=read.rows_read, warnings=list(read.warnings)))
         file_findings += read.findings
