@@ -142,6 +142,18 @@ def tiny(tmp_path_factory):
     con.close()
 
 
+def tiny_copy(tiny, db: Path, *statements: str) -> Path:
+    """A copy of the tiny warehouse at ``db``, with ``statements`` run on it (its raw tables changed)."""
+    import shutil
+
+    shutil.copyfile(tiny[1], db)
+    w = duckdb.connect(str(db))
+    for sql in statements:
+        w.execute(sql)
+    w.close()
+    return db
+
+
 def one(con, sql, params=()):
     return con.execute(sql, list(params)).fetchone()
 
@@ -236,13 +248,8 @@ def test_distances_and_the_exact_threshold(tiny):
 def test_distances_follow_a_moved_facility(tiny, tmp_path):
     """int_nearest_place is searched again at every build: a France Services that moves (here from
     Epsilon to Gamma) moves every distance that depended on it."""
-    import shutil
-
-    db = tmp_path / "copy.duckdb"
-    shutil.copyfile(tiny[1], db)
-    w = duckdb.connect(str(db))
-    w.execute("update raw.france_services set latitude = '45.5', insee_com = '96003' where id_fs = '3'")
-    w.close()
+    db = tiny_copy(tiny, tmp_path / "copy.duckdb",
+                   "update raw.france_services set latitude = '45.5', insee_com = '96003' where id_fs = '3'")
     proc = dbt("run", "--select", "+int_nearest_place", db=db, target=tmp_path / "target")
     assert proc.returncode == 0, proc.stdout[-4000:]
     w = duckdb.connect(str(db), read_only=True)
@@ -388,19 +395,15 @@ def tiny_variant(tiny, tmp_path_factory):
     * cantons: Gamma is put in the pseudo-canton 9690 (no France Services) and Epsilon has no canton;
     * grants: "Association du Val" loses its date (file subventions.csv: no year), "FAB DEUX SAS" loses
       its date and comes from subventions-2023.csv (year of the file name)."""
-    import shutil
-
     tmp = tmp_path_factory.mktemp("tiny_variant")
-    db = tmp / "variant.duckdb"
-    shutil.copyfile(tiny[1], db)
-    w = duckdb.connect(str(db))
-    w.execute("delete from raw.mobpro_flows where (CODGEO = DCLT and CODGEO <> '96004') or CODGEO = '98001'")
-    w.execute("update raw.mobpro_flows set _file = 'flux_complet.csv' where CODGEO = '96004'")
-    w.execute("update raw.cog_communes set CAN = '9690' where COM = '96003'")
-    w.execute("update raw.cog_communes set CAN = '' where COM = '98001'")
-    w.execute("update raw.subventions set dateConvention = '' where nomBeneficiaire in ('Association du Val', 'FAB DEUX SAS')")
-    w.execute("update raw.subventions set _file = 'subventions-2023.csv' where nomBeneficiaire = 'FAB DEUX SAS'")
-    w.close()
+    db = tiny_copy(
+        tiny, tmp / "variant.duckdb",
+        "delete from raw.mobpro_flows where (CODGEO = DCLT and CODGEO <> '96004') or CODGEO = '98001'",
+        "update raw.mobpro_flows set _file = 'flux_complet.csv' where CODGEO = '96004'",
+        "update raw.cog_communes set CAN = '9690' where COM = '96003'",
+        "update raw.cog_communes set CAN = '' where COM = '98001'",
+        "update raw.subventions set dateConvention = '' where nomBeneficiaire in ('Association du Val', 'FAB DEUX SAS')",
+        "update raw.subventions set _file = 'subventions-2023.csv' where nomBeneficiaire = 'FAB DEUX SAS'")
     proc = dbt("build", "--select", "stg_mobpro_flows+", "stg_cog_communes+", "stg_subventions+", db=db, target=tmp / "target")
     assert proc.returncode == 0, proc.stdout[-4000:]
     con = duckdb.connect(str(db), read_only=True)
@@ -729,13 +732,8 @@ def test_an_answer_with_an_unknown_place_identifier_is_a_warning(tiny, tmp_path)
     """The 2025 answer of « Lieu Trois » carries a mistyped identifier (TL2019-9 for TL2019-3): it is still
     matched, by its name in its commune (Delta), and the warning-level dbt test assert_survey_place_ids_known
     names the answer, its file and record, and says to correct the identifier; the build goes on."""
-    import shutil
-
-    db = tmp_path / "typo.duckdb"
-    shutil.copyfile(tiny[1], db)
-    w = duckdb.connect(str(db))
-    w.execute("update raw.surveys set identifiant_lieu = 'TL2019-9' where identifiant_lieu = 'TL2019-3'")
-    w.close()
+    db = tiny_copy(tiny, tmp_path / "typo.duckdb",
+                   "update raw.surveys set identifiant_lieu = 'TL2019-9' where identifiant_lieu = 'TL2019-3'")
     proc = dbt("build", "--select", "stg_surveys+", db=db, target=tmp_path / "target")
     assert proc.returncode == 0, proc.stdout[-4000:]
     assert "WARN 1 assert_survey_place_ids_known" in proc.stdout
