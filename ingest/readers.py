@@ -56,22 +56,34 @@ class Record:
 
 # --------------------------------------------------------------------------------------- sniffing
 def detect_encoding(path: Path, source: str) -> str:
-    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8, else cp1252 (a superset of latin-1)."""
+    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8, else cp1252 (a superset of latin-1).
+
+    Every byte is read once, so a text file holding a NUL byte is refused here (:func:`refuse_nul`): no text
+    publication writes one, a download or a copy that was cut or filled with zeros on the way does."""
     with path.open("rb") as fh:
         head = fh.read(4)
-        if head.startswith(codecs.BOM_UTF8):
-            return "utf-8-sig"
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return "utf-16"
         fh.seek(0)
+        bom = head.startswith(codecs.BOM_UTF8)
         decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-            return "utf-8"
-        except UnicodeDecodeError:
-            pass
+        utf8, lines = True, 0
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            refuse_nul(chunk, lines, path, source)
+            lines += chunk.count(b"\n")
+            if utf8 and not bom:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = False
+        if bom:
+            return "utf-8-sig"
+        if utf8:
+            try:
+                decoder.decode(b"", final=True)
+                return "utf-8"
+            except UnicodeDecodeError:
+                pass
         fh.seek(0)   # cp1252 leaves five bytes undefined: a file holding one is read as latin-1 (never a crash)
         decoder = codecs.getincrementaldecoder("cp1252")()
         try:
@@ -80,6 +92,18 @@ def detect_encoding(path: Path, source: str) -> str:
             return "cp1252"
         except UnicodeDecodeError:
             return "latin-1"
+
+
+def refuse_nul(chunk: bytes, lines_before: int, path: Path, source: str) -> None:
+    """Refuse, in French with its line, a text file whose ``chunk`` (after ``lines_before`` line ends) holds a
+    NUL byte."""
+    at = chunk.find(b"\x00")
+    if at >= 0:
+        line = lines_before + chunk.count(b"\n", 0, at) + 1
+        raise ContractError(source, f"le fichier contient des octets nuls à la ligne {line} : il a été abîmé en "
+                                    "route (téléchargement ou copie interrompus, disque plein ?) et ne peut être pris "
+                                    "en entier : rien n'a été chargé. Téléchargez ou copiez-le de nouveau.",
+                            location=str(path))
 
 
 def non_data_reason(head: bytes) -> str | None:

@@ -259,3 +259,22 @@ def test_a_latin1_file_with_a_byte_cp1252_leaves_undefined_loads(tmp_path):
     assert (res.rows_read, res.rows_loaded, res.files[0].encoding) == (2, 2, "latin-1")
     assert con.execute("select lib_com from raw.grille_densite order by _row").fetchall() == [
         ("Sainte-Hélène\x81",), ("Évreux",)]
+
+
+@pytest.mark.parametrize("source, path, fast", [
+    ("france_services", FS_2024, None),      # the Python reader (records over several lines)
+    ("mobpro_flows", FLOWS, True),           # DuckDB's reader (the fast path of large CSV files)
+])
+def test_nul_bytes_in_the_middle_of_a_file_refuse_it(tmp_path, shared_data, source, path, fast):
+    """A copy whose middle was filled with zeros (a download or copy interrupted, a disk full) loaded every row,
+    the zeros inside a value, without a word: only the first 4 KB were looked at. Now the file is refused whole,
+    in French, with the line of the first NUL byte, whichever reader would have read it."""
+    data = (shared_data / path).read_bytes()
+    middle = data.index(b"\n", len(data) // 2) + 1 + 12          # 12 bytes into a line after the middle
+    line = data[:middle].count(b"\n") + 1
+    snap = snapshot(tmp_path, source, path.name, data[:middle] + b"\x00" * 512 + data[middle:])
+    con = duckdb.connect()
+    with pytest.raises(ContractError, match=rf"{re.escape(path.name)}\) : le fichier contient des octets nuls à la "
+                                            rf"ligne {line} : .* rien n'a été chargé"):
+        load_source(con, source, [snap], fast=fast)
+    assert not con.execute(f"select count(*) from duckdb_tables() where table_name = '{source}'").fetchone()[0]
