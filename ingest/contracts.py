@@ -87,6 +87,10 @@ class Contract:
     max_row_drop: float | None = None
     """Largest share of rows a file may lose against the previous snapshot of the same location before it
     is taken for a truncated file and refused (None: no bound, e.g. files cut to the territory)."""
+    repeated_records: str | None = None
+    """For a source without key: what a record repeated identically in a file means (French), e.g. that a
+    grant counts twice. Such records are loaded (two identical grants may exist) and the file gets a
+    warning naming the lines; None: identical records are expected (individuals of a census file)."""
 
     source: str = ""               # set from the declaration that holds the contract (ingest/sources)
 

@@ -26,6 +26,9 @@ from ingest.fetch import Snapshot, mark_loaded, previous_loaded
 from ingest.readers import csv_header, ends_with_line_end, extract_member, read_table, sniff_format
 
 LINEAGE = ("_source", "_file", "_sha256", "_row", "_line")
+# A column normalised by the contract (SIRET...) none of whose values is usable, from this many values on, is
+# named in a warning of its file (a header whose columns were swapped, identifiers a spreadsheet damaged).
+SLACK_VALUES = 3
 
 MANIFEST_DDL = """
 create table if not exists raw._manifest (
@@ -255,6 +258,9 @@ def _python_file(snap: Snapshot, contract: Contract, seen_keys: dict[tuple, str]
     unknown: dict[str, set] = {}
     width = len(names)
     wrong_width: list[tuple[int, int]] = []    # (line, fields) of the records whose width is not the header's
+    first_line: dict[tuple, int] = {}          # contract.repeated_records: line of each distinct record
+    repeated: list[tuple[int, int]] = []       # (line, line of the identical record before it)
+    unusable = {idx: [0, 0, None] for idx, _ in normalize}   # values given, values refused, first refused
     for rec in records:
         result.rows_read += 1
         vals = [v if v != "" else None for v in rec.values]
@@ -269,6 +275,10 @@ def _python_file(snap: Snapshot, contract: Contract, seen_keys: dict[tuple, str]
                 if v is None or not v.strip():
                     continue
                 retained, why = normalize_value(rule, v, vals[dep_idx] if dep_idx is not None else None)
+                unusable[idx][0] += 1
+                if retained is None:
+                    unusable[idx][1] += 1
+                    unusable[idx][2] = unusable[idx][2] or f"« {v} » : {why}"
                 if why is not None:
                     result.corrections.append((rec.line, names[idx], v, retained if retained != v else None, why))
                 if retained is not None:
@@ -297,6 +307,10 @@ def _python_file(snap: Snapshot, contract: Contract, seen_keys: dict[tuple, str]
                 else:
                     seen_keys[key] = where
         lineage = (source, file_name, snap.sha256, rec.row, rec.line)
+        if reason is None and contract.repeated_records:
+            before = first_line.setdefault(tuple(vals), rec.line)
+            if before != rec.line:
+                repeated.append((rec.line, before))
         if reason is None:
             result.rows_loaded += 1
             derived: dict[str, str] = {}
@@ -330,6 +344,19 @@ def _python_file(snap: Snapshot, contract: Contract, seen_keys: dict[tuple, str]
             rejects["record"].append(json.dumps(record, ensure_ascii=False))
     check_widths(wrong_width, result.rows_read, width, detected.get("separator"), source, snap.location)
     result.warnings.extend(detected.get("warnings", ()))     # the reader's, once every record is read
+    if repeated:
+        shown = ", ".join(f"ligne {line} = ligne {before}" for line, before in repeated[:5])
+        result.warnings.append(f"{len(repeated)} enregistrement(s) identique(s) en tout point à un enregistrement "
+                               f"précédent du fichier ({shown}{', ...' if len(repeated) > 5 else ''}) : chargé(s) tel(s) "
+                               f"quel(s), {contract.repeated_records} ; si c'est une ligne copiée deux fois, faites "
+                               "corriger le fichier par son éditeur")
+    for idx, (given, refused_n, example) in unusable.items():
+        if given >= SLACK_VALUES and refused_n == given:
+            col = contract.column(names[idx])
+            result.warnings.append(f"colonne « {names[idx]} » ({col.label or col.name}) : aucune de ses {given} valeurs "
+                                   f"n'est utilisable (ex. {example}) : colonnes inversées dans l'en-tête, ou "
+                                   "identifiants abîmés par un tableur ? Valeurs gardées telles que publiées ; "
+                                   "vérifiez le fichier")
     for column, values in unknown.items():
         shown = ", ".join(f"« {v} »" for v in sorted(values)[:5])
         result.warnings.append(f"colonne « {column} » : valeur(s) inconnue(s) du millésime {vintage.name} ({shown}) : "

@@ -176,3 +176,36 @@ def test_grants_file_without_final_line_end_is_read_with_a_warning(tmp_path):
     [warning] = [w for w in res.files[0].warnings if "sans fin de ligne" in w]
     assert "ligne 3" in warning and "Coworking du Val;;Animation;3500.50" in warning
     assert con.execute("select montant from raw.subventions order by _row").fetchall() == [("12000",), ("3500.50",)]
+
+
+def test_a_grant_repeated_line_for_line_is_loaded_with_a_warning(tmp_path):
+    """SCDL grants have no key: a line copied twice (a damaged export, two files pasted together) loaded as two
+    grants without a word, doubling the funding figures. It still loads (two identical grants may exist, two
+    instalments of one decision) and the file's warning names the lines."""
+    header = "nomAttribuant;idAttribuant;dateConvention;nomBeneficiaire;idBeneficiaire;objet;montant\n"
+    grant = "Commune d'Exemple;82212742900014;2023-03-01;Association La Fabrique;;Fonctionnement;12000\n"
+    other = "Commune d'Exemple;82212742900014;2023-04-12;Coworking du Val;;Animation;3500.50\n"
+    _, res = load(tmp_path, "subventions.csv", header + grant + other + grant)
+    assert (res.rows_read, res.rows_loaded, res.rows_rejected) == (3, 3, 0)
+    [warning] = [w for w in res.files[0].warnings if "identique" in w]
+    assert warning.startswith("1 enregistrement(s) identique(s) en tout point à un enregistrement précédent du "
+                              "fichier (ligne 4 = ligne 2) : chargé(s) tel(s) quel(s), chacun compte")
+    _, res = load(tmp_path, "subventions2.csv", header + grant + other)
+    assert not [w for w in res.files[0].warnings if "identique" in w]
+
+
+def test_a_siret_column_without_one_usable_value_is_named_in_a_warning(tmp_path):
+    """The funder's name and SIRET swapped in the header: every idAttribuant was a name, kept as published
+    and listed value by value in the per-field report, but the file loaded without a warning. The file's
+    warning now names the column; one bad SIRET among good ones stays in the per-field report only."""
+    header = "idAttribuant;nomAttribuant;dateConvention;nomBeneficiaire;idBeneficiaire;objet;montant\n"
+    rows = "".join(f"Commune d'Exemple;82212742900014;2023-03-0{i};Association {i};;Fonctionnement;{i}000\n"
+                   for i in range(1, 5))
+    _, res = load(tmp_path, "subventions.csv", header + rows)
+    assert res.rows_loaded == 4
+    [warning] = [w for w in res.files[0].warnings if "aucune de ses" in w]
+    assert warning.startswith("colonne « idAttribuant » (SIRET de l'attribuant) : aucune de ses 4 valeurs n'est "
+                              "utilisable (ex. « Commune d'Exemple » : SIRET attendu (14 chiffres)")
+    good = header.replace("idAttribuant;nomAttribuant", "nomAttribuant;idAttribuant")
+    _, res = load(tmp_path, "subventions2.csv", good + rows.replace("Association 1;;", "Association 1;123;"))
+    assert res.rows_loaded == 4 and not [w for w in res.files[0].warnings if "aucune de ses" in w]

@@ -59,5 +59,8 @@ SOURCE = Source(
         # Files the team drops in, often exported from a spreadsheet or an open-data portal: a last record
         # without line end is read, with a warning that shows it (readers.read_csv).
         last_line_end=False,
+        # No key: two identical grants may exist (two instalments of one decision); a repeated line is loaded
+        # and its file warned about.
+        repeated_records="chacun compte (une subvention répétée compte deux fois dans les financements)",
     ),
 )
