@@ -25,6 +25,7 @@ import duckdb
 import pyarrow as pa
 
 from ingest.config import Settings
+from ingest.contracts import Contract
 from ingest.errors import ContractError
 from ingest.fetch import Snapshot
 from ingest.load import LINEAGE, FileResult, LoadResult, replace_raw
@@ -35,6 +36,10 @@ TIMESTAMP_NAMES = ("timestamp", "horodatage", "date", "datetime", "date_heure", 
 TIMESTAMP_FORMATS = ("%Y-%m-%d-%H-%M-%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
                      "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M")
 COUNT = re.compile(r"\d+")
+# A series of timestamps and counts: no value spans lines, so a record over several lines is a stray quote that
+# swallowed the lines after it (the file is refused, readers.read_csv); a counter's or a spreadsheet's export may
+# end without a line end after its last row (read, with a warning that shows it).
+SERIES_FILE = Contract(columns=(), source=SOURCE, max_record_lines=1, last_line_end=False)
 
 
 def parse_timestamp(text: str) -> datetime | None:
@@ -47,6 +52,68 @@ def parse_timestamp(text: str) -> datetime | None:
     return None
 
 
+def _read_series(snap: Snapshot, loaded: dict[str, list], lineage_cols: dict[str, list],
+                 rejects: dict[str, list], seen: dict[str, str]) -> FileResult:
+    """Read one series file into ``loaded`` / ``lineage_cols`` (its rows) and ``rejects``."""
+    name = Path(snap.location).name
+    header, records, detected = read_csv(Path(snap.path), SOURCE, SERIES_FILE)
+    lower = [h.strip().lower() for h in header]
+    ts_idx = next((lower.index(n) for n in TIMESTAMP_NAMES if n in lower), 0)
+    sites = [h.strip() for i, h in enumerate(header) if i != ts_idx]
+    if not sites or any(not s for s in sites):
+        raise ContractError(SOURCE, "en-tête attendu : une colonne d'horodatage puis une colonne par site "
+                                    f"(places disponibles) ; trouvé : {', '.join(header)} (ligne 1).",
+                            location=snap.location)
+    n_before = len(loaded["timestamp"])
+    for s in sites:
+        loaded.setdefault(s, [None] * n_before)
+    fr = FileResult(snapshot=snap, encoding=detected["encoding"], separator=detected["separator"])
+    for rec in records:
+        fr.rows_read += 1
+        vals = [v.strip() if v is not None else "" for v in rec.values]
+        reason = None
+        if len(vals) != len(header):
+            reason = f"nombre de champs incorrect : {len(vals)} au lieu de {len(header)}"
+        else:
+            ts = vals[ts_idx]
+            if parse_timestamp(ts) is None:
+                reason = f"colonne « {header[ts_idx]} » (horodatage) : valeur « {ts} » illisible"
+            else:
+                counts = [v for i, v in enumerate(vals) if i != ts_idx]
+                bad = next(((s, v) for s, v in zip(sites, counts) if v and not COUNT.fullmatch(v)), None)
+                if bad:
+                    reason = (f"colonne « {bad[0]} » (places disponibles) : valeur « {bad[1]} » invalide "
+                              "(nombre entier positif ou nul attendu)")
+                elif not any(counts):
+                    reason = "aucune valeur de places disponibles sur la ligne"
+                else:
+                    k = parse_timestamp(ts).isoformat() + "|" + "|".join(sites)
+                    if k in seen:
+                        reason = f"doublon : même horodatage ({ts}) que {seen[k]}"
+                    else:
+                        seen[k] = f"{name} ligne {rec.line}"
+        lineage = (SOURCE, name, snap.sha256, rec.row, rec.line)
+        if reason is None:
+            fr.rows_loaded += 1
+            loaded["timestamp"].append(vals[ts_idx])
+            for i, s in zip([i for i in range(len(header)) if i != ts_idx], sites):
+                loaded[s].append(vals[i] or None)
+            for c, v in zip(LINEAGE, lineage):
+                lineage_cols[c].append(v)
+        else:
+            fr.rows_rejected += 1
+            for c, v in zip(LINEAGE, lineage):
+                rejects[c].append(v)
+            rejects["reason"].append(f"{name}, ligne {rec.line} : {reason}")
+            rejects["record"].append(json.dumps(dict(zip(header, rec.values)) if len(rec.values) == len(header)
+                                                else {"valeurs": rec.values}, ensure_ascii=False))
+    fr.warnings.extend(detected.get("warnings", ()))     # the reader's (a last row without line end), once read
+    n = len(loaded["timestamp"])
+    for values in loaded.values():
+        values.extend([None] * (n - len(values)))
+    return fr
+
+
 def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Settings | None = None) -> LoadResult:
     loaded: dict[str, list] = {"timestamp": []}
     rejects: dict[str, list] = {c: [] for c in (*LINEAGE, "reason", "record")}
@@ -54,62 +121,12 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
     files: list[FileResult] = []
     seen: dict[str, str] = {}
     for snap in snapshots:
-        name = Path(snap.location).name
-        header, records, detected = read_csv(Path(snap.path), SOURCE)
-        lower = [h.strip().lower() for h in header]
-        ts_idx = next((lower.index(n) for n in TIMESTAMP_NAMES if n in lower), 0)
-        sites = [h.strip() for i, h in enumerate(header) if i != ts_idx]
-        if not sites or any(not s for s in sites):
-            raise ContractError(SOURCE, "en-tête attendu : une colonne d'horodatage puis une colonne par site "
-                                        f"(places disponibles) ; trouvé : {', '.join(header)} (ligne 1).",
-                                location=snap.location)
-        n_before = len(loaded["timestamp"])
-        for s in sites:
-            loaded.setdefault(s, [None] * n_before)
-        fr = FileResult(snapshot=snap, encoding=detected["encoding"], separator=detected["separator"])
-        for rec in records:
-            fr.rows_read += 1
-            vals = [v.strip() if v is not None else "" for v in rec.values]
-            reason = None
-            if len(vals) != len(header):
-                reason = f"nombre de champs incorrect : {len(vals)} au lieu de {len(header)}"
-            else:
-                ts = vals[ts_idx]
-                if parse_timestamp(ts) is None:
-                    reason = f"colonne « {header[ts_idx]} » (horodatage) : valeur « {ts} » illisible"
-                else:
-                    counts = [v for i, v in enumerate(vals) if i != ts_idx]
-                    bad = next(((s, v) for s, v in zip(sites, counts) if v and not COUNT.fullmatch(v)), None)
-                    if bad:
-                        reason = (f"colonne « {bad[0]} » (places disponibles) : valeur « {bad[1]} » invalide "
-                                  "(nombre entier positif ou nul attendu)")
-                    elif not any(counts):
-                        reason = "aucune valeur de places disponibles sur la ligne"
-                    else:
-                        k = parse_timestamp(ts).isoformat() + "|" + "|".join(sites)
-                        if k in seen:
-                            reason = f"doublon : même horodatage ({ts}) que {seen[k]}"
-                        else:
-                            seen[k] = f"{name} ligne {rec.line}"
-            lineage = (SOURCE, name, snap.sha256, rec.row, rec.line)
-            if reason is None:
-                fr.rows_loaded += 1
-                loaded["timestamp"].append(vals[ts_idx])
-                for i, s in zip([i for i in range(len(header)) if i != ts_idx], sites):
-                    loaded[s].append(vals[i] or None)
-                for c, v in zip(LINEAGE, lineage):
-                    lineage_cols[c].append(v)
-            else:
-                fr.rows_rejected += 1
-                for c, v in zip(LINEAGE, lineage):
-                    rejects[c].append(v)
-                rejects["reason"].append(f"{name}, ligne {rec.line} : {reason}")
-                rejects["record"].append(json.dumps(dict(zip(header, rec.values)) if len(rec.values) == len(header)
-                                                    else {"valeurs": rec.values}, ensure_ascii=False))
-        n = len(loaded["timestamp"])
-        for values in loaded.values():
-            values.extend([None] * (n - len(values)))
-        files.append(fr)
+        try:
+            files.append(_read_series(snap, loaded, lineage_cols, rejects, seen))
+        except ContractError as exc:
+            exc.name_file(snap.location)     # the CSV reader names the archived copy it read
+            exc.snapshot = snap              # load_or_keep_previous: the previous copy of this file may stand in
+            raise
     table = {**loaded, **lineage_cols}
     ints = {"_row", "_line"}
     loaded_tbl = pa.table({k: pa.array(v, type=pa.int64() if k in ints else pa.string()) for k, v in table.items()})

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import defaultdict
@@ -17,6 +18,7 @@ import duckdb
 import pytest
 
 from ingest.config import PROJECT_ROOT
+from ingest.errors import ContractError
 from ingest.fetch import fetch
 from ingest.occupancy import load
 
@@ -142,3 +144,27 @@ def test_demo_series_in_the_published_warehouse(demo_warehouse, demo_mirror):
     assert got == sorted((name, sum(1 for k in expected if k[0] == name),
                           sum(v[0] for k, v in expected.items() if k[0] == name), cap, "declaree", True)
                          for name, cap, _ in SITES)
+
+
+def test_a_damaged_copy_of_the_real_series_is_refused_or_shown(tmp_path, shared_data):
+    """A stray quote at line 11 of the real series swallowed the 49,980 lines after it into one reject (10 rows
+    read instead of 49,990) without a word, and a last row cut inside its value loaded without the warning the
+    reader gave. Now the quote refuses the file, naming its line and the file by its location (so that the
+    previous copy can stand in, ingest.sources.load_or_keep_previous), and the cut last row is shown."""
+    data = (shared_data / REAL).read_bytes()
+    lines = data.split(b"\n")
+    lines[10] = lines[10].replace(b",", b',"', 1)
+    bad = tmp_path / "mirror" / "attendance.csv"
+    bad.parent.mkdir()
+    bad.write_bytes(b"\n".join(lines))
+    snap = fetch("occupancy_counts", str(bad), tmp_path / "snapshots")
+    with pytest.raises(ContractError, match=rf"\({re.escape(str(bad))}\) : CSV abîmé : l'enregistrement qui commence "
+                                            r"à la ligne 11 s'étend sur 49981 lignes \(au plus 1 pour cette source\)"):
+        load(duckdb.connect(), [snap])
+    cut = tmp_path / "cut" / "attendance.csv"
+    cut.parent.mkdir()
+    cut.write_bytes(data.rstrip(b"\r\n")[:-1])
+    res = load(duckdb.connect(), [fetch("occupancy_counts", str(cut), tmp_path / "snapshots")])
+    assert (res.rows_read, res.rows_loaded) == (49990, 49990)
+    [warning] = res.files[0].warnings
+    assert warning.startswith("dernier enregistrement (ligne 49991) sans fin de ligne : lu")
