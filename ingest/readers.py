@@ -242,8 +242,17 @@ def read_csv(path: Path, source: str, contract: "Contract | None" = None
                         f"{start_line} ou demandez un fichier corrigé à l'éditeur."), location=str(path))
                 if row == 0 and not has_header and values:
                     values[0] = values[0].lstrip("\ufeff")
-                row += 1
                 width = len(last.values) if last is not None else len(header)   # the record before, or the header
+                if span > 1 and len(values) != width:
+                    # free text may span lines, but then the record has its fields: a quote that opened a field
+                    # and closed lines later, in another record, swallowed the lines between
+                    raise ContractError(source, (
+                        f"CSV abîmé : l'enregistrement qui commence à la ligne {start_line} s'étend sur {span} lignes "
+                        f"et n'a pas le nombre de champs de l'enregistrement précédent ({len(values)} au lieu de "
+                        f"{width}) : un guillemet isolé ouvre un champ qui avale les lignes suivantes. Le fichier est "
+                        f"refusé en entier ; corrigez le guillemet de la ligne {start_line} ou demandez un fichier "
+                        "corrigé à l'éditeur."), location=str(path))
+                row += 1
                 last = Record(row=row, line=start_line, values=values)
                 yield last
                 start_line = reader.line_num + 1
