@@ -29,6 +29,10 @@ LINEAGE = ("_source", "_file", "_sha256", "_row", "_line")
 # A column normalised by the contract (SIRET...) none of whose values is usable, from this many values on, is
 # named in a warning of its file (a header whose columns were swapped, identifiers a spreadsheet damaged).
 SLACK_VALUES = 3
+# The warning of a file without a single record (an export of the header only, a list emptied on the way): the
+# source's row-count check sees only its total, which the other files of the source may keep in bounds.
+EMPTY_FILE = ("aucun enregistrement dans ce fichier (en-tête seul) : rien n'en est chargé ; vérifiez le fichier "
+              "ou refaites son export")
 
 MANIFEST_DDL = """
 create table if not exists raw._manifest (
@@ -740,6 +744,8 @@ def replace_raw(con: duckdb.DuckDBPyConnection, source: str, loaded_tbl: pa.Tabl
         if f.rows_read != f.rows_loaded + f.rows_rejected:
             raise ValueError(f"{source}: {f.snapshot.location}: rows read {f.rows_read} != loaded "
                              f"{f.rows_loaded} + rejected {f.rows_rejected}")
+        if f.rows_read == 0 and EMPTY_FILE not in f.warnings:   # whatever the loader: a file among others
+            f.warnings.append(EMPTY_FILE)
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     con.execute("create schema if not exists raw")
     con.execute(MANIFEST_DDL)

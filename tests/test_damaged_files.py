@@ -278,3 +278,20 @@ def test_nul_bytes_in_the_middle_of_a_file_refuse_it(tmp_path, shared_data, sour
                                             rf"ligne {line} : .* rien n'a été chargé"):
         load_source(con, source, [snap], fast=fast)
     assert not con.execute(f"select count(*) from duckdb_tables() where table_name = '{source}'").fetchone()[0]
+
+
+def test_a_file_without_a_record_among_others_is_named_in_a_warning(tmp_path):
+    """Two grant files, one of them exported with its header only: the source's row count (the other file's)
+    stayed in bounds and the empty file went unnoticed. Its warning now says it holds no record, in the
+    loader's result and in the manifest the run report reads."""
+    header = "nomAttribuant;idAttribuant;dateConvention;nomBeneficiaire;idBeneficiaire;objet;montant\n"
+    full = snapshot(tmp_path, "subventions", "subventions_2023.csv",
+                    (header + "Commune d'Exemple;;2023-03-01;Association La Fabrique;;Fonctionnement;12000\n").encode())
+    empty = snapshot(tmp_path, "subventions", "subventions_2024.csv", header.encode())
+    con = duckdb.connect()
+    res = load_source(con, "subventions", [full, empty])
+    assert [(f.rows_read, f.warnings) for f in res.files] == [
+        (1, []), (0, ["aucun enregistrement dans ce fichier (en-tête seul) : rien n'en est chargé ; vérifiez le "
+                      "fichier ou refaites son export"])]
+    assert con.execute("select file, warnings from raw._manifest order by file").fetchall() == [
+        ("subventions_2023.csv", None), ("subventions_2024.csv", res.files[1].warnings[0])]
