@@ -295,3 +295,25 @@ def test_a_file_without_a_record_among_others_is_named_in_a_warning(tmp_path):
                       "fichier ou refaites son export"])]
     assert con.execute("select file, warnings from raw._manifest order by file").fetchall() == [
         ("subventions_2023.csv", None), ("subventions_2024.csv", res.files[1].warnings[0])]
+
+
+@pytest.mark.parametrize("source, path, old, new, expected", [
+    ("tierslieux_2019", Path("cget_tierslieux_2019") / "CGET_TiersLieux_2019.csv", b",TYPO,", b",TYPOLOGIE,",
+     "colonne facultative « TYPO » absente : pas de type de lieu : aucun tiers-lieu n'est compté comme coworking ou "
+     "fablab"),
+    ("cog_communes", Path("insee_cog") / "commune_2022.csv", b",CAN,", b",CANTON,",
+     "colonne facultative « CAN » absente : pas de canton : les indicateurs par canton (cantons sans France Services) "
+     "sont vides"),
+])
+def test_an_optional_column_renamed_is_named_with_what_it_costs(tmp_path, shared_data, source, path, old, new,
+                                                               expected):
+    """The inventory's TYPO renamed TYPOLOGIE loaded every place as « non renseigné » (0 coworking, 0 fablab), the
+    COG's CAN renamed CANTON emptied every canton indicator, both without a word. The file still loads (the
+    columns are optional: other vintages lack them) and its warning says what the absence costs."""
+    data = (shared_data / path).read_bytes()
+    head, rest = data.split(b"\n", 1)
+    assert old in head
+    snap = snapshot(tmp_path, source, path.name, head.replace(old, new) + b"\n" + rest)
+    res = load_source(duckdb.connect(), source, [snap])
+    assert res.rows_loaded == res.rows_read > 1000
+    assert [w for w in res.files[0].warnings if w.startswith(expected)]

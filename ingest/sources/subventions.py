@@ -39,10 +39,13 @@ SOURCE = Source(
                # A year alone ("2014": the Département de Loire-Atlantique's file) is the grant's year (staging's
                # convention_year), not a date.
                pattern=r"\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4}|(?:19|20)\d{2}",
-               label="date (AAAA-MM-JJ, JJ/MM/AAAA ou année seule)"),
+               label="date (AAAA-MM-JJ, JJ/MM/AAAA ou année seule)",
+               consequence="pas de date : l'année d'une subvention est lue dans le nom du fichier quand il en porte une, "
+                           "sinon la subvention ne compte dans aucune année des financements"),
             _c("nomBeneficiaire", "nomBénéficiaire", "Nom du bénéficiaire", not_empty=True, label="nom du bénéficiaire"),
             _c("idBeneficiaire", "idBénéficiaire", "Identification du bénéficiaire", required=False, normalize="siret",
-               label="SIRET du bénéficiaire"),
+               label="SIRET du bénéficiaire",
+               consequence="pas de SIRET des bénéficiaires : les subventions sont rapprochées des lieux par le nom seul"),
             _c("objet", "Objet de la subvention", required=False),
             # "27 000,00", "12 500 €", "1.500,00" (written for people) are read once unambiguous, each correction
             # in the per-field report; "12.500" (12,5 or 12 500?) is rejected.

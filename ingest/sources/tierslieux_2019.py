@@ -26,11 +26,11 @@ SOURCE = Source(
         columns=(
             _c("ID", "id", not_empty=True, pattern=INTEGER, label="identifiant"),
             _c("NOM_TL", "nom", not_empty=True, label="nom du lieu"),
-            _c("ADRESSE", required=False),
+            _c("ADRESSE", required=False, consequence="pas d'adresse : l'annuaire n'en montre pas et le rapprochement avec les autres sources se fait sur le nom et la distance seuls"),
             _c("CP", pattern=r"\d{5}|\d{4}|0", label="code postal", sentinels=("0",)),
             _c("INSEECOM", pattern=r"(?:\d{5}|2[AB]\d{3}|\d{4}|0)", label="code commune INSEE", sentinels=("0",)),
             _c("NOMCOM", required=False),
-            _c("TYPO", required=False),
+            _c("TYPO", required=False, consequence="pas de type de lieu : aucun tiers-lieu n'est compté comme coworking ou fablab (type « non renseigné »)"),
             _c("LAT", pattern=DECIMAL, label="latitude"),
             _c("LONG", "LON", "LNG", pattern=DECIMAL, label="longitude"),
             _c("PRECISION", required=False, pattern=DECIMAL, label="précision du géocodage"),
