@@ -157,8 +157,9 @@ def _digits_id(value: str, width: int, what: str) -> tuple[str | None, str | Non
                       "valeur inutilisable, gardée telle que publiée")
     if not re.fullmatch(rf"\d{{{width}}}", stripped):
         return None, f"{what} attendu ({width} chiffres) : valeur inutilisable, gardée telle que publiée"
-    if not luhn_ok(stripped):
-        return None, f"{what} dont la clé de contrôle (Luhn) est fausse : valeur gardée telle que publiée, à vérifier"
+    if not luhn_ok(stripped):   # kept (and usable) as published when written as digits alone, signalled
+        return (value if stripped == value else None), (f"{what} dont la clé de contrôle (Luhn) est fausse : valeur "
+                                                        "gardée telle que publiée, à vérifier")
     if stripped == value:
         return value, None
     return stripped, f"{what} écrit avec espaces, points ou guillemets : chiffres gardés, clé de contrôle (Luhn) juste"
