@@ -29,8 +29,9 @@ LINEAGE = ("_source", "_file", "_sha256", "_row", "_line")
 # A column normalised by the contract (SIRET...) none of whose values is usable, from this many values on, is
 # named in a warning of its file (a header whose columns were swapped, identifiers a spreadsheet damaged).
 SLACK_VALUES = 3
-# The warning of a file without a single record (an export of the header only, a list emptied on the way): the
-# source's row-count check sees only its total, which the other files of the source may keep in bounds.
+# The warning of a file without a single record among files that have some (an export of the header only, a
+# list emptied on the way): the source's row-count check sees only its total, which the other files keep in
+# bounds. A source empty as a whole is reported by its checks (an empty table, an optional source still empty).
 EMPTY_FILE = ("aucun enregistrement dans ce fichier (en-tête seul) : rien n'en est chargé ; vérifiez le fichier "
               "ou refaites son export")
 
@@ -359,8 +360,7 @@ def _python_file(snap: Snapshot, contract: Contract, seen_keys: dict[tuple, str]
             col = contract.column(names[idx])
             result.warnings.append(f"colonne « {names[idx]} » ({col.label or col.name}) : aucune de ses {given} valeurs "
                                    f"n'est utilisable (ex. {example}) : colonnes inversées dans l'en-tête, ou "
-                                   "identifiants abîmés par un tableur ? Valeurs gardées telles que publiées ; "
-                                   "vérifiez le fichier")
+                                   "identifiants abîmés par un tableur ? Vérifiez le fichier")
     for column, values in unknown.items():
         shown = ", ".join(f"« {v} »" for v in sorted(values)[:5])
         result.warnings.append(f"colonne « {column} » : valeur(s) inconnue(s) du millésime {vintage.name} ({shown}) : "
@@ -744,8 +744,10 @@ def replace_raw(con: duckdb.DuckDBPyConnection, source: str, loaded_tbl: pa.Tabl
         if f.rows_read != f.rows_loaded + f.rows_rejected:
             raise ValueError(f"{source}: {f.snapshot.location}: rows read {f.rows_read} != loaded "
                              f"{f.rows_loaded} + rejected {f.rows_rejected}")
-        if f.rows_read == 0 and EMPTY_FILE not in f.warnings:   # whatever the loader: a file among others
-            f.warnings.append(EMPTY_FILE)
+    if any(f.rows_read for f in files):   # whatever the loader; a source empty as a whole is the checks' business
+        for f in files:
+            if f.rows_read == 0 and EMPTY_FILE not in f.warnings:
+                f.warnings.append(EMPTY_FILE)
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     con.execute("create schema if not exists raw")
     con.execute(MANIFEST_DDL)
