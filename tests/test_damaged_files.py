@@ -317,3 +317,27 @@ def test_an_optional_column_renamed_is_named_with_what_it_costs(tmp_path, shared
     res = load_source(duckdb.connect(), source, [snap])
     assert res.rows_loaded == res.rows_read > 1000
     assert [w for w in res.files[0].warnings if w.startswith(expected)]
+
+
+@pytest.mark.slow   # builds the real files (about a minute)
+def test_populations_whose_header_swaps_two_populations_are_not_published(tmp_path, shared_data):
+    """PMUN and PTOT swapped in the header of the INSEE legal populations: every value is a valid integer, so
+    the file loaded whole and the indicators counted the population totale as the population municipale
+    (66,988,403 inhabitants became 68.0 million, every rate per inhabitant moved), with exit code 0. The three
+    populations add up in every INSEE vintage (PTOT = PMUN + PCAP, true of all 34,990 rows of the real file):
+    stg_populations' column rule now fails the build, in French, and nothing is published."""
+    from tests.conftest import real_config, run_documented_command
+
+    data = (shared_data / "insee_cog" / "donnees_communes.csv").read_bytes()
+    head, rest = data.split(b"\n", 1)
+    assert head.startswith(b"CODREG;REG;CODDEP;CODARR;CODCAN;CODCOM;COM;PMUN;PCAP;PTOT")
+    swapped = head.replace(b"PMUN", b"-").replace(b"PTOT", b"PMUN").replace(b"-", b"PTOT")
+    (tmp_path / "pop").mkdir()
+    (tmp_path / "pop" / "donnees_communes.csv").write_bytes(swapped + b"\n" + rest)
+    cfg = real_config(tmp_path, f'[sources.populations]\nurl = "{tmp_path / "pop" / "donnees_communes.csv"}"\n')
+    proc = run_documented_command(cfg)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out[-3000:]
+    assert not (tmp_path / "warehouse" / "observatoire.duckdb").exists()
+    assert "Le rafraîchissement a échoué" in out
+    assert "staging/stg_populations" in out and "population_totale" in out, out[-3000:]
