@@ -323,7 +323,7 @@ def test_an_optional_column_renamed_is_named_with_what_it_costs(tmp_path, shared
 def test_populations_whose_header_swaps_two_populations_are_not_published(tmp_path, shared_data):
     """PMUN and PTOT swapped in the header of the INSEE legal populations: every value is a valid integer, so
     the file loaded whole and the indicators counted the population totale as the population municipale
-    (66,988,403 inhabitants became 68.0 million, every rate per inhabitant moved), with exit code 0. The three
+    (66,988,403 inhabitants became 68,229,198, every rate per inhabitant moved), with exit code 0. The three
     populations add up in every INSEE vintage (PTOT = PMUN + PCAP, true of all 34,990 rows of the real file):
     stg_populations' column rule now fails the build, in French, and nothing is published."""
     from tests.conftest import real_config, run_documented_command
