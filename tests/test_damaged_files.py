@@ -341,3 +341,19 @@ def test_populations_whose_header_swaps_two_populations_are_not_published(tmp_pa
     assert not (tmp_path / "warehouse" / "observatoire.duckdb").exists()
     assert "Le rafraîchissement a échoué" in out
     assert "staging/stg_populations" in out and "population_totale" in out, out[-3000:]
+
+
+def test_a_json_key_renamed_is_named_with_what_it_costs(tmp_path, shared_data):
+    """The structures of the conseillers numériques with their commune code under another key: they loaded and
+    were placed by postcode or coordinates instead, without a word. The file's warning now says so."""
+    import json
+
+    items = json.loads((shared_data / "anct_conseillers_numeriques" / "cnfs.json").read_text(encoding="utf-8"))
+    for item in items:
+        item["code_insee_commune"] = item.pop("insee_com", None)
+    snap = snapshot(tmp_path, "conseillers_numeriques", "cnfs.json", json.dumps(items, ensure_ascii=False).encode())
+    res = load_source(duckdb.connect(), "conseillers_numeriques", [snap])
+    assert res.rows_loaded == res.rows_read == 1450
+    assert res.files[0].warnings == [
+        "colonne facultative « insee_com » absente : pas de code commune : les structures sont placées par leur code "
+        "postal et leur nom de commune ou par leurs coordonnées (méthode dans quality_place_placement)"]

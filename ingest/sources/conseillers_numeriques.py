@@ -29,10 +29,14 @@ SOURCE = Source(
             _c("raison_sociale", not_empty=True, label="raison sociale"),
             # "null" is published as a string for 5 structures without SIRET: kept as published.
             _c("siret", required=False, pattern=SIRET, label="SIRET", sentinels=("null",)),
-            _c("insee_com", required=False, pattern=INSEE_COMMUNE_OR_LOST_ZERO, label="code commune INSEE"),
+            _c("insee_com", required=False, pattern=INSEE_COMMUNE_OR_LOST_ZERO, label="code commune INSEE",
+               consequence="pas de code commune : les structures sont placées par leur code postal et leur nom de "
+                           "commune ou par leurs coordonnées (méthode dans quality_place_placement)"),
             _c("code_postal", required=False, pattern=POSTCODE_OR_LOST_ZERO, label="code postal"),
             _c("code_postal_bis", required=False, pattern=r"\d{5}", label="code postal (corrigé)"),
-            _c("latitude", required=False, pattern=DECIMAL, label="latitude"),
+            _c("latitude", required=False, pattern=DECIMAL, label="latitude",
+               consequence="pas de coordonnées : les structures sont situées au centre de leur commune (distances "
+                           "approchées)"),
             _c("longitude", required=False, pattern=DECIMAL, label="longitude"),
             _c("nb_cnfs", required=False, pattern=INTEGER, label="nombre de conseillers"),
             _c("investissement_financier_estimatif_total_de_l.etat", required=False, pattern=DECIMAL,
