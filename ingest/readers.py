@@ -243,13 +243,14 @@ def read_csv(path: Path, source: str, contract: "Contract | None" = None
                 if row == 0 and not has_header and values:
                     values[0] = values[0].lstrip("\ufeff")
                 width = len(last.values) if last is not None else len(header)   # the record before, or the header
-                if span > 1 and len(values) != width:
-                    # free text may span lines, but then the record has its fields: a quote that opened a field
+                if span > 1 and len(values) not in (width, len(header)):
+                    # free text may span lines, but then the record has its fields (those of the header, or of
+                    # the record before when title lines precede the real header): a quote that opened a field
                     # and closed lines later, in another record, swallowed the lines between
                     raise ContractError(source, (
                         f"CSV abîmé : l'enregistrement qui commence à la ligne {start_line} s'étend sur {span} lignes "
-                        f"et n'a pas le nombre de champs de l'enregistrement précédent ({len(values)} au lieu de "
-                        f"{width}) : un guillemet isolé ouvre un champ qui avale les lignes suivantes. Le fichier est "
+                        f"et n'a ni le nombre de champs de l'en-tête ni celui de l'enregistrement précédent "
+                        f"({len(values)} au lieu de {width}) : un guillemet isolé ouvre un champ qui avale les lignes suivantes. Le fichier est "
                         f"refusé en entier ; corrigez le guillemet de la ligne {start_line} ou demandez un fichier "
                         "corrigé à l'éditeur."), location=str(path))
                 row += 1

@@ -214,14 +214,18 @@ def test_a_siret_column_without_one_usable_value_is_named_in_a_warning(tmp_path)
 def test_a_stray_quote_that_swallows_a_few_lines_refuses_the_file(tmp_path):
     """Free text may span lines (an objet of three lines, loaded), so a stray quote that swallows fewer lines
     than the source's bound was one reject of the wrong width, and the grants of the lines it swallowed
-    vanished (read = loaded + rejected held over records, not over lines). A record over several lines whose
-    field count is not the one of the record before is now such a quote: the file is refused whole."""
+    vanished (read = loaded + rejected held over records, not over lines). A record over several lines that has
+    neither the header's field count nor the record before's is now such a quote: the file is refused whole."""
     header = "nomAttribuant;idAttribuant;dateConvention;nomBeneficiaire;idBeneficiaire;objet;montant\n"
     rows = [f"Commune d'Exemple;;2023-03-0{i};Association {i};;Fonctionnement;{i}000\n" for i in range(1, 6)]
     multi = 'Commune d\'Exemple;;2023-04-01;Coworking du Val;;"- loyer\n- animation\n- fonctionnement";3500\n'
     _, res = load(tmp_path, "ok.csv", header + multi + "".join(rows))
     assert (res.rows_read, res.rows_loaded) == (6, 6)
     rows[1] = rows[1].replace("Association 2", '"Association 2')
-    with pytest.raises(ContractError, match=r"ligne 6 s'étend sur 5 lignes et n'a pas le nombre de champs de "
-                                            r"l'enregistrement précédent \(4 au lieu de 7\) : un guillemet isolé"):
+    with pytest.raises(ContractError, match=r"ligne 6 s'étend sur 5 lignes et n'a ni le nombre de champs de "
+                                            r"l'en-tête ni celui de l'enregistrement précédent \(4 au lieu de 7\) : "
+                                            r"un guillemet isolé"):
         load(tmp_path, "bad.csv", header + multi + "".join(rows) + multi)
+    # one row of the wrong width (rejected alone), then free text over three lines: read as before
+    _, res = load(tmp_path, "one_bad_row.csv", header + rows[0].replace(";1000", ";1;000") + multi)
+    assert (res.rows_read, res.rows_loaded, res.rows_rejected) == (2, 1, 1)
