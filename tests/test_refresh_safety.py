@@ -219,9 +219,11 @@ def test_blocking_dbt_test_stops_publication_and_notifies(tmp_path, demo_run, de
     broken = {}
 
     def negative_first_population(header, row, k):
-        if k == 1:
+        if k == 1:   # the total follows (PTOT = PMUN + PCAP, stg_populations' rule): only the mart's rule breaks
             row[header.index("PMUN")] = b"-" + row[header.index("PMUN")]
             broken["value"] = row[header.index("PMUN")].decode()
+            pcap = int(row[header.index("PCAP")] or b"0")
+            row[header.index("PTOT")] = str(int(broken["value"]) + pcap).encode()
 
     _rewrite_populations(mirror, negative_first_population)
     server = http.server.HTTPServer(("127.0.0.1", 0), _Hook)
