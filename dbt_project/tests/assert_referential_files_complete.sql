@@ -67,8 +67,9 @@ select g.source_name, g.departement_code, g.n_communes, cog.n_cog, others.n_medi
                  || g.departement_code || ' contre ' || others.n_median || ' dans les autres fichiers du référentiel'
             else 'Fichier ' || g.source_name || ' incomplet : ' || g.n_communes || ' commune(s) du département '
                  || g.departement_code || ' contre ' || cog.n_cog || ' dans le COG'
-       end || ' : fichier probablement tronqué ou extrait partiel. Vérifiez le fichier (taille, dernière ligne) et '
-           || 'téléchargez-le à nouveau ; la publication en cours reste en service.' as message
+       end || ' : fichier probablement tronqué ou extrait partiel (ou colonnes des codes inversées dans son '
+           || 'en-tête). Vérifiez le fichier (taille, dernière ligne, en-tête) et téléchargez-le à nouveau ; la '
+           || 'publication en cours reste en service.' as message
 from grid as g
 left join cog using (departement_code)
 left join others using (departement_code)
