@@ -67,10 +67,11 @@ def detect_encoding(path: Path, source: str) -> str:
         fh.seek(0)
         bom = head.startswith(codecs.BOM_UTF8)
         decoder = codecs.getincrementaldecoder("utf-8")()
-        utf8, lines = True, 0
+        utf8, offset = True, 0
         for chunk in iter(lambda: fh.read(1 << 20), b""):
-            refuse_nul(chunk, lines, path, source)
-            lines += chunk.count(b"\n")
+            if b"\x00" in chunk:
+                refuse_nul(path, offset + chunk.index(b"\x00"), source)
+            offset += len(chunk)
             if utf8 and not bom:
                 try:
                     decoder.decode(chunk)
@@ -94,16 +95,18 @@ def detect_encoding(path: Path, source: str) -> str:
             return "latin-1"
 
 
-def refuse_nul(chunk: bytes, lines_before: int, path: Path, source: str) -> None:
-    """Refuse, in French with its line, a text file whose ``chunk`` (after ``lines_before`` line ends) holds a
-    NUL byte."""
-    at = chunk.find(b"\x00")
-    if at >= 0:
-        line = lines_before + chunk.count(b"\n", 0, at) + 1
-        raise ContractError(source, f"le fichier contient des octets nuls à la ligne {line} : il a été abîmé en "
-                                    "route (téléchargement ou copie interrompus, disque plein ?) et ne peut être pris "
-                                    "en entier : rien n'a été chargé. Téléchargez ou copiez-le de nouveau.",
-                            location=str(path))
+def refuse_nul(path: Path, position: int, source: str) -> None:
+    """Refuse, in French with its line, a text file holding a NUL byte at ``position`` (the line is counted
+    only then: the usual file pays one search per chunk)."""
+    line, left = 1, position
+    with path.open("rb") as fh:
+        while left > 0:
+            chunk = fh.read(min(left, 1 << 20))
+            line, left = line + chunk.count(b"\n"), left - len(chunk)
+    raise ContractError(source, f"le fichier contient des octets nuls à la ligne {line} : il a été abîmé en "
+                                "route (téléchargement ou copie interrompus, disque plein ?) et ne peut être pris "
+                                "en entier : rien n'a été chargé. Téléchargez ou copiez-le de nouveau.",
+                        location=str(path))
 
 
 def non_data_reason(head: bytes) -> str | None:
