@@ -21,6 +21,13 @@ class IngestError(Exception):
             self.location = location
             self.args = (f"Source « {self.source} » ({location}) : {self.reason}",)
 
+    def of_snapshot(self, snap) -> None:
+        """The error of the file ``snap`` refused whole: named by its location (:meth:`name_file`) and kept
+        with it, so that ``ingest.sources.load_or_keep_previous`` may put the previous copy of that file in
+        its place."""
+        self.name_file(snap.location)
+        self.snapshot = snap
+
 
 class FetchError(IngestError):
     """Download failed and no earlier snapshot can stand in for it."""

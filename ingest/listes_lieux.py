@@ -411,8 +411,7 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
         try:
             result, rows, rejected = _read_file(snap, mapping, seen)
         except ContractError as exc:
-            exc.name_file(snap.location)
-            exc.snapshot = snap   # load_or_keep_previous: the previous copy of this file may stand in
+            exc.of_snapshot(snap)
             raise
         files.append(result)
         name = Path(snap.location).name

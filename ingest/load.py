@@ -658,8 +658,7 @@ def load_source(con: duckdb.DuckDBPyConnection, source: str, snapshots: list[Sna
                     done = _python_file(snap, contract, seen, part, con)
                 check_row_drop(done[0], contract)
             except ContractError as exc:
-                exc.name_file(snap.location)
-                exc.snapshot = snap          # the damaged file: the caller may fall back on its previous snapshot
+                exc.of_snapshot(snap)
                 raise
             files.append(done[0])
             parts.append((part, done[1]))

@@ -124,8 +124,7 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
         try:
             files.append(_read_series(snap, loaded, lineage_cols, rejects, seen))
         except ContractError as exc:
-            exc.name_file(snap.location)     # the CSV reader names the archived copy it read
-            exc.snapshot = snap              # load_or_keep_previous: the previous copy of this file may stand in
+            exc.of_snapshot(snap)
             raise
     table = {**loaded, **lineage_cols}
     ints = {"_row", "_line"}
