@@ -33,6 +33,22 @@ def snapshot(tmp_path: Path, source: str, name: str, content: bytes, folder: str
     return fetch(source, str(f), tmp_path / "snapshots")
 
 
+def refused_by_the_documented_command(tmp_path: Path, source: str, name: str, content: bytes) -> str:
+    """The real files with ``content`` as the file ``name`` of ``source``, built by the documented command: it
+    must fail (exit code 1, nothing published, the French failure line); returns its output."""
+    from tests.conftest import real_config, run_documented_command
+
+    f = tmp_path / source / name
+    f.parent.mkdir(parents=True)
+    f.write_bytes(content)
+    proc = run_documented_command(real_config(tmp_path, f'[sources.{source}]\nurl = "{f}"\n'))
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out[-3000:]
+    assert not (tmp_path / "warehouse" / "observatoire.duckdb").exists()
+    assert "Le rafraîchissement a échoué" in out
+    return out
+
+
 def test_stray_quote_in_the_flows_file_refuses_the_file(tmp_path, shared_data):
     """One quote opening a field swallowed 5,905 lines into one reject (and commuters fell by two thirds): now
     the file is refused, the reason names the line of the quote, and the earlier raw table stays."""
@@ -197,13 +213,9 @@ def test_cog_cut_at_a_line_end_on_a_first_load_is_refused_by_the_referential_che
     tiers-lieux counted instead of the whole inventory). Now the dbt test assert_referential_files_complete
     fails the build: nothing is published, the run says in French which file is incomplete, where, and what
     to do. The départements expected to be missing are read here from the cut file and the whole one."""
-    from tests.conftest import real_config, run_documented_command
-
     data = (shared_data / "insee_cog" / "commune_2022.csv").read_bytes()
     head = data[: int(len(data) * 0.4)]
     cut = head[: head.rindex(b"\n") + 1]
-    (tmp_path / "cog").mkdir()
-    (tmp_path / "cog" / "commune_2022.csv").write_bytes(cut)
     rows = list(csv.DictReader(cut.decode("utf-8").splitlines()))
     kept = {r["DEP"] for r in rows if r["TYPECOM"] == "COM"}
     whole = {r["DEP"] for r in csv.DictReader(data.decode("utf-8").splitlines()) if r["TYPECOM"] == "COM"}
@@ -211,12 +223,7 @@ def test_cog_cut_at_a_line_end_on_a_first_load_is_refused_by_the_referential_che
     assert len(kept) == 39 and "39" in missing and "971" in missing and len(missing) > 55
     last = max(kept)                                   # the département the cut went through (38, in part)
     in_last = sum(1 for r in rows if r["TYPECOM"] == "COM" and r["DEP"] == last)
-    cfg = real_config(tmp_path, f'[sources.cog_communes]\nurl = "{tmp_path / "cog" / "commune_2022.csv"}"\n')
-    proc = run_documented_command(cfg)
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 1, out[-3000:]
-    assert not (tmp_path / "warehouse" / "observatoire.duckdb").exists()
-    assert "Le rafraîchissement a échoué" in out
+    out = refused_by_the_documented_command(tmp_path, "cog_communes", "commune_2022.csv", cut)
     assert ("Contrôle bloquant en échec sur staging/stg_cog_communes : fichiers du référentiel des communes complets, "
             "département par département") in out
     assert (f"Fichier des communes du COG (cog_communes) incomplet : 0 commune(s) du département {missing[0]} contre "
@@ -326,20 +333,11 @@ def test_populations_whose_header_swaps_two_populations_are_not_published(tmp_pa
     (66,988,403 inhabitants became 68,229,198, every rate per inhabitant moved), with exit code 0. The three
     populations add up in every INSEE vintage (PTOT = PMUN + PCAP, true of all 34,990 rows of the real file):
     stg_populations' column rule now fails the build, in French, and nothing is published."""
-    from tests.conftest import real_config, run_documented_command
-
     data = (shared_data / "insee_cog" / "donnees_communes.csv").read_bytes()
     head, rest = data.split(b"\n", 1)
     assert head.startswith(b"CODREG;REG;CODDEP;CODARR;CODCAN;CODCOM;COM;PMUN;PCAP;PTOT")
     swapped = head.replace(b"PMUN", b"-").replace(b"PTOT", b"PMUN").replace(b"-", b"PTOT")
-    (tmp_path / "pop").mkdir()
-    (tmp_path / "pop" / "donnees_communes.csv").write_bytes(swapped + b"\n" + rest)
-    cfg = real_config(tmp_path, f'[sources.populations]\nurl = "{tmp_path / "pop" / "donnees_communes.csv"}"\n')
-    proc = run_documented_command(cfg)
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 1, out[-3000:]
-    assert not (tmp_path / "warehouse" / "observatoire.duckdb").exists()
-    assert "Le rafraîchissement a échoué" in out
+    out = refused_by_the_documented_command(tmp_path, "populations", "donnees_communes.csv", swapped + b"\n" + rest)
     assert "staging/stg_populations" in out and "population_totale" in out, out[-3000:]
 
 
