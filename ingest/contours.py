@@ -40,7 +40,7 @@ from ingest.config import Settings
 from ingest.contracts import DEPARTEMENT, INSEE_COMMUNE, SIREN
 from ingest.errors import ContractError
 from ingest.fetch import Snapshot, mark_loaded
-from ingest.load import LINEAGE, FileResult, LoadResult, replace_raw
+from ingest.load import LINEAGE, FileResult, LoadResult, add_reject, reject_columns, replace_raw
 from ingest.sources.admin_contours import LAYOUTS, LEVEL_NAMES, ContourLayout
 
 SOURCE = "admin_contours"
@@ -182,7 +182,7 @@ def _first_position(coordinates):
 
 def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Settings | None = None) -> LoadResult:
     loaded: dict[str, list] = {c: [] for c in (*COLUMNS, *LINEAGE)}
-    rejects: dict[str, list] = {c: [] for c in (*LINEAGE, "reason", "record")}
+    rejects = reject_columns()
     files: list[FileResult] = []
     seen: dict[tuple[str, str], str] = {}
     for snap in snapshots:
@@ -254,10 +254,8 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
                     loaded[c].append(v)
             else:
                 fr.rows_rejected += 1
-                for c, v in zip(LINEAGE, lineage):
-                    rejects[c].append(v)
-                rejects["reason"].append(f"{name}, entité {i} : {reason}")
-                rejects["record"].append(json.dumps(props, ensure_ascii=False, default=str))
+                add_reject(rejects, lineage, f"{name}, entité {i} : {reason}",
+                           json.dumps(props, ensure_ascii=False, default=str))
         files.append(fr)
     ints = {"_row", "_line"}
     loaded_tbl = pa.table({k: pa.array(v, type=pa.int64() if k in ints else pa.string()) for k, v in loaded.items()})

@@ -52,7 +52,16 @@ from ingest.config import PROJECT_ROOT, Settings
 from ingest.contracts import DECIMAL, Column, Contract, normalize_value, spelling
 from ingest.errors import ContractError
 from ingest.fetch import Snapshot, mark_loaded
-from ingest.load import LINEAGE, FileResult, LoadResult, replace_raw, swapped_coordinates, swapped_reason
+from ingest.load import (
+    LINEAGE,
+    FileResult,
+    LoadResult,
+    add_reject,
+    reject_columns,
+    replace_raw,
+    swapped_coordinates,
+    swapped_reason,
+)
 from ingest.readers import read_table
 
 SOURCE = "listes_lieux"
@@ -404,7 +413,7 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
     """Read every list file through its mapping into ``raw.listes_lieux`` / ``raw.listes_lieux_rejects``."""
     files: list[FileResult] = []
     loaded: dict[str, list] = {c: [] for c in (*RAW_COLUMNS, *LINEAGE)}
-    rejects: dict[str, list] = {c: [] for c in (*LINEAGE, "reason", "record")}
+    rejects = reject_columns()
     seen: dict[tuple, str] = {}
     for snap in snapshots:
         mapping = find_mapping(snap, mappings_dir)
@@ -424,10 +433,7 @@ def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Se
             for c, v in zip(LINEAGE, (SOURCE, name, snap.sha256, rec.row, rec.line)):
                 loaded[c].append(v)
         for rec, reason, record in rejected:
-            for c, v in zip(LINEAGE, (SOURCE, name, snap.sha256, rec.row, rec.line)):
-                rejects[c].append(v)
-            rejects["reason"].append(reason)
-            rejects["record"].append(record)
+            add_reject(rejects, (SOURCE, name, snap.sha256, rec.row, rec.line), reason, record)
     replace_raw(con, SOURCE, _arrow(loaded), _arrow(rejects), files)
     for f in files:
         mark_loaded(f.snapshot, f.rows_read)

@@ -232,6 +232,30 @@ def file_warnings(contract: Contract, names: list[str], vintage: Vintage | None)
     return out
 
 
+REJECT_COLUMNS = (*LINEAGE, "reason", "record")
+
+
+def reject_columns() -> dict[str, list]:
+    """The empty columns of a source's rejects (``raw.<source>_rejects``): lineage, reason, record."""
+    return {name: [] for name in REJECT_COLUMNS}
+
+
+def add_reject(rejects: dict[str, list], lineage: tuple, reason: str, record: str) -> None:
+    """One rejected row appended to ``rejects``: its lineage (:data:`LINEAGE`), its reason in French and
+    the record as JSON text."""
+    for name, v in zip(LINEAGE, lineage):
+        rejects[name].append(v)
+    rejects["reason"].append(reason)
+    rejects["record"].append(record)
+
+
+def record_json(header: list[str], values: list) -> str:
+    """A CSV record as JSON for a reject: by column name, or the bare values when its width is not the
+    header's."""
+    return json.dumps(dict(zip(header, values)) if len(values) == len(header) else {"valeurs": values},
+                      ensure_ascii=False)
+
+
 def _python_file(snap: Snapshot, contract: Contract, seen_keys: dict[tuple, str], part: str,
                  con: duckdb.DuckDBPyConnection) -> tuple[FileResult, list[str]]:
     """Read one file record by record in Python (every format, every oddity of a CSV)."""
@@ -258,7 +282,7 @@ def _python_file(snap: Snapshot, contract: Contract, seen_keys: dict[tuple, str]
     # Every contract column exists in the raw table, even when this vintage of the file lacks it.
     columns = list(dict.fromkeys([*names, *extra, *contract_columns(contract)]))
     loaded: dict[str, list] = {c: [] for c in (*columns, *LINEAGE)}
-    rejects: dict[str, list] = {name: [] for name in (*LINEAGE, "reason", "record")}
+    rejects = reject_columns()
     absent = [c for c in columns if c not in names and c not in extra and c not in contract.derived]
     unknown: dict[str, set] = {}
     width = len(names)
@@ -342,11 +366,7 @@ def _python_file(snap: Snapshot, contract: Contract, seen_keys: dict[tuple, str]
                 loaded[name].append(v)
         else:
             result.rows_rejected += 1
-            record = dict(zip(header, rec.values)) if len(rec.values) == len(header) else {"valeurs": rec.values}
-            for name, v in zip(LINEAGE, lineage):
-                rejects[name].append(v)
-            rejects["reason"].append(f"{file_name}, ligne {rec.line} : {reason}")
-            rejects["record"].append(json.dumps(record, ensure_ascii=False))
+            add_reject(rejects, lineage, f"{file_name}, ligne {rec.line} : {reason}", record_json(header, rec.values))
     check_widths(wrong_width, result.rows_read, width, detected.get("separator"), source, snap.location)
     result.warnings.extend(detected.get("warnings", ()))     # the reader's, once every record is read
     if repeated:
@@ -670,8 +690,7 @@ def load_source(con: duckdb.DuckDBPyConnection, source: str, snapshots: list[Sna
             loaded_sql = pa.table({c: pa.array([], type=pa.int64() if c in ("_row", "_line") else pa.string())
                                    for c in LINEAGE})
         rejects_sql = " union all ".join(f"select {', '.join(LINEAGE)}, reason, record from {part}_rejects"
-                                         for part, _ in parts) if parts else _arrow(
-            {name: [] for name in (*LINEAGE, "reason", "record")})
+                                         for part, _ in parts) if parts else _arrow(reject_columns())
         replace_raw(con, source, loaded_sql, rejects_sql, files)
         for f in files:
             mark_loaded(f.snapshot, f.rows_read)

@@ -16,7 +16,6 @@ Staging (``stg_occupancy_counts``) unpivots the sites; ``fct_occupancy_daily`` a
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +27,7 @@ from ingest.config import Settings
 from ingest.contracts import Contract
 from ingest.errors import ContractError
 from ingest.fetch import Snapshot
-from ingest.load import LINEAGE, FileResult, LoadResult, replace_raw
+from ingest.load import LINEAGE, FileResult, LoadResult, add_reject, record_json, reject_columns, replace_raw
 from ingest.readers import read_csv
 
 SOURCE = "occupancy_counts"
@@ -102,11 +101,7 @@ def _read_series(snap: Snapshot, loaded: dict[str, list], lineage_cols: dict[str
                 lineage_cols[c].append(v)
         else:
             fr.rows_rejected += 1
-            for c, v in zip(LINEAGE, lineage):
-                rejects[c].append(v)
-            rejects["reason"].append(f"{name}, ligne {rec.line} : {reason}")
-            rejects["record"].append(json.dumps(dict(zip(header, rec.values)) if len(rec.values) == len(header)
-                                                else {"valeurs": rec.values}, ensure_ascii=False))
+            add_reject(rejects, lineage, f"{name}, ligne {rec.line} : {reason}", record_json(header, rec.values))
     fr.warnings.extend(detected.get("warnings", ()))     # the reader's (a last row without line end), once read
     n = len(loaded["timestamp"])
     for values in loaded.values():
@@ -116,7 +111,7 @@ def _read_series(snap: Snapshot, loaded: dict[str, list], lineage_cols: dict[str
 
 def load(con: duckdb.DuckDBPyConnection, snapshots: list[Snapshot], settings: Settings | None = None) -> LoadResult:
     loaded: dict[str, list] = {"timestamp": []}
-    rejects: dict[str, list] = {c: [] for c in (*LINEAGE, "reason", "record")}
+    rejects = reject_columns()
     lineage_cols: dict[str, list] = {c: [] for c in LINEAGE}
     files: list[FileResult] = []
     seen: dict[str, str] = {}
